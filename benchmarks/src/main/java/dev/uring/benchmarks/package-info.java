@@ -1,0 +1,2 @@
+/** JMH benchmarks of reactive-uring against its peers. */
+package dev.uring.benchmarks;

@@ -1,0 +1,26 @@
+package dev.uring.core;
+
+import java.io.IOException;
+
+/**
+ * Configures a ring between io_uring_setup and ENABLE_RINGS, while it is still
+ * {@code R_DISABLED}: the only window in which the kernel accepts restrictions, and in which
+ * registrations are not yet subject to them. Called on the ring's owning thread.
+ */
+@FunctionalInterface
+public interface RingCustomizer {
+    /**
+     * Configures {@code ring}, which is set up but not enabled.
+     *
+     * @throws IOException to refuse the ring: it is closed and its creation fails with this exception
+     */
+    void beforeEnable(Ring ring) throws IOException;
+
+    /**
+     * Checks each SQE before it is submitted, for rules the kernel cannot express.
+     * {@link SubmissionFilter#ALLOW_ALL} by default.
+     */
+    default SubmissionFilter submissionFilter() {
+        return SubmissionFilter.ALLOW_ALL;
+    }
+}

@@ -1,0 +1,512 @@
+package dev.uring.core.loop;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import dev.uring.core.CancelFlags;
+import dev.uring.core.CqeConsumer;
+import dev.uring.core.CqeFlags;
+import dev.uring.core.Ring;
+import dev.uring.core.RingOptions;
+import dev.uring.core.SetupFlags;
+import dev.uring.core.Sqe;
+import dev.uring.core.UringException;
+import dev.uring.core.ffi.Errno;
+import dev.uring.core.ffi.Native;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One thread that owns one {@link Ring}. Other threads hand it work with {@link #execute(Runnable)}
+ * (a lock-free queue plus an eventfd wake-up); on the loop thread, work prepares SQEs with
+ * {@link #nextSqe()} and registers a {@link Completion} with {@link #register(Completion)}, whose
+ * token is the SQE's user_data. The loop submits and waits in one io_uring_enter, then dispatches
+ * each CQE by user_data. The thread blocks nowhere but in that io_uring_enter.
+ *
+ * <p>The ring is created on the loop thread, with {@code SINGLE_ISSUER|DEFER_TASKRUN} by default.
+ * {@link #close()} cancels what is in flight, waits (bounded) for the final CQEs, then unmaps the
+ * ring and closes its fds.
+ */
+public final class EventLoop implements Executor, AutoCloseable {
+    /** user_data for ops whose CQE is ignored (use it with {@link dev.uring.core.SqeFlags#CQE_SKIP_SUCCESS}). */
+    public static final long NO_COMPLETION = PendingOps.token(PendingOps.IGNORE_SLOT, 0);
+    /** The default setup flags of a loop's ring. */
+    public static final int DEFAULT_FLAGS = SetupFlags.SINGLE_ISSUER | SetupFlags.DEFER_TASKRUN;
+    private static final long WAKE_TOKEN = PendingOps.token(PendingOps.WAKE_SLOT, 0);
+    private static final int RUNNING = 0;
+    private static final int CLOSING = 1;
+    private static final int CLOSED = 2;
+    private static final AtomicInteger IDS = new AtomicInteger();
+
+    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean sleeping = new AtomicBoolean();
+    private final AtomicInteger state = new AtomicInteger(RUNNING);
+    private final CountDownLatch started = new CountDownLatch(1);
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private final PendingOps pending = new PendingOps(1024);
+    private final CqeConsumer dispatcher = this::dispatch;
+    private final long closeTimeoutNanos;
+    private final Thread thread;
+    private final int index;
+    private @Nullable Ring ring;
+    private @Nullable Throwable startFailure;
+    private volatile int eventFd = -1;
+    private final AtomicInteger wakers = new AtomicInteger();
+    private @Nullable Arena arena;
+    private @Nullable MemorySegment wakeBuf;
+    private boolean wakeArmed;
+    private long completions;
+
+    private EventLoop(RingOptions options, ThreadFactory factory, int index, long closeTimeoutNanos) {
+        this.index = index;
+        this.closeTimeoutNanos = closeTimeoutNanos;
+        RingOptions captured = options.captureSetupHooks();
+        this.thread = factory.newThread(() -> run(captured));
+        if (thread == null) {
+            throw new IllegalStateException("thread factory returned null");
+        }
+    }
+
+    /**
+     * Starts a loop whose ring is opened with {@code options} on the new thread. Setup hooks
+     * (policies) of the calling thread apply to the ring.
+     *
+     * @throws IOException when the ring cannot be created; the thread is gone by then
+     */
+    public static EventLoop start(RingOptions options, ThreadFactory factory) throws IOException {
+        return start(options, factory, IDS.getAndIncrement(), TimeUnit.SECONDS.toNanos(5));
+    }
+
+    static EventLoop start(RingOptions options, ThreadFactory factory, int index, long closeTimeoutNanos)
+            throws IOException {
+        EventLoop loop = new EventLoop(options, factory, index, closeTimeoutNanos);
+        loop.thread.start();
+        awaitUninterruptibly(loop.started);
+        Throwable failure = loop.startFailure;
+        if (failure != null) {
+            awaitUninterruptibly(loop.terminated);
+            if (failure instanceof IOException io) {
+                throw io;
+            }
+            if (failure instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IOException("event loop failed to start", failure);
+        }
+        return loop;
+    }
+
+    /** Options for a loop's ring: {@code entries} SQ entries and {@link #DEFAULT_FLAGS}. */
+    public static RingOptions defaultOptions(int entries) {
+        return RingOptions.defaults().entries(entries).flags(DEFAULT_FLAGS);
+    }
+
+    // ------------------------------------------------------------------ any thread
+
+    /** Whether the calling thread is this loop's thread. */
+    public boolean inEventLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** This loop's index in its group (or a process-wide counter for a lone loop). */
+    public int index() {
+        return index;
+    }
+
+    /** The loop's thread. */
+    public Thread thread() {
+        return thread;
+    }
+
+    /**
+     * Runs {@code task} on the loop thread, after the tasks handed over before it.
+     *
+     * @throws RejectedExecutionException when the loop is closing or closed
+     */
+    @Override
+    public void execute(Runnable task) {
+        if (task == null) {
+            throw new NullPointerException("task");
+        }
+        if (state.get() != RUNNING) {
+            throw new RejectedExecutionException("event loop " + thread.getName() + " is closed");
+        }
+        tasks.offer(task);
+        if (!inEventLoop()) {
+            wakeUp();
+        }
+    }
+
+    private void wakeUp() {
+        // counted, so that close never closes the eventfd (whose number could be reused) under a writer
+        wakers.incrementAndGet();
+        try {
+            if (state.get() != CLOSED && sleeping.get() && sleeping.compareAndSet(true, false)) {
+                int r = Native.eventfdSignal(eventFd);
+                if (r < 0 && state.get() == RUNNING) {
+                    throw new UncheckedIOException(new UringException(-r, "eventfd write", "loop " + thread.getName()));
+                }
+            }
+        } finally {
+            wakers.decrementAndGet();
+        }
+    }
+
+    /** Whether {@link #close()} has begun. */
+    public boolean isClosing() {
+        return state.get() != RUNNING;
+    }
+
+    // ------------------------------------------------------------------ loop thread only
+
+    /**
+     * Registers {@code completion} for one op and returns the user_data to put in its SQE. The
+     * op's slot is freed when its final CQE (no {@code F_MORE}) has been delivered.
+     */
+    public long register(Completion completion) {
+        checkInLoop();
+        return pending.add(completion);
+    }
+
+    /**
+     * Forgets an op registered with {@link #register} whose SQE was never submitted (its prep
+     * failed); never call it for an op the kernel has.
+     */
+    public void unregister(long userData) {
+        checkInLoop();
+        pending.remove(userData);
+    }
+
+    /** Claims the next SQE, submitting what is queued first when the SQ is full. */
+    public Sqe nextSqe() {
+        checkInLoop();
+        Ring r = ring();
+        if (r.sqSpaceLeft() == 0) {
+            try {
+                r.submit();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return r.nextSqe();
+    }
+
+    /** Asks the kernel to cancel the op with {@code userData}; its final CQE still arrives. */
+    public void cancel(long userData) {
+        checkInLoop();
+        nextSqe().prepCancel(userData, 0).userData(NO_COMPLETION);
+    }
+
+    /** The loop's ring, for registrations; loop thread only. */
+    public Ring ring() {
+        checkInLoop();
+        Ring r = ring;
+        if (r == null) {
+            throw new IllegalStateException("event loop has no ring");
+        }
+        return r;
+    }
+
+    /** The ring's fd (for MSG_RING targets); any thread. */
+    public int ringFd() {
+        Ring r = ring;
+        if (r == null) {
+            throw new IllegalStateException("event loop has no ring");
+        }
+        return r.fd();
+    }
+
+    /** How many ops are in flight; loop thread only. */
+    public int pendingOps() {
+        checkInLoop();
+        return pending.active();
+    }
+
+    /** How many CQEs were dropped because their op's slot had moved on; loop thread only. */
+    public long staleCompletions() {
+        checkInLoop();
+        return pending.stale();
+    }
+
+    /** How many CQEs were delivered to completions; loop thread only. */
+    public long completions() {
+        checkInLoop();
+        return completions;
+    }
+
+    private void checkInLoop() {
+        if (Thread.currentThread() != thread) {
+            throw new IllegalStateException("called from " + Thread.currentThread().getName()
+                    + ", not from the event loop thread " + thread.getName() + ": hand work over with execute()");
+        }
+    }
+
+    // ------------------------------------------------------------------ the loop
+
+    private void run(RingOptions options) {
+        try {
+            ring = Ring.open(options);
+            arena = Arena.ofConfined();
+            wakeBuf = arena.allocate(JAVA_LONG);
+            eventFd = Native.eventfd(0, Native.EFD_CLOEXEC);
+            if (eventFd < 0) {
+                throw new UringException(-eventFd, "eventfd", null);
+            }
+        } catch (Throwable t) {
+            startFailure = t;
+            cleanup();
+            started.countDown();
+            terminated.countDown();
+            return;
+        }
+        started.countDown();
+        try {
+            loop();
+        } catch (Throwable t) {
+            failAll(t);
+        } finally {
+            cleanup();
+            terminated.countDown();
+        }
+    }
+
+    private void loop() throws IOException {
+        Ring r = ring();
+        long deadline = 0;
+        boolean cancelled = false;
+        while (true) {
+            runTasks();
+            if (state.get() != RUNNING) {
+                if (!cancelled) {
+                    runTasks();
+                    cancelAll();
+                    cancelled = true;
+                    deadline = System.nanoTime() + closeTimeoutNanos;
+                }
+                if (pending.active() == 0 || System.nanoTime() - deadline > 0) {
+                    return;
+                }
+                submit(r);
+                waitFor(r, Math.max(1, deadline - System.nanoTime()));
+                r.reapCqes(dispatcher);
+                continue;
+            }
+            if (!wakeArmed) {
+                armWake();
+            }
+            if (tasks.isEmpty()) {
+                sleeping.set(true);
+                if (!tasks.isEmpty() || state.get() != RUNNING) {
+                    sleeping.set(false);
+                    submit(r);
+                } else {
+                    submitAndWait(r);
+                    sleeping.set(false);
+                }
+            } else {
+                submit(r);
+            }
+            r.reapCqes(dispatcher);
+        }
+    }
+
+    private void submit(Ring r) throws IOException {
+        try {
+            r.submit();
+        } catch (UringException e) {
+            if (e.errno() != Errno.EBUSY && e.errno() != Errno.EAGAIN) {
+                throw e;
+            }
+            // the CQ backlog is full: reaping makes room, the SQEs stay queued for the next pass
+        }
+    }
+
+    private void submitAndWait(Ring r) throws IOException {
+        try {
+            r.submitAndWait(1);
+        } catch (UringException e) {
+            if (e.errno() != Errno.EBUSY && e.errno() != Errno.EAGAIN) {
+                throw e;
+            }
+        }
+    }
+
+    private void waitFor(Ring r, long nanos) throws IOException {
+        try {
+            r.submitAndWait(1, nanos);
+        } catch (UringException e) {
+            if (e.errno() != Errno.EBUSY && e.errno() != Errno.EAGAIN) {
+                throw e;
+            }
+        }
+    }
+
+    private void runTasks() {
+        Runnable t;
+        while ((t = tasks.poll()) != null) {
+            try {
+                t.run();
+            } catch (Throwable e) {
+                uncaught(e);
+            }
+        }
+    }
+
+    private void armWake() {
+        Ring r = ring();
+        if (r.sqSpaceLeft() == 0) {
+            submitQuietly(r);
+        }
+        MemorySegment buf = wakeBuf;
+        if (buf == null) {
+            return;
+        }
+        r.nextSqe().prepRead(eventFd, buf, 0).userData(WAKE_TOKEN);
+        wakeArmed = true;
+    }
+
+    private void submitQuietly(Ring r) {
+        try {
+            r.submit();
+        } catch (IOException e) {
+            uncaught(e);
+        }
+    }
+
+    private void dispatch(long userData, int res, int flags) {
+        if (userData == WAKE_TOKEN) {
+            wakeArmed = false;
+            return;
+        }
+        if ((int) userData == PendingOps.IGNORE_SLOT) {
+            return;
+        }
+        Completion c = pending.lookup(userData);
+        if (c == null) {
+            return;
+        }
+        if (!CqeFlags.hasMore(flags)) {
+            pending.remove(userData);
+        }
+        completions++;
+        try {
+            c.complete(res, flags);
+        } catch (Throwable t) {
+            uncaught(t);
+        }
+    }
+
+    private void cancelAll() {
+        Ring r = ring();
+        if (r.sqSpaceLeft() == 0) {
+            submitQuietly(r);
+        }
+        // one SQE cancels every request of the ring, including the wake-up read
+        r.nextSqe().prepCancel(0, CancelFlags.ANY | CancelFlags.ALL).userData(NO_COMPLETION);
+    }
+
+    private void failAll(Throwable cause) {
+        uncaught(cause);
+        pending.forEach(ud -> {
+            Completion c = pending.lookup(ud);
+            pending.remove(ud);
+            if (c != null) {
+                try {
+                    c.complete(-Errno.ECANCELED, 0);
+                } catch (Throwable t) {
+                    uncaught(t);
+                }
+            }
+        });
+    }
+
+    private void cleanup() {
+        state.set(CLOSED);
+        Ring r = ring;
+        if (r != null) {
+            int left = pending.active();
+            if (left > 0) {
+                // the kernel never answered these within the close timeout: tell their owners
+                failAll(new IllegalStateException(left + " ops were still in flight when " + thread.getName()
+                        + " closed"));
+            }
+            r.close();
+        }
+        while (wakers.get() != 0) {
+            Thread.onSpinWait();
+        }
+        if (eventFd >= 0) {
+            Native.close(eventFd);
+            eventFd = -1;
+        }
+        Arena a = arena;
+        if (a != null) {
+            a.close();
+            arena = null;
+        }
+        // tasks handed over during close will never run: fail them visibly
+        Runnable t;
+        while ((t = tasks.poll()) != null) {
+            uncaught(new RejectedExecutionException("event loop closed before running " + t));
+        }
+    }
+
+    private void uncaught(Throwable t) {
+        Thread.UncaughtExceptionHandler h = thread.getUncaughtExceptionHandler();
+        if (h != null) {
+            h.uncaughtException(thread, t);
+        }
+    }
+
+    /**
+     * Cancels every op in flight, waits up to the close timeout for their final CQEs, then closes
+     * the ring and the wake-up eventfd. Blocks the caller until the loop thread has finished,
+     * unless called on the loop thread itself, where it only begins the close. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (state.compareAndSet(RUNNING, CLOSING)) {
+            sleeping.set(true);
+            wakeUp();
+        }
+        if (!inEventLoop()) {
+            awaitUninterruptibly(terminated);
+        }
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                latch.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits up to {@code timeout} for the loop thread to finish after {@link #close()}. */
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        return terminated.await(timeout, unit);
+    }
+
+    @Override
+    public String toString() {
+        return "EventLoop[" + thread.getName() + "]";
+    }
+}

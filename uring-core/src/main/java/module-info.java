@@ -1,0 +1,14 @@
+/**
+ * The io_uring ring over Panama FFM: ring setup and registration, SQE preparation, CQE reaping,
+ * per-core event loops, registered and provided buffers, and the fixed-file table shared across a
+ * group's rings. The FFM bindings ({@code dev.uring.core.ffi}) are not exported.
+ */
+module dev.uring.core {
+    requires static org.jspecify;
+
+    exports dev.uring.core;
+    exports dev.uring.core.buffers;
+    exports dev.uring.core.loop;
+
+    uses dev.uring.core.RingSetupHook;
+}

@@ -1,0 +1,2 @@
+/** Inherited io_uring restrictions. */
+package dev.uring.policy;

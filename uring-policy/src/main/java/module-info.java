@@ -1,0 +1,5 @@
+/** Inherited io_uring restrictions ("seccomp for io_uring"), attached to every ring a scope creates. */
+module dev.uring.policy {
+    requires dev.uring.core;
+    requires static org.jspecify;
+}

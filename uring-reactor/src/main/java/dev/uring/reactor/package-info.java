@@ -1,0 +1,2 @@
+/** io_uring completions as Mono and Flux. */
+package dev.uring.reactor;
