@@ -14,6 +14,14 @@ public record CbpfInstruction(int code, int jt, int jf, int k) {
     public static final int LD_W_ABS = 0x20;
     /** {@code BPF_ALU|BPF_AND|BPF_K}: A &= k. */
     public static final int ALU_AND_K = 0x54;
+    /** {@code BPF_ALU|BPF_LSH|BPF_K}: A &lt;&lt;= k. */
+    public static final int ALU_LSH_K = 0x64;
+    /** {@code BPF_ALU|BPF_RSH|BPF_K}: A &gt;&gt;&gt;= k. */
+    public static final int ALU_RSH_K = 0x74;
+    /** {@code BPF_ALU|BPF_OR|BPF_X}: A |= X. */
+    public static final int ALU_OR_X = 0x4c;
+    /** {@code BPF_MISC|BPF_TAX}: X = A. */
+    public static final int MISC_TAX = 0x07;
     /** {@code BPF_JMP|BPF_JEQ|BPF_K}. */
     public static final int JEQ_K = 0x15;
     /** {@code BPF_JMP|BPF_JGT|BPF_K} (unsigned). */
