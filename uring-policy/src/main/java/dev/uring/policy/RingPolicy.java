@@ -124,12 +124,14 @@ public final class RingPolicy {
         return new RingPolicy(name + " & " + other.name, ops, reg, allowed & ~required, required, f);
     }
 
-    /** Whether everything this policy allows is allowed by {@code wider} (filters compared as sets). */
+    /**
+     * Whether everything this policy allows is allowed by {@code wider} (filters compared as sets).
+     * A policy that allows no SQE op is narrower on SQE flags and filters whatever they say.
+     */
     public boolean isNarrowerOrEqual(RingPolicy wider) {
-        return wider.sqeOps.containsAll(sqeOps) && wider.registerOps.containsAll(registerOps)
-                && (sqeFlagsAllowed & ~wider.sqeFlagsAllowed) == 0
-                && (wider.sqeFlagsRequired & ~sqeFlagsRequired) == 0
-                && filters.containsAll(wider.filters);
+        boolean sqeSide = sqeOps.isEmpty() || ((sqeFlagsAllowed & ~wider.sqeFlagsAllowed) == 0
+                && (wider.sqeFlagsRequired & ~sqeFlagsRequired) == 0 && filters.containsAll(wider.filters));
+        return wider.sqeOps.containsAll(sqeOps) && wider.registerOps.containsAll(registerOps) && sqeSide;
     }
 
     /**
