@@ -17,11 +17,15 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * RingPolicy readOnly = PolicyProfiles.builtIn("read-only-files");
- * PolicyScope.run(readOnly, () -> {
- *     try (EventLoopGroup group = EventLoopGroup.create(2)) {
- *         // every ring of this group refuses WRITE, SOCKET, ... with -EACCES
- *     }
- * });
+ * try (EventLoopGroup group = PolicyScope.call(readOnly, () -> EventLoopGroup.create(2))) {
+ *     // every ring of the group completes WRITE, SOCKET, CONNECT and an OPENAT for writing
+ *     // with -EACCES; AccessDenials.forCompletion(ring, op, userData) says which rule refused it
+ * }
+ *
+ * PolicyScope.run(PolicyProfiles.builtIn("no-network"), () ->
+ *         PolicyScope.run(PolicyProfiles.builtIn("network-client"), () -> {
+ *             // rings made here allow neither sockets (outer) nor file opens (inner)
+ *         }));
  * }</pre>
  */
 public final class PolicyScope {
