@@ -175,6 +175,47 @@ class RestrictedRingTest {
         }
     }
 
+    /** The fds of this process that are eventfds. */
+    private static java.util.Set<Integer> eventfds() throws IOException {
+        java.util.Set<Integer> out = new java.util.HashSet<>();
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path p : (Iterable<Path>) fds::iterator) {
+                try {
+                    if (Files.readSymbolicLink(p).toString().equals("anon_inode:[eventfd]")) {
+                        out.add(Integer.parseInt(p.getFileName().toString()));
+                    }
+                } catch (IOException e) {
+                    // the fd closed while listing
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void theEventLoopsEventfdReadPassesAPolicyThatDeniesRead() throws Exception {
+        RingPolicy nopOnly = RingPolicy.builder("nop-only").allow(Opcode.NOP).build();
+        java.util.Set<Integer> before = eventfds();
+        // the JDK's epoll selector wakes itself through an eventfd: a real one to read, without FFM in tests
+        try (java.nio.channels.Selector selector = java.nio.channels.Selector.open();
+             Ring ring = withPolicy(nopOnly); Arena arena = Arena.ofConfined()) {
+            java.util.Set<Integer> fresh = eventfds();
+            fresh.removeAll(before);
+            assertThat(fresh).hasSize(1);
+            int efd = fresh.iterator().next();
+            selector.wakeup();
+            MemorySegment counter = arena.allocate(8);
+            assertThat(OneShot.run(ring, 1, s -> s.prepRead(efd, counter, 0))).isEqualTo(8);
+            assertThat(counter.get(java.lang.foreign.ValueLayout.JAVA_LONG, 0)).isEqualTo(1);
+            Path file = Files.writeString(dir.resolve("r"), "01234567");
+            int fd = fdOf(file, arena, ring);
+            assertThat(OneShot.run(ring, 2, s -> s.prepRead(fd, counter, 0))).isEqualTo(EACCES);
+            assertThat(ring.denialReason(2)).contains("READ denied");
+            MemorySegment big = arena.allocate(16);
+            assertThat(OneShot.run(ring, 3, s -> s.prepRead(efd, big, 0))).isEqualTo(EACCES);
+        }
+    }
+
     @Test
     void sqeFlagsOutsideThePolicyAreRefusedByTheKernel() throws Exception {
         RingPolicy plainNop = RingPolicy.builder("nop-no-flags").allow(Opcode.NOP).build();
