@@ -2,4 +2,8 @@
 module dev.uring.policy {
     requires dev.uring.core;
     requires static org.jspecify;
+
+    exports dev.uring.policy;
+
+    provides dev.uring.core.RingSetupHook with dev.uring.policy.PolicyRingSetupHook;
 }

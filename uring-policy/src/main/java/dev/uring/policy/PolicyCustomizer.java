@@ -1,0 +1,134 @@
+package dev.uring.policy;
+
+import dev.uring.core.IoUring;
+import dev.uring.core.Opcode;
+import dev.uring.core.RegisterOp;
+import dev.uring.core.Restriction;
+import dev.uring.core.Ring;
+import dev.uring.core.RingCustomizer;
+import dev.uring.core.Sqe;
+import dev.uring.core.SqeFlags;
+import dev.uring.core.SubmissionFilter;
+import dev.uring.core.TaskRestrictions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Applies a {@link RingPolicy} to one ring while it is {@code R_DISABLED}: layer 1, the kernel's
+ * per-ring restrictions; layer 3 on kernels with io_uring BPF filters (7.0), the policy's argument
+ * filters compiled to cBPF; and, through {@link #submissionFilter()}, layer 2, the argument filters
+ * checked in Java before each submission.
+ *
+ * <p>Framework needs. An event loop's own SQEs (ASYNC_CANCEL for cancellation, an 8-byte READ of its
+ * wake-up eventfd) and the register ops the framework performs after enabling
+ * ({@link #FRAMEWORK_REGISTER_OPS}: fixed-file table updates and provided buffer rings) stay allowed
+ * by the kernel. On Linux 6.18 any restriction set also denies every register op it does not list, so
+ * without them an enabled ring could not update its file table. A READ the policy denies is refused in
+ * Java unless it is that wake-up read; register ops outside the policy and the framework set, such as
+ * BUFFERS (fixed buffers: register them before enabling, in a customizer) are refused by the kernel.
+ * A policy with required SQE flags does not suit event-loop rings, whose own SQEs do not carry them.
+ */
+public final class PolicyCustomizer implements RingCustomizer {
+    /** Register ops the framework performs on enabled rings, kept allowed whatever the policy. */
+    public static final Set<RegisterOp> FRAMEWORK_REGISTER_OPS = Collections.unmodifiableSet(EnumSet.of(
+            RegisterOp.FILES2, RegisterOp.FILES_UPDATE, RegisterOp.FILES_UPDATE2, RegisterOp.UNREGISTER_FILES,
+            RegisterOp.FILE_ALLOC_RANGE, RegisterOp.PBUF_RING, RegisterOp.UNREGISTER_PBUF_RING,
+            RegisterOp.PBUF_STATUS, RegisterOp.PROBE));
+    /** SQE ops the framework itself submits, kept allowed by the kernel (READ only for the wake-up). */
+    static final Set<Opcode> FRAMEWORK_SQE_OPS = Collections.unmodifiableSet(EnumSet.of(Opcode.ASYNC_CANCEL,
+            Opcode.READ));
+
+    private static final Map<Ring, RingPolicy> APPLIED = Collections.synchronizedMap(new WeakHashMap<>());
+    private static final long EVENTFD_READ_LEN = 8;
+
+    private final RingPolicy policy;
+    private final SubmissionFilter filter;
+
+    private PolicyCustomizer(RingPolicy policy) {
+        this.policy = policy;
+        this.filter = this::check;
+    }
+
+    /** A customizer applying {@code policy}; pass it to {@link dev.uring.core.RingOptions#customizer}. */
+    public static PolicyCustomizer of(RingPolicy policy) {
+        return new PolicyCustomizer(java.util.Objects.requireNonNull(policy, "policy"));
+    }
+
+    /** The policy applied. */
+    public RingPolicy policy() {
+        return policy;
+    }
+
+    /** The policy applied to {@code ring} by a {@link PolicyCustomizer}, or null. */
+    static @Nullable RingPolicy appliedTo(Ring ring) {
+        return APPLIED.get(ring);
+    }
+
+    @Override
+    public void beforeEnable(Ring ring) throws IOException {
+        ring.registerRestrictions(kernelRestrictions());
+        if (TaskRestrictions.bpfFiltersSupported()) {
+            for (Map.Entry<Opcode, List<dev.uring.core.CbpfInstruction>> e : CbpfCompiler.compile(policy).entrySet()) {
+                TaskRestrictions.filterRing(ring, e.getKey(), 0, e.getValue());
+            }
+        }
+        APPLIED.put(ring, policy);
+    }
+
+    /** The kernel allow-list: the policy's ops and register ops, plus the framework's, that this kernel knows. */
+    List<Restriction> kernelRestrictions() throws IOException {
+        Set<Opcode> kernelOps = IoUring.probe().supportedOps();
+        int kernelRegisterOps = IoUring.query().map(IoUring.QueryResult::registerOpcodes)
+                .orElse(RegisterOp.CLONE_BUFFERS.code());
+        RingPolicy withFramework = policy;
+        EnumSet<Opcode> ops = policy.sqeOps().isEmpty() ? EnumSet.noneOf(Opcode.class) : EnumSet.copyOf(policy.sqeOps());
+        if (!ops.containsAll(FRAMEWORK_SQE_OPS)) {
+            ops.addAll(FRAMEWORK_SQE_OPS);
+            withFramework = RingPolicy.builder(policy.name()).allowOps(ops).allowRegisterOps(policy.registerOps())
+                    .allowFlags(policy.sqeFlagsAllowed() & ~policy.sqeFlagsRequired())
+                    .requireFlags(policy.sqeFlagsRequired()).build();
+        }
+        return withFramework.toRestrictions(kernelOps, kernelRegisterOps, FRAMEWORK_REGISTER_OPS);
+    }
+
+    @Override
+    public SubmissionFilter submissionFilter() {
+        return filter;
+    }
+
+    private @Nullable String check(Sqe sqe) {
+        Opcode op = sqe.opcode();
+        if (!policy.permits(op) && FRAMEWORK_SQE_OPS.contains(op)) {
+            if (op == Opcode.ASYNC_CANCEL || isEventfdRead(sqe)) {
+                return policy.checkArguments(sqe);
+            }
+        }
+        return policy.check(sqe);
+    }
+
+    /** The event loop's wake-up: an 8-byte READ of an eventfd (which carries no data but a counter). */
+    private static boolean isEventfdRead(Sqe sqe) {
+        if (sqe.opcode() != Opcode.READ || sqe.len() != EVENTFD_READ_LEN
+                || (sqe.flagsValue() & SqeFlags.FIXED_FILE) != 0 || sqe.fd() < 0) {
+            return false;
+        }
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/self/fd/" + sqe.fd())).toString().equals("anon_inode:[eventfd]");
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PolicyCustomizer[" + policy + "]";
+    }
+}
