@@ -167,6 +167,11 @@ public final class FixedFileTable implements AutoCloseable {
         return result;
     }
 
+    /** {@link #create(EventLoopGroup, int, int, Propagation)} with eager propagation, the default. */
+    public static CompletableFuture<FixedFileTable> create(EventLoopGroup group, int groupSlots, int kernelSlots) {
+        return create(group, groupSlots, kernelSlots, Propagation.EAGER);
+    }
+
     private static void claim(List<EventLoop> loops) {
         List<EventLoop> done = new ArrayList<>();
         for (EventLoop l : loops) {
@@ -345,6 +350,12 @@ public final class FixedFileTable implements AutoCloseable {
         }
         return install(origin, "ACCEPT on fd " + listenFd, (sqe, slot, arena) -> sqe.prepAcceptDirect(listenFd,
                 acceptFlags, slot));
+    }
+
+    /** Creates a socket straight into a group slot (SOCKET direct), then propagates it. */
+    public CompletableFuture<FixedFile> socket(EventLoop origin, int domain, int type, int protocol) {
+        return install(origin, "SOCKET " + domain + "/" + type + "/" + protocol,
+                (sqe, slot, arena) -> sqe.prepSocketDirect(domain, type, protocol, 0, slot));
     }
 
     /**

@@ -126,6 +126,21 @@ class FixedFileTableTest {
     }
 
     @Test
+    void socketCreatedDirectIsLiveOnEveryRing() throws Exception {
+        try (FixedFileTable t = FixedFileTable.create(group, 2, 0).get(10, TimeUnit.SECONDS)) {
+            assertThat(t.propagation()).isEqualTo(Propagation.EAGER);
+            FixedFile s = t.socket(group.get(1), SocketAddresses.AF_INET, 1 /* SOCK_STREAM */, 0).get(10, TimeUnit.SECONDS);
+            for (EventLoop l : group) {
+                // SHUTDOWN of an unconnected socket: ENOTCONN proves the slot holds a socket on that ring
+                int slot = s.slot(l);
+                assertThat(LoopOps.await(LoopOps.submit(l, q -> q.prepShutdown(slot, 2)
+                        .addFlags(dev.uring.core.SqeFlags.FIXED_FILE)))).isEqualTo(-107);
+            }
+            s.release();
+        }
+    }
+
+    @Test
     void registeringAnExistingFdPutsItInEveryRing() throws Exception {
         Path p = fileWith(dir, "r", "registered");
         EventLoop l0 = group.get(0);
