@@ -50,8 +50,7 @@ final class KernelCloneFiles {
             } catch (IOException expected) {
                 // EINVAL past the end: the table has exactly the source's size
             }
-            // slot 1 must hold a file: clearing it reports one update, slot 0 (a hole) too, so
-            // ask the stronger question: a second clone without DST_REPLACE must be EBUSY
+            // and the destination now has a table: a second clone without DST_REPLACE is EBUSY
             return call(dst.fd(), src.fd(), 0, 0, 0, 0) == -Errno.EBUSY;
         } catch (IOException | RuntimeException e) {
             return false;
