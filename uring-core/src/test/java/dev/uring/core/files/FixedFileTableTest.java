@@ -73,6 +73,38 @@ class FixedFileTableTest {
     }
 
     @Test
+    void installsStartedOnLoopThreadsNeverBlockThem() throws Exception {
+        Path p = fileWith(dir, "n", "no-deadlock");
+        try (FixedFileTable t = table(16, 0, Propagation.EAGER); Arena a = Arena.ofShared()) {
+            java.util.List<CompletableFuture<String>> reads = new java.util.ArrayList<>();
+            for (int i = 0; i < group.size(); i++) {
+                EventLoop here = group.get(i);
+                EventLoop origin = group.get((i + 1) % group.size());
+                MemorySegment buf = a.allocate(32);
+                CompletableFuture<String> read = new CompletableFuture<>();
+                reads.add(read);
+                // on a loop thread: open with another loop as origin (its SEND_FDs need this loop's
+                // task work), then read through the slot here; nothing may block a loop
+                here.execute(() -> t.open(origin, p, OpenFlags.O_RDONLY, 0)
+                        .thenCompose(f -> LoopOps.submit(here, s -> s.prepRead(f.slot(here), buf, 0)
+                                .addFlags(dev.uring.core.SqeFlags.FIXED_FILE)).whenComplete((n, e) -> f.release()))
+                        .whenComplete((n, e) -> {
+                            if (e != null) {
+                                read.completeExceptionally(e);
+                            } else {
+                                read.complete(n < 0 ? "errno " + n : new String(buf.asSlice(0, n)
+                                        .toArray(java.lang.foreign.ValueLayout.JAVA_BYTE)));
+                            }
+                        }));
+            }
+            for (CompletableFuture<String> r : reads) {
+                assertThat(r.get(10, TimeUnit.SECONDS)).isEqualTo("no-deadlock");
+            }
+            assertThat(eventually(() -> t.slotsInUse() == 0)).isTrue();
+        }
+    }
+
+    @Test
     void releaseClearsTheSlotOnEveryRingBeforeReuse() throws Exception {
         Path p = fileWith(dir, "a", "alpha");
         try (FixedFileTable t = table(4, 0, Propagation.EAGER); Arena a = Arena.ofShared()) {
