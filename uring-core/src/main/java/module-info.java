@@ -9,6 +9,7 @@ module dev.uring.core {
     exports dev.uring.core;
     exports dev.uring.core.buffers;
     exports dev.uring.core.loop;
+    exports dev.uring.core.files;
 
     uses dev.uring.core.RingSetupHook;
 }
