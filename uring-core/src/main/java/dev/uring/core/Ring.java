@@ -295,6 +295,9 @@ public final class Ring implements AutoCloseable {
             enter |= IoUringConstants.IORING_ENTER_GETEVENTS;
         }
         if ((flags & SetupFlags.SQPOLL) != 0) {
+            // the tail store must be visible before NEED_WAKEUP is read (the kernel thread sets the flag,
+            // fences, then rereads the tail): release/acquire alone lets the load pass the store
+            VarHandle.fullFence();
             if ((sqFlags() & IoUringConstants.IORING_SQ_NEED_WAKEUP) == 0 && (enter & IoUringConstants.IORING_ENTER_GETEVENTS) == 0) {
                 return toSubmit;
             }
@@ -673,6 +676,22 @@ public final class Ring implements AutoCloseable {
         }
     }
 
+    /** Whether the ring fd is registered (IORING_REGISTER_RING_FDS) and io_uring_enter uses the registered index. */
+    public boolean isRingFdRegistered() {
+        return enterFd != fd;
+    }
+
+    private void unregisterRingFd() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment upd = a.allocate(IoUringRsrc.SIZE, 8);
+            upd.set(JAVA_INT, 0, enterFd);
+            // best effort: from another thread than the registering one the kernel cannot find the slot
+            Native.ioUringRegister(fd, RegisterOp.UNREGISTER_RING_FDS.code(), upd.address(), 1);
+            enterFd = fd;
+            enterFlags &= ~IoUringConstants.IORING_ENTER_REGISTERED_RING;
+        }
+    }
+
     /**
      * Caps this ring's io-wq workers (IORING_REGISTER_IOWQ_MAX_WORKERS); 0 leaves a limit as is.
      *
@@ -719,6 +738,11 @@ public final class Ring implements AutoCloseable {
             return;
         }
         closed = true;
+        if (enterFd != fd) {
+            // a registered ring fd holds its own reference to the ring: without this the ring (and
+            // every op in flight) outlives close() until the registering thread exits
+            unregisterRingFd();
+        }
         Native.close(fd);
         arena.close();
     }

@@ -286,15 +286,19 @@ public final class EventLoop implements Executor, AutoCloseable {
         long deadline = 0;
         boolean cancelled = false;
         while (true) {
-            runTasks();
+            boolean ran = runTasks();
             if (state.get() != RUNNING) {
                 if (!cancelled) {
                     runTasks();
                     cancelAll();
                     cancelled = true;
                     deadline = System.nanoTime() + closeTimeoutNanos;
+                } else if (ran) {
+                    // a task handed over just as close began may have started ops after the first cancel
+                    cancelAll();
                 }
-                if (pending.active() == 0 || System.nanoTime() - deadline > 0) {
+                // the wake-up read writes into wakeBuf: wait for its final CQE too before freeing it
+                if ((pending.active() == 0 && !wakeArmed) || System.nanoTime() - deadline > 0) {
                     return;
                 }
                 submit(r);
@@ -352,15 +356,18 @@ public final class EventLoop implements Executor, AutoCloseable {
         }
     }
 
-    private void runTasks() {
+    private boolean runTasks() {
+        boolean ran = false;
         Runnable t;
         while ((t = tasks.poll()) != null) {
+            ran = true;
             try {
                 t.run();
             } catch (Throwable e) {
                 uncaught(e);
             }
         }
+        return ran;
     }
 
     private void armWake() {
