@@ -104,6 +104,19 @@ final class TestRing {
         }
     }
 
+    /** The open fds of this process and what they point at, for failure messages. */
+    static List<String> fdList() throws IOException {
+        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
+            return s.map(p -> {
+                try {
+                    return p.getFileName() + "->" + Files.readSymbolicLink(p);
+                } catch (IOException e) {
+                    return p.getFileName() + "->?";
+                }
+            }).toList();
+        }
+    }
+
     /** A TCP socket opened by the SOCKET op. */
     static int socket(Ring ring) throws IOException {
         ring.nextSqe().prepSocket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0, 0).userData(0x50C);
