@@ -60,6 +60,7 @@ public final class Ring implements AutoCloseable {
     private int enterFd;
     private int enterFlags;
     private int sqeTail;
+    private boolean claimPending;
     private int sqeHeadCache;
     private int filteredTail;
     private int cqHeadLocal;
@@ -258,6 +259,12 @@ public final class Ring implements AutoCloseable {
      */
     public Sqe nextSqe() {
         ensureOpen();
+        if (claimPending && !sqe.prepared()) {
+            // the previous claim's prep threw: reuse its slot rather than submit a zeroed SQE
+            // (a NOP with user_data 0, which an event loop would take for its own wake-up read)
+            return sqe.reset((long) ((sqeTail - 1) & sqMask) * IoUringSqe.SIZE);
+        }
+        claimPending = true;
         int tail = sqeTail;
         if (tail - sqeHeadCache >= sqEntries) {
             sqeHeadCache = (int) INT.getAcquire(sqRing, sqHeadOff);
@@ -274,13 +281,17 @@ public final class Ring implements AutoCloseable {
     public int sqSpaceLeft() {
         ensureOpen();
         sqeHeadCache = (int) INT.getAcquire(sqRing, sqHeadOff);
-        return sqEntries - (sqeTail - sqeHeadCache);
+        return sqEntries - (sqeTail - sqeHeadCache) + (unpreparedClaim() ? 1 : 0);
     }
 
     /** How many prepared SQEs the kernel has not consumed yet. */
     public int sqReady() {
         ensureOpen();
-        return sqeTail - (int) INT.getAcquire(sqRing, sqHeadOff);
+        return sqeTail - (int) INT.getAcquire(sqRing, sqHeadOff) - (unpreparedClaim() ? 1 : 0);
+    }
+
+    private boolean unpreparedClaim() {
+        return claimPending && !sqe.prepared();
     }
 
     /**
@@ -374,6 +385,10 @@ public final class Ring implements AutoCloseable {
     /** Runs the submission filters over new SQEs, then publishes the SQ tail (release). */
     private int publish() {
         ensureOpen();
+        if (unpreparedClaim()) {
+            sqeTail--;
+        }
+        claimPending = false;
         int tail = sqeTail;
         if (filters.length > 0) {
             for (int t = filteredTail; t != tail; t++) {
