@@ -696,6 +696,11 @@ public final class Ring implements AutoCloseable {
         return enterFd != fd;
     }
 
+    /** The registered ring index io_uring_enter uses, or -1 when the fd is not registered. */
+    int registeredRingIndex() {
+        return enterFd != fd ? enterFd : -1;
+    }
+
     private void unregisterRingFd() {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment upd = a.allocate(IoUringRsrc.SIZE, 8);
