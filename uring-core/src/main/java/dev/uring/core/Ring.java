@@ -354,6 +354,10 @@ public final class Ring implements AutoCloseable {
         int toSubmit = publish();
         IoUringGeteventsArg.setTimeout(waitArg, timeoutNanos);
         int enter = enterFlags | IoUringConstants.IORING_ENTER_GETEVENTS | IoUringConstants.IORING_ENTER_EXT_ARG;
+        if ((flags & SetupFlags.SQPOLL) != 0) {
+            // a sleeping SQ thread would leave the new SQEs unconsumed for the whole wait
+            enter |= IoUringConstants.IORING_ENTER_SQ_WAKEUP;
+        }
         return enter(toSubmit, waitNr, enter, waitArg.address(), IoUringGeteventsArg.SIZE);
     }
 

@@ -55,6 +55,19 @@ class RingOptionsTest {
     }
 
     @Test
+    void sqpollTimedWaitWakesTheSleepingSqThread() throws Exception {
+        try (Ring ring = Ring.open(RingOptions.defaults().entries(8).sqPoll(1, -1).setupHooks(false))) {
+            for (int round = 0; round < 5; round++) {
+                Thread.sleep(5); // past the 1 ms idle: the SQ thread sleeps
+                ring.nextSqe().prepNop().userData(round);
+                ring.submitAndWait(1, 3_000_000_000L);
+                assertThat(ring.cqReady()).as("round %d: the NOP completed within the wait", round).isEqualTo(1);
+                ring.reapCqes((ud, res, f) -> { });
+            }
+        }
+    }
+
+    @Test
     void submitAllKeepsSubmittingPastAFailingSqe() throws Exception {
         try (Ring ring = Ring.open(RingOptions.defaults().entries(8).flags(SetupFlags.SUBMIT_ALL).setupHooks(false));
                 Arena a = Arena.ofConfined()) {
