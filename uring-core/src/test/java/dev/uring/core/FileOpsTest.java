@@ -233,6 +233,37 @@ class FileOpsTest {
     }
 
     @Test
+    void filesUpdateWithAllocPicksFreeSlotsAndWritesThemBack() throws Exception {
+        Files.writeString(dir.resolve("alloc"), "alloc");
+        ring.registerFilesSparse(4);
+        int fd = openat(ring, arena, dir.resolve("alloc").toString(), OpenFlags.O_RDONLY, 0);
+        MemorySegment fds = arena.allocate(JAVA_INT, 1);
+        fds.set(JAVA_INT, 0, fd);
+        ring.nextSqe().prepFilesUpdate(fds, 1, FileIndex.ALLOC).userData(1);
+        assertThat(one(ring).res()).isEqualTo(1);
+        int slot = fds.get(JAVA_INT, 0);
+        assertThat(slot).isBetween(0, 3);
+        TestRing.close(ring, fd);
+        MemorySegment buf = arena.allocate(5);
+        ring.nextSqe().prepRead(slot, buf, 0).flags(SqeFlags.FIXED_FILE).userData(2);
+        assertThat(one(ring).res()).isEqualTo(5);
+        assertThat(TestRing.string(buf, 5)).isEqualTo("alloc");
+    }
+
+    @Test
+    void openatDirectWithAllocReturnsTheSlotItPicked() throws Exception {
+        Files.writeString(dir.resolve("pick"), "pick");
+        ring.registerFilesSparse(2);
+        ring.nextSqe().prepOpenatDirect(AtFlags.FDCWD, arena.allocateFrom(dir.resolve("pick").toString()),
+                OpenFlags.O_RDONLY, 0, FileIndex.ALLOC).userData(1);
+        int slot = one(ring).res();
+        assertThat(slot).isBetween(0, 1);
+        MemorySegment buf = arena.allocate(4);
+        ring.nextSqe().prepRead(slot, buf, 0).flags(SqeFlags.FIXED_FILE).userData(2);
+        assertThat(one(ring).res()).isEqualTo(4);
+    }
+
+    @Test
     void spliceMovesFileBytesIntoAPipe() throws Exception {
         Files.writeString(dir.resolve("src"), "spliced!");
         int in = openat(ring, arena, dir.resolve("src").toString(), OpenFlags.O_RDONLY, 0);

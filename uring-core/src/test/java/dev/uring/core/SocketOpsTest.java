@@ -166,6 +166,26 @@ class SocketOpsTest {
     }
 
     @Test
+    void directSocketsAcceptIntoFixedSlots() throws Exception {
+        ring.registerFilesSparse(4);
+        ring.nextSqe().prepSocketDirect(TestRing.AF_INET, TestRing.SOCK_STREAM, 0, 0, FileIndex.ALLOC).userData(1);
+        int slot = one(ring).res();
+        assertThat(slot).isBetween(0, 3);
+        int port = TestRing.freePort();
+        ring.nextSqe().prepBind(slot, SocketAddresses.allocate(arena,
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), port))).flags(SqeFlags.FIXED_FILE).userData(2);
+        assertThat(one(ring).res()).isZero();
+        ring.nextSqe().prepListen(slot, 4).flags(SqeFlags.FIXED_FILE).userData(3);
+        assertThat(one(ring).res()).isZero();
+        ring.nextSqe().prepAcceptDirect(slot, 0, FileIndex.ALLOC).flags(SqeFlags.FIXED_FILE).userData(4);
+        ring.submit();
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            Cqe accepted = one(ring);
+            assertThat(accepted.res()).isBetween(0, 3).isNotEqualTo(slot);
+        }
+    }
+
+    @Test
     void sendZcPostsTheResultWithMoreThenANotification() throws Exception {
         int[] c = connectedPair();
         MemorySegment data = arena.allocate(1024);
