@@ -143,6 +143,11 @@ public final class EventLoop implements Executor, AutoCloseable {
             throw new RejectedExecutionException("event loop " + thread.getName() + " is closed");
         }
         tasks.offer(task);
+        if (state.get() == CLOSED && tasks.remove(task)) {
+            // close finished (and drained the queue) between the check above and the offer: without
+            // this the task would sit in a queue nobody reads, neither run nor rejected
+            throw new RejectedExecutionException("event loop " + thread.getName() + " is closed");
+        }
         if (!inEventLoop()) {
             wakeUp();
         }
