@@ -43,7 +43,8 @@ public final class EventLoop implements Executor, AutoCloseable {
     public static final long NO_COMPLETION = PendingOps.token(PendingOps.IGNORE_SLOT, 0);
     /** The default setup flags of a loop's ring. */
     public static final int DEFAULT_FLAGS = SetupFlags.SINGLE_ISSUER | SetupFlags.DEFER_TASKRUN;
-    private static final long WAKE_TOKEN = PendingOps.token(PendingOps.WAKE_SLOT, 0);
+    // not 0: a stray CQE with user_data 0 (a zeroed SQE, a MSG_RING from elsewhere) must not pass for the wake-up read
+    private static final long WAKE_TOKEN = PendingOps.token(PendingOps.WAKE_SLOT, 0x57414B45);
     private static final int RUNNING = 0;
     private static final int CLOSING = 1;
     private static final int CLOSED = 2;

@@ -2,6 +2,8 @@ package dev.uring.core.loop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.uring.core.Ring;
+import dev.uring.core.RingOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -56,6 +58,27 @@ class EventLoopWakeUpTest {
             }
             assertThat(all.await(30, TimeUnit.SECONDS)).isTrue();
             assertThat(ran.get()).isEqualTo(producers * each);
+        }
+    }
+
+    @Test
+    void aForeignCqeWithUserDataZeroIsDroppedAsStaleNotTakenForTheWakeUp() throws Exception {
+        try (EventLoop loop = LoopTesting.start(8);
+                Ring other = Ring.open(RingOptions.defaults().entries(2).setupHooks(false))) {
+            other.nextSqe().prepMsgRing(loop.ringFd(), 5, 0L, 0).userData(1);
+            other.submitAndWait(1);
+            int[] res = {-1};
+            other.reapCqes((ud, r, f) -> res[0] = r);
+            assertThat(res[0]).isZero();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (LoopTesting.onLoop(loop, loop::staleCompletions) == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            assertThat(LoopTesting.onLoop(loop, loop::staleCompletions)).isEqualTo(1);
+            CompletableFuture<Boolean> woke = new CompletableFuture<>();
+            Thread.sleep(5);
+            loop.execute(() -> woke.complete(true));
+            assertThat(woke.get(10, TimeUnit.SECONDS)).isTrue();
         }
     }
 
