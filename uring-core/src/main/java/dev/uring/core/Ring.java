@@ -58,6 +58,7 @@ public final class Ring implements AutoCloseable {
     private final SubmissionFilter[] filters;
     private final Map<Long, String> denials = new HashMap<>();
     private int enterFd;
+    private @Nullable Thread ringFdOwner;
     private int enterFlags;
     private int sqeTail;
     private boolean claimPending;
@@ -362,8 +363,14 @@ public final class Ring implements AutoCloseable {
     }
 
     private int enter(int toSubmit, int waitNr, int enterFlags, long arg, long argSize) throws IOException {
+        int efd = enterFd;
+        if (efd != fd && Thread.currentThread() != ringFdOwner) {
+            // registered ring fds are per thread: another thread must name the ring by its real fd
+            efd = fd;
+            enterFlags &= ~IoUringConstants.IORING_ENTER_REGISTERED_RING;
+        }
         while (true) {
-            int r = Native.ioUringEnter(enterFd, toSubmit, waitNr, enterFlags, arg, argSize);
+            int r = Native.ioUringEnter(efd, toSubmit, waitNr, enterFlags, arg, argSize);
             if (r >= 0) {
                 return r;
             }
@@ -680,7 +687,11 @@ public final class Ring implements AutoCloseable {
         }
     }
 
-    /** Registers this ring's fd (IORING_REGISTER_RING_FDS) so that io_uring_enter skips the fd lookup. */
+    /**
+     * Registers this ring's fd (IORING_REGISTER_RING_FDS) so that io_uring_enter skips the fd lookup.
+     * The registration belongs to the calling thread (the kernel keeps it per task): other threads
+     * still enter by the plain fd, and {@link #close()} should run on this thread to drop it at once.
+     */
     public void registerRingFd() throws IOException {
         if (enterFd != fd) {
             return;
@@ -692,6 +703,7 @@ public final class Ring implements AutoCloseable {
             register(RegisterOp.RING_FDS, upd.address(), 1);
             enterFd = upd.get(JAVA_INT, 0);
             enterFlags |= IoUringConstants.IORING_ENTER_REGISTERED_RING;
+            ringFdOwner = Thread.currentThread();
         }
     }
 

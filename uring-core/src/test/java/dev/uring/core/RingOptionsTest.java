@@ -152,6 +152,23 @@ class RingOptionsTest {
     }
 
     @Test
+    void aRegisteredRingFdRingStillWorksFromAnotherThread() throws Exception {
+        try (Ring ring = Ring.open(RingOptions.defaults().entries(4).registerRingFd(true).setupHooks(false))) {
+            java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread other = Thread.ofPlatform().start(() -> {
+                try {
+                    nops(ring, 3);
+                } catch (Throwable t) {
+                    failure.set(t);
+                }
+            });
+            other.join(20_000);
+            assertThat(failure.get()).isNull();
+            nops(ring, 2);
+        }
+    }
+
+    @Test
     void closingARingWithARegisteredFdReleasesItsOpsAndFiles() throws Exception {
         TestRing.freePort(); // the JDK keeps a socket of its own after its first network use
         long before = TestRing.fdCount();
