@@ -58,8 +58,10 @@ public final class Ring implements AutoCloseable {
     private final SubmissionFilter[] filters;
     private final Map<Long, String> denials = new HashMap<>();
     private int enterFd;
+    private @Nullable Thread ringFdOwner;
     private int enterFlags;
     private int sqeTail;
+    private boolean claimPending;
     private int sqeHeadCache;
     private int filteredTail;
     private int cqHeadLocal;
@@ -258,6 +260,12 @@ public final class Ring implements AutoCloseable {
      */
     public Sqe nextSqe() {
         ensureOpen();
+        if (claimPending && !sqe.prepared()) {
+            // the previous claim's prep threw: reuse its slot rather than submit a zeroed SQE
+            // (a NOP with user_data 0, which an event loop would take for its own wake-up read)
+            return sqe.reset((long) ((sqeTail - 1) & sqMask) * IoUringSqe.SIZE);
+        }
+        claimPending = true;
         int tail = sqeTail;
         if (tail - sqeHeadCache >= sqEntries) {
             sqeHeadCache = (int) INT.getAcquire(sqRing, sqHeadOff);
@@ -274,13 +282,17 @@ public final class Ring implements AutoCloseable {
     public int sqSpaceLeft() {
         ensureOpen();
         sqeHeadCache = (int) INT.getAcquire(sqRing, sqHeadOff);
-        return sqEntries - (sqeTail - sqeHeadCache);
+        return sqEntries - (sqeTail - sqeHeadCache) + (unpreparedClaim() ? 1 : 0);
     }
 
     /** How many prepared SQEs the kernel has not consumed yet. */
     public int sqReady() {
         ensureOpen();
-        return sqeTail - (int) INT.getAcquire(sqRing, sqHeadOff);
+        return sqeTail - (int) INT.getAcquire(sqRing, sqHeadOff) - (unpreparedClaim() ? 1 : 0);
+    }
+
+    private boolean unpreparedClaim() {
+        return claimPending && !sqe.prepared();
     }
 
     /**
@@ -295,6 +307,9 @@ public final class Ring implements AutoCloseable {
             enter |= IoUringConstants.IORING_ENTER_GETEVENTS;
         }
         if ((flags & SetupFlags.SQPOLL) != 0) {
+            // the tail store must be visible before NEED_WAKEUP is read (the kernel thread sets the flag,
+            // fences, then rereads the tail): release/acquire alone lets the load pass the store
+            VarHandle.fullFence();
             if ((sqFlags() & IoUringConstants.IORING_SQ_NEED_WAKEUP) == 0 && (enter & IoUringConstants.IORING_ENTER_GETEVENTS) == 0) {
                 return toSubmit;
             }
@@ -340,12 +355,22 @@ public final class Ring implements AutoCloseable {
         int toSubmit = publish();
         IoUringGeteventsArg.setTimeout(waitArg, timeoutNanos);
         int enter = enterFlags | IoUringConstants.IORING_ENTER_GETEVENTS | IoUringConstants.IORING_ENTER_EXT_ARG;
+        if ((flags & SetupFlags.SQPOLL) != 0) {
+            // a sleeping SQ thread would leave the new SQEs unconsumed for the whole wait
+            enter |= IoUringConstants.IORING_ENTER_SQ_WAKEUP;
+        }
         return enter(toSubmit, waitNr, enter, waitArg.address(), IoUringGeteventsArg.SIZE);
     }
 
     private int enter(int toSubmit, int waitNr, int enterFlags, long arg, long argSize) throws IOException {
+        int efd = enterFd;
+        if (efd != fd && Thread.currentThread() != ringFdOwner) {
+            // registered ring fds are per thread: another thread must name the ring by its real fd
+            efd = fd;
+            enterFlags &= ~IoUringConstants.IORING_ENTER_REGISTERED_RING;
+        }
         while (true) {
-            int r = Native.ioUringEnter(enterFd, toSubmit, waitNr, enterFlags, arg, argSize);
+            int r = Native.ioUringEnter(efd, toSubmit, waitNr, enterFlags, arg, argSize);
             if (r >= 0) {
                 return r;
             }
@@ -371,6 +396,10 @@ public final class Ring implements AutoCloseable {
     /** Runs the submission filters over new SQEs, then publishes the SQ tail (release). */
     private int publish() {
         ensureOpen();
+        if (unpreparedClaim()) {
+            sqeTail--;
+        }
+        claimPending = false;
         int tail = sqeTail;
         if (filters.length > 0) {
             for (int t = filteredTail; t != tail; t++) {
@@ -658,7 +687,11 @@ public final class Ring implements AutoCloseable {
         }
     }
 
-    /** Registers this ring's fd (IORING_REGISTER_RING_FDS) so that io_uring_enter skips the fd lookup. */
+    /**
+     * Registers this ring's fd (IORING_REGISTER_RING_FDS) so that io_uring_enter skips the fd lookup.
+     * The registration belongs to the calling thread (the kernel keeps it per task): other threads
+     * still enter by the plain fd, and {@link #close()} should run on this thread to drop it at once.
+     */
     public void registerRingFd() throws IOException {
         if (enterFd != fd) {
             return;
@@ -670,6 +703,28 @@ public final class Ring implements AutoCloseable {
             register(RegisterOp.RING_FDS, upd.address(), 1);
             enterFd = upd.get(JAVA_INT, 0);
             enterFlags |= IoUringConstants.IORING_ENTER_REGISTERED_RING;
+            ringFdOwner = Thread.currentThread();
+        }
+    }
+
+    /** Whether the ring fd is registered (IORING_REGISTER_RING_FDS) and io_uring_enter uses the registered index. */
+    public boolean isRingFdRegistered() {
+        return enterFd != fd;
+    }
+
+    /** The registered ring index io_uring_enter uses, or -1 when the fd is not registered. */
+    int registeredRingIndex() {
+        return enterFd != fd ? enterFd : -1;
+    }
+
+    private void unregisterRingFd() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment upd = a.allocate(IoUringRsrc.SIZE, 8);
+            upd.set(JAVA_INT, 0, enterFd);
+            // best effort: from another thread than the registering one the kernel cannot find the slot
+            Native.ioUringRegister(fd, RegisterOp.UNREGISTER_RING_FDS.code(), upd.address(), 1);
+            enterFd = fd;
+            enterFlags &= ~IoUringConstants.IORING_ENTER_REGISTERED_RING;
         }
     }
 
@@ -719,6 +774,11 @@ public final class Ring implements AutoCloseable {
             return;
         }
         closed = true;
+        if (enterFd != fd) {
+            // a registered ring fd holds its own reference to the ring: without this the ring (and
+            // every op in flight) outlives close() until the registering thread exits
+            unregisterRingFd();
+        }
         Native.close(fd);
         arena.close();
     }

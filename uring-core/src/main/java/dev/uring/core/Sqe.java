@@ -29,6 +29,7 @@ public final class Sqe {
     private final Ring ring;
     private final MemorySegment sqes;
     private long base;
+    private boolean prepared;
 
     Sqe(Ring ring, MemorySegment sqes) {
         this.ring = ring;
@@ -37,6 +38,7 @@ public final class Sqe {
 
     Sqe reset(long offset) {
         base = offset;
+        prepared = false;
         MemorySegment s = sqes;
         for (long i = 0; i < IoUringSqe.SIZE; i += 8) {
             s.set(JAVA_LONG, offset + i, 0L);
@@ -178,7 +180,13 @@ public final class Sqe {
 
     // ------------------------------------------------------------------ checks
 
+    /** Whether a prep method filled this claimed SQE (a throwing prep leaves it unprepared). */
+    boolean prepared() {
+        return prepared;
+    }
+
     private void rw(Opcode op, int fd, long addr, int len, long off) {
+        prepared = true;
         long b = base;
         MemorySegment s = sqes;
         s.set(JAVA_BYTE, b + IoUringSqe.OPCODE, (byte) op.code());

@@ -43,7 +43,8 @@ public final class EventLoop implements Executor, AutoCloseable {
     public static final long NO_COMPLETION = PendingOps.token(PendingOps.IGNORE_SLOT, 0);
     /** The default setup flags of a loop's ring. */
     public static final int DEFAULT_FLAGS = SetupFlags.SINGLE_ISSUER | SetupFlags.DEFER_TASKRUN;
-    private static final long WAKE_TOKEN = PendingOps.token(PendingOps.WAKE_SLOT, 0);
+    // not 0: a stray CQE with user_data 0 (a zeroed SQE, a MSG_RING from elsewhere) must not pass for the wake-up read
+    private static final long WAKE_TOKEN = PendingOps.token(PendingOps.WAKE_SLOT, 0x57414B45);
     private static final int RUNNING = 0;
     private static final int CLOSING = 1;
     private static final int CLOSED = 2;
@@ -143,6 +144,11 @@ public final class EventLoop implements Executor, AutoCloseable {
             throw new RejectedExecutionException("event loop " + thread.getName() + " is closed");
         }
         tasks.offer(task);
+        if (state.get() == CLOSED && tasks.remove(task)) {
+            // close finished (and drained the queue) between the check above and the offer: without
+            // this the task would sit in a queue nobody reads, neither run nor rejected
+            throw new RejectedExecutionException("event loop " + thread.getName() + " is closed");
+        }
         if (!inEventLoop()) {
             wakeUp();
         }
@@ -286,15 +292,19 @@ public final class EventLoop implements Executor, AutoCloseable {
         long deadline = 0;
         boolean cancelled = false;
         while (true) {
-            runTasks();
+            boolean ran = runTasks();
             if (state.get() != RUNNING) {
                 if (!cancelled) {
                     runTasks();
                     cancelAll();
                     cancelled = true;
                     deadline = System.nanoTime() + closeTimeoutNanos;
+                } else if (ran) {
+                    // a task handed over just as close began may have started ops after the first cancel
+                    cancelAll();
                 }
-                if (pending.active() == 0 || System.nanoTime() - deadline > 0) {
+                // the wake-up read writes into wakeBuf: wait for its final CQE too before freeing it
+                if ((pending.active() == 0 && !wakeArmed) || System.nanoTime() - deadline > 0) {
                     return;
                 }
                 submit(r);
@@ -352,15 +362,18 @@ public final class EventLoop implements Executor, AutoCloseable {
         }
     }
 
-    private void runTasks() {
+    private boolean runTasks() {
+        boolean ran = false;
         Runnable t;
         while ((t = tasks.poll()) != null) {
+            ran = true;
             try {
                 t.run();
             } catch (Throwable e) {
                 uncaught(e);
             }
         }
+        return ran;
     }
 
     private void armWake() {

@@ -1,0 +1,53 @@
+package dev.uring.core.loop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Tasks handed over while a loop closes are each either run or rejected, never silently dropped. */
+class EventLoopCloseRaceTest {
+    @Test
+    @Timeout(120)
+    void everyTaskRacingCloseIsRunOrRejected() throws Exception {
+        AtomicLong reportedRejections = new AtomicLong();
+        ThreadFactory factory = r -> {
+            Thread t = new Thread(r, "race-loop");
+            t.setUncaughtExceptionHandler((th, e) -> {
+                if (e instanceof RejectedExecutionException) {
+                    reportedRejections.incrementAndGet();
+                }
+            });
+            return t;
+        };
+        for (int cycle = 0; cycle < 100; cycle++) {
+            EventLoop loop = EventLoop.start(EventLoop.defaultOptions(8).setupHooks(false), factory);
+            AtomicInteger ran = new AtomicInteger();
+            AtomicInteger rejected = new AtomicInteger();
+            AtomicInteger offered = new AtomicInteger();
+            long reportedBefore = reportedRejections.get();
+            Thread producer = Thread.ofPlatform().start(() -> {
+                // keep handing tasks over until well after close began
+                while (rejected.get() < 50) {
+                    offered.incrementAndGet();
+                    try {
+                        loop.execute(ran::incrementAndGet);
+                    } catch (RejectedExecutionException e) {
+                        rejected.incrementAndGet();
+                    }
+                }
+            });
+            Thread.sleep(1);
+            loop.close();
+            producer.join(30_000);
+            assertThat(producer.isAlive()).isFalse();
+            long reported = reportedRejections.get() - reportedBefore;
+            assertThat(ran.get() + rejected.get() + reported).as("cycle %d: offered %d", cycle, offered.get())
+                    .isEqualTo(offered.get());
+        }
+    }
+}
