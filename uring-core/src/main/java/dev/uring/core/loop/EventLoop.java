@@ -1,6 +1,5 @@
 package dev.uring.core.loop;
 
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.uring.core.CancelFlags;
 import dev.uring.core.CqeConsumer;
@@ -11,11 +10,8 @@ import dev.uring.core.SetupFlags;
 import dev.uring.core.Sqe;
 import dev.uring.core.UringException;
 import dev.uring.core.ffi.Errno;
-import dev.uring.core.ffi.Native;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -29,7 +25,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One thread that owns one {@link Ring}. Other threads hand it work with {@link #execute(Runnable)}
- * (a lock-free queue plus an eventfd wake-up); on the loop thread, work prepares SQEs with
+ * (a lock-free queue plus a MSG_RING wake-up); on the loop thread, work prepares SQEs with
  * {@link #nextSqe()} and registers a {@link Completion} with {@link #register(Completion)}, whose
  * token is the SQE's user_data. The loop submits and waits in one io_uring_enter, then dispatches
  * each CQE by user_data. The thread blocks nowhere but in that io_uring_enter.
@@ -62,11 +58,7 @@ public final class EventLoop implements Executor, AutoCloseable {
     private final int index;
     private @Nullable Ring ring;
     private @Nullable Throwable startFailure;
-    private volatile int eventFd = -1;
     private final AtomicInteger wakers = new AtomicInteger();
-    private @Nullable Arena arena;
-    private @Nullable MemorySegment wakeBuf;
-    private boolean wakeArmed;
     private long completions;
 
     private EventLoop(RingOptions options, ThreadFactory factory, int index, long closeTimeoutNanos) {
@@ -155,14 +147,12 @@ public final class EventLoop implements Executor, AutoCloseable {
     }
 
     private void wakeUp() {
-        // counted, so that close never closes the eventfd (whose number could be reused) under a writer
+        // counted, so that close never closes the ring (whose fd number could be reused) under a waker
         wakers.incrementAndGet();
         try {
-            if (state.get() != CLOSED && sleeping.get() && sleeping.compareAndSet(true, false)) {
-                int r = Native.eventfdSignal(eventFd);
-                if (r < 0 && state.get() == RUNNING) {
-                    throw new UncheckedIOException(new UringException(-r, "eventfd write", "loop " + thread.getName()));
-                }
+            Ring r = ring;
+            if (r != null && state.get() != CLOSED && sleeping.get() && sleeping.compareAndSet(true, false)) {
+                RingWaker.instance().wake(r.fd(), WAKE_TOKEN);
             }
         } finally {
             wakers.decrementAndGet();
@@ -262,13 +252,8 @@ public final class EventLoop implements Executor, AutoCloseable {
 
     private void run(RingOptions options) {
         try {
+            RingWaker.instance();
             ring = Ring.open(options);
-            arena = Arena.ofConfined();
-            wakeBuf = arena.allocate(JAVA_LONG);
-            eventFd = Native.eventfd(0, Native.EFD_CLOEXEC);
-            if (eventFd < 0) {
-                throw new UringException(-eventFd, "eventfd", null);
-            }
         } catch (Throwable t) {
             startFailure = t;
             cleanup();
@@ -303,17 +288,13 @@ public final class EventLoop implements Executor, AutoCloseable {
                     // a task handed over just as close began may have started ops after the first cancel
                     cancelAll();
                 }
-                // the wake-up read writes into wakeBuf: wait for its final CQE too before freeing it
-                if ((pending.active() == 0 && !wakeArmed) || System.nanoTime() - deadline > 0) {
+                if (pending.active() == 0 || System.nanoTime() - deadline > 0) {
                     return;
                 }
                 submit(r);
                 waitFor(r, Math.max(1, deadline - System.nanoTime()));
                 r.reapCqes(dispatcher);
                 continue;
-            }
-            if (!wakeArmed) {
-                armWake();
             }
             if (tasks.isEmpty()) {
                 sleeping.set(true);
@@ -376,19 +357,6 @@ public final class EventLoop implements Executor, AutoCloseable {
         return ran;
     }
 
-    private void armWake() {
-        Ring r = ring();
-        if (r.sqSpaceLeft() == 0) {
-            submitQuietly(r);
-        }
-        MemorySegment buf = wakeBuf;
-        if (buf == null) {
-            return;
-        }
-        r.nextSqe().prepRead(eventFd, buf, 0).userData(WAKE_TOKEN);
-        wakeArmed = true;
-    }
-
     private void submitQuietly(Ring r) {
         try {
             r.submit();
@@ -399,7 +367,6 @@ public final class EventLoop implements Executor, AutoCloseable {
 
     private void dispatch(long userData, int res, int flags) {
         if (userData == WAKE_TOKEN) {
-            wakeArmed = false;
             return;
         }
         if ((int) userData == PendingOps.IGNORE_SLOT) {
@@ -425,7 +392,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         if (r.sqSpaceLeft() == 0) {
             submitQuietly(r);
         }
-        // one SQE cancels every request of the ring, including the wake-up read
+        // one SQE cancels every request of the ring
         r.nextSqe().prepCancel(0, CancelFlags.ANY | CancelFlags.ALL).userData(NO_COMPLETION);
     }
 
@@ -454,19 +421,10 @@ public final class EventLoop implements Executor, AutoCloseable {
                 failAll(new IllegalStateException(left + " ops were still in flight when " + thread.getName()
                         + " closed"));
             }
+            while (wakers.get() != 0) {
+                Thread.onSpinWait();
+            }
             r.close();
-        }
-        while (wakers.get() != 0) {
-            Thread.onSpinWait();
-        }
-        if (eventFd >= 0) {
-            Native.close(eventFd);
-            eventFd = -1;
-        }
-        Arena a = arena;
-        if (a != null) {
-            a.close();
-            arena = null;
         }
         // tasks handed over during close will never run: fail them visibly
         Runnable t;
@@ -484,7 +442,7 @@ public final class EventLoop implements Executor, AutoCloseable {
 
     /**
      * Cancels every op in flight, waits up to the close timeout for their final CQEs, then closes
-     * the ring and the wake-up eventfd. Blocks the caller until the loop thread has finished,
+     * the ring. Blocks the caller until the loop thread has finished,
      * unless called on the loop thread itself, where it only begins the close. Idempotent.
      */
     @Override

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** A sleeping loop wakes for every task handed over (the sleeping flag plus eventfd never lose one). */
+/** A sleeping loop wakes for every task handed over (the sleeping flag plus the MSG_RING wake-up never lose one). */
 @Timeout(60)
 class EventLoopWakeUpTest {
     @Test
