@@ -1,5 +1,6 @@
 package dev.uring.samples;
 
+import dev.uring.core.IoUring;
 import dev.uring.core.OpenFlags;
 import dev.uring.core.SqeFlags;
 import dev.uring.core.UringException;
@@ -70,6 +71,10 @@ public final class SharedFilesDemo {
 
     /** Entry point: no arguments. Exits 1 when a read did not match or a slot was not cleared. */
     public static void main(String[] args) throws Exception {
+        if (!IoUring.isAvailable()) {
+            System.err.println("io_uring is not usable here: " + IoUring.unavailabilityCause());
+            System.exit(1);
+        }
         int loops = Math.max(2, Runtime.getRuntime().availableProcessors());
         Path dir = Files.createTempDirectory("reactive-uring-shared-files");
         Outcome outcome;
