@@ -356,6 +356,10 @@ public final class Sqe {
 
     /** IORING_OP_OPENAT into fixed slot {@code slot} (or {@link FileIndex#ALLOC}) instead of an fd. */
     public Sqe prepOpenatDirect(int dirfd, MemorySegment path, int openFlags, int mode, int slot) {
+        if ((openFlags & OpenFlags.O_CLOEXEC) != 0) {
+            // the kernel answers a bare EINVAL: a fixed slot is not an fd and has no close-on-exec
+            throw new IllegalArgumentException("OPENAT: O_CLOEXEC is invalid for a direct (fixed slot) open");
+        }
         prepOpenat(dirfd, path, openFlags, mode);
         fileIndex(directIndex(Opcode.OPENAT, slot));
         return this;

@@ -70,6 +70,13 @@ class BadInputTest {
     }
 
     @Test
+    void closeOnExecIsRefusedForADirectOpenInsteadOfABareEinval() {
+        MemorySegment path = arena.allocateFrom("/dev/null");
+        assertThatThrownBy(() -> ring.nextSqe().prepOpenatDirect(AtFlags.FDCWD, path, OpenFlags.O_CLOEXEC, 0, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("O_CLOEXEC");
+    }
+
+    @Test
     void oversizedBuffersAreRefused() {
         MemorySegment huge = MemorySegment.ofAddress(arena.allocate(8).address()).reinterpret(Sqe.MAX_LENGTH + 1);
         assertThatThrownBy(() -> ring.nextSqe().prepWrite(3, huge, 0)).isInstanceOf(IllegalArgumentException.class)
