@@ -49,12 +49,20 @@ public final class PolicyCustomizer implements RingCustomizer {
     private static final Map<Ring, RingPolicy> APPLIED = Collections.synchronizedMap(new WeakHashMap<>());
     private static final long EVENTFD_READ_LEN = 8;
 
+    /**
+     * The filter made by {@link #submissionFilter()} for the ring being opened on this thread, bound to that
+     * ring's fd by {@link #beforeEnable}: Ring.open calls both, in that order, on the opening thread.
+     */
+    private static final ThreadLocal<java.util.ArrayList<RingFilter>> OPENING =
+            ThreadLocal.withInitial(java.util.ArrayList::new);
+
     private final RingPolicy policy;
-    private final SubmissionFilter filter;
+    /** Whether the kernel alone enforces the policy: no argument filter, and the framework's SQE ops allowed. */
+    private final boolean kernelOnly;
 
     private PolicyCustomizer(RingPolicy policy) {
         this.policy = policy;
-        this.filter = this::check;
+        this.kernelOnly = policy.filters().isEmpty() && policy.sqeOps().containsAll(FRAMEWORK_SQE_OPS);
     }
 
     /** A customizer applying {@code policy}; pass it to {@link dev.uring.core.RingOptions#customizer}. */
@@ -74,6 +82,13 @@ public final class PolicyCustomizer implements RingCustomizer {
 
     @Override
     public void beforeEnable(Ring ring) throws IOException {
+        java.util.ArrayList<RingFilter> opening = OPENING.get();
+        for (int i = opening.size() - 1; i >= 0; i--) {
+            if (opening.get(i).owner == this) {
+                opening.remove(i).ringFd = ring.fd();
+                break;
+            }
+        }
         ring.registerRestrictions(kernelRestrictions());
         if (TaskRestrictions.bpfFiltersSupported()) {
             for (Map.Entry<Opcode, List<dev.uring.core.CbpfInstruction>> e : CbpfCompiler.compile(policy).entrySet()) {
@@ -99,14 +114,52 @@ public final class PolicyCustomizer implements RingCustomizer {
         return withFramework.toRestrictions(kernelOps, kernelRegisterOps, FRAMEWORK_REGISTER_OPS);
     }
 
+    /**
+     * The Java check (layer 2): argument filters, and the framework ops the kernel keeps allowed but the
+     * policy denies. {@link SubmissionFilter#ALLOW_ALL}, which costs nothing per SQE, when the kernel
+     * enforces the whole policy. Ops the policy denies otherwise go to the kernel, which refuses them.
+     */
     @Override
     public SubmissionFilter submissionFilter() {
-        return filter;
+        if (kernelOnly) {
+            return SubmissionFilter.ALLOW_ALL;
+        }
+        RingFilter f = new RingFilter(this);
+        java.util.ArrayList<RingFilter> opening = OPENING.get();
+        opening.removeIf(o -> o.owner == this); // left by an open that failed before beforeEnable
+        if (opening.size() >= 8) {
+            opening.remove(0);
+        }
+        opening.add(f);
+        return f;
+    }
+
+    /** One ring's Java filter; reports each denial it decides to {@link PolicyViolations}. */
+    private static final class RingFilter implements SubmissionFilter {
+        final PolicyCustomizer owner;
+        volatile int ringFd = -1;
+
+        RingFilter(PolicyCustomizer owner) {
+            this.owner = owner;
+        }
+
+        @Override
+        public @Nullable String check(Sqe sqe) {
+            String why = owner.check(sqe);
+            if (why != null) {
+                PolicyViolations.report(PolicyViolation.now(sqe.opcode().name(), why, PolicyViolation.Layer.FILTER,
+                        owner.policy.name(), ringFd));
+            }
+            return why;
+        }
     }
 
     private @Nullable String check(Sqe sqe) {
         Opcode op = sqe.opcode();
-        if (!policy.permits(op) && FRAMEWORK_SQE_OPS.contains(op)) {
+        if (!policy.permits(op)) {
+            if (!FRAMEWORK_SQE_OPS.contains(op)) {
+                return null; // not in the kernel allow-list: the kernel refuses it with -EACCES
+            }
             if (op == Opcode.ASYNC_CANCEL || isEventfdRead(sqe)) {
                 return policy.checkArguments(sqe);
             }
