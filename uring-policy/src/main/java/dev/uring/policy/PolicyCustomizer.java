@@ -57,12 +57,26 @@ public final class PolicyCustomizer implements RingCustomizer {
             ThreadLocal.withInitial(java.util.ArrayList::new);
 
     private final RingPolicy policy;
-    /** Whether the kernel alone enforces the policy: no argument filter, and the framework's SQE ops allowed. */
+    /**
+     * By {@link Opcode#ordinal()}: whether Java must look at an SQE of that op. Only allowed ops with an
+     * argument filter, and framework ops the policy denies; the kernel enforces everything else (op
+     * allow-list and SQE flags), so the per-SQE cost of other ops is one array read.
+     */
+    private final boolean[] javaChecked;
+    /** Whether the kernel alone enforces the policy: no op needs a Java check. */
     private final boolean kernelOnly;
 
     private PolicyCustomizer(RingPolicy policy) {
         this.policy = policy;
-        this.kernelOnly = policy.filters().isEmpty() && policy.sqeOps().containsAll(FRAMEWORK_SQE_OPS);
+        Opcode[] all = Opcode.values();
+        this.javaChecked = new boolean[all.length];
+        boolean any = false;
+        for (Opcode op : all) {
+            boolean filtered = policy.permits(op) && policy.filters().stream().anyMatch(f -> f.ops().contains(op));
+            javaChecked[op.ordinal()] = filtered || (FRAMEWORK_SQE_OPS.contains(op) && !policy.permits(op));
+            any |= javaChecked[op.ordinal()];
+        }
+        this.kernelOnly = !any;
     }
 
     /** A customizer applying {@code policy}; pass it to {@link dev.uring.core.RingOptions#customizer}. */
@@ -156,13 +170,11 @@ public final class PolicyCustomizer implements RingCustomizer {
 
     private @Nullable String check(Sqe sqe) {
         Opcode op = sqe.opcode();
-        if (!policy.permits(op)) {
-            if (!FRAMEWORK_SQE_OPS.contains(op)) {
-                return null; // not in the kernel allow-list: the kernel refuses it with -EACCES
-            }
-            if (op == Opcode.ASYNC_CANCEL || isEventfdRead(sqe)) {
-                return policy.checkArguments(sqe);
-            }
+        if (!javaChecked[op.ordinal()]) {
+            return null; // the kernel decides: allowed with no argument rule, or outside its allow-list
+        }
+        if (!policy.permits(op) && (op == Opcode.ASYNC_CANCEL || isEventfdRead(sqe))) {
+            return policy.checkArguments(sqe);
         }
         return policy.check(sqe);
     }

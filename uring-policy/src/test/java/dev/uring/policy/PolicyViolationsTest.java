@@ -87,6 +87,18 @@ class PolicyViolationsTest {
     }
 
     @Test
+    void sqeFlagsOutsideThePolicyOnAFilteredRingAreRefusedByTheKernelAndReportedAsKernel() throws Exception {
+        List<PolicyViolation> seen = new CopyOnWriteArrayList<>();
+        try (PolicyViolations.Registration reg = PolicyViolations.addListener(seen::add); Ring ring = ring(READ_ONLY)) {
+            assertThat(OneShot.run(ring, 3, s -> s.prepNop().flags(dev.uring.core.SqeFlags.ASYNC))).isEqualTo(EACCES);
+            assertThat(ring.denialReason(3)).isNull();
+            assertThat(AccessDenials.forCompletion(ring, Opcode.NOP, 3).getReason()).contains("SQE flags");
+            assertThat(on(ring, seen)).extracting(PolicyViolation::layer).containsExactly(PolicyViolation.Layer.KERNEL);
+            assertThat(OneShot.run(ring, 4, Sqe::prepNop)).isZero();
+        }
+    }
+
+    @Test
     void aRefusedRegisterOpRoutedThroughForRegisterIsReported() throws Exception {
         List<PolicyViolation> seen = new CopyOnWriteArrayList<>();
         try (PolicyViolations.Registration reg = PolicyViolations.addListener(seen::add);
