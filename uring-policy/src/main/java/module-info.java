@@ -2,6 +2,7 @@
 module dev.uring.policy {
     requires dev.uring.core;
     requires static org.jspecify;
+    requires jdk.jfr;
 
     exports dev.uring.policy;
 

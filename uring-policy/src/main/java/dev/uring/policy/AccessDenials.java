@@ -1,10 +1,15 @@
 package dev.uring.policy;
 
 import dev.uring.core.Opcode;
+import dev.uring.core.RegisterOp;
 import dev.uring.core.Ring;
 import java.nio.file.AccessDeniedException;
+import java.util.Objects;
 
-/** Turns a completion denied by a policy ({@code res == -EACCES}) into an exception naming the op and the rule. */
+/**
+ * Turns a completion denied by a policy ({@code res == -EACCES}) into an exception naming the op and
+ * the rule, and reports the kernel's denials to {@link PolicyViolations}.
+ */
 public final class AccessDenials {
     private static final int EACCES = 13;
 
@@ -13,8 +18,9 @@ public final class AccessDenials {
 
     /**
      * The exception for op {@code op} with {@code userData} on {@code ring} completing with {@code -EACCES}:
-     * the Java filter's reason when it refused the SQE, else the kernel restriction that did.
-     * Consumes the ring's record of the denial.
+     * the Java filter's reason when it refused the SQE (already reported when the filter decided), else
+     * the kernel restriction that did, which is reported here as a {@link PolicyViolation.Layer#KERNEL}
+     * violation. Consumes the ring's record of the denial.
      */
     public static AccessDeniedException forCompletion(Ring ring, Opcode op, long userData) {
         String reason = ring.denialReason(userData);
@@ -23,8 +29,27 @@ public final class AccessDenials {
             reason = op + " denied by the kernel's restrictions on ring fd " + ring.fd()
                     + (p == null ? "" : " (policy '" + p.name() + "'"
                     + (p.permits(op) ? ": the op's SQE flags are not allowed)" : ": the op is not allowed)"));
+            PolicyViolations.report(PolicyViolation.now(op.name(), reason, PolicyViolation.Layer.KERNEL,
+                    p == null ? "" : p.name(), ring.fd()));
         }
         return new AccessDeniedException(op.name(), null, reason);
+    }
+
+    /**
+     * Reports register op {@code op} refused on {@code ring} (the {@link AccessDeniedException} a
+     * {@code Ring.register*} call threw) as a {@link PolicyViolation.Layer#REGISTER} violation, and returns
+     * {@code denied} for rethrowing: {@code catch (AccessDeniedException e) { throw AccessDenials.forRegister(ring, op, e); }}.
+     * uring-core's register calls do not pass through this module, so callers that want the audit route
+     * their refusals here.
+     */
+    public static AccessDeniedException forRegister(Ring ring, RegisterOp op, AccessDeniedException denied) {
+        Objects.requireNonNull(op, "op");
+        RingPolicy p = PolicyCustomizer.appliedTo(ring);
+        String reason = Objects.requireNonNullElse(denied.getReason(), "register op " + op + " denied")
+                + (p == null ? "" : " (policy '" + p.name() + "')");
+        PolicyViolations.report(PolicyViolation.now(op.name(), reason, PolicyViolation.Layer.REGISTER,
+                p == null ? "" : p.name(), ring.fd()));
+        return denied;
     }
 
     /** Whether a CQE result is the -EACCES a restriction or filter produces. */

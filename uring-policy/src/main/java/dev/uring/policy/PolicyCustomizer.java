@@ -49,12 +49,34 @@ public final class PolicyCustomizer implements RingCustomizer {
     private static final Map<Ring, RingPolicy> APPLIED = Collections.synchronizedMap(new WeakHashMap<>());
     private static final long EVENTFD_READ_LEN = 8;
 
+    /**
+     * The filter made by {@link #submissionFilter()} for the ring being opened on this thread, bound to that
+     * ring's fd by {@link #beforeEnable}: Ring.open calls both, in that order, on the opening thread.
+     */
+    private static final ThreadLocal<java.util.ArrayList<RingFilter>> OPENING =
+            ThreadLocal.withInitial(java.util.ArrayList::new);
+
     private final RingPolicy policy;
-    private final SubmissionFilter filter;
+    /**
+     * By {@link Opcode#ordinal()}: whether Java must look at an SQE of that op. Only allowed ops with an
+     * argument filter, and framework ops the policy denies; the kernel enforces everything else (op
+     * allow-list and SQE flags), so the per-SQE cost of other ops is one array read.
+     */
+    private final boolean[] javaChecked;
+    /** Whether the kernel alone enforces the policy: no op needs a Java check. */
+    private final boolean kernelOnly;
 
     private PolicyCustomizer(RingPolicy policy) {
         this.policy = policy;
-        this.filter = this::check;
+        Opcode[] all = Opcode.values();
+        this.javaChecked = new boolean[all.length];
+        boolean any = false;
+        for (Opcode op : all) {
+            boolean filtered = policy.permits(op) && policy.filters().stream().anyMatch(f -> f.ops().contains(op));
+            javaChecked[op.ordinal()] = filtered || (FRAMEWORK_SQE_OPS.contains(op) && !policy.permits(op));
+            any |= javaChecked[op.ordinal()];
+        }
+        this.kernelOnly = !any;
     }
 
     /** A customizer applying {@code policy}; pass it to {@link dev.uring.core.RingOptions#customizer}. */
@@ -74,6 +96,13 @@ public final class PolicyCustomizer implements RingCustomizer {
 
     @Override
     public void beforeEnable(Ring ring) throws IOException {
+        java.util.ArrayList<RingFilter> opening = OPENING.get();
+        for (int i = opening.size() - 1; i >= 0; i--) {
+            if (opening.get(i).owner == this) {
+                opening.remove(i).ringFd = ring.fd();
+                break;
+            }
+        }
         ring.registerRestrictions(kernelRestrictions());
         if (TaskRestrictions.bpfFiltersSupported()) {
             for (Map.Entry<Opcode, List<dev.uring.core.CbpfInstruction>> e : CbpfCompiler.compile(policy).entrySet()) {
@@ -99,17 +128,53 @@ public final class PolicyCustomizer implements RingCustomizer {
         return withFramework.toRestrictions(kernelOps, kernelRegisterOps, FRAMEWORK_REGISTER_OPS);
     }
 
+    /**
+     * The Java check (layer 2): argument filters, and the framework ops the kernel keeps allowed but the
+     * policy denies. {@link SubmissionFilter#ALLOW_ALL}, which costs nothing per SQE, when the kernel
+     * enforces the whole policy. Ops the policy denies otherwise go to the kernel, which refuses them.
+     */
     @Override
     public SubmissionFilter submissionFilter() {
-        return filter;
+        if (kernelOnly) {
+            return SubmissionFilter.ALLOW_ALL;
+        }
+        RingFilter f = new RingFilter(this);
+        java.util.ArrayList<RingFilter> opening = OPENING.get();
+        opening.removeIf(o -> o.owner == this); // left by an open that failed before beforeEnable
+        if (opening.size() >= 8) {
+            opening.remove(0);
+        }
+        opening.add(f);
+        return f;
+    }
+
+    /** One ring's Java filter; reports each denial it decides to {@link PolicyViolations}. */
+    private static final class RingFilter implements SubmissionFilter {
+        final PolicyCustomizer owner;
+        volatile int ringFd = -1;
+
+        RingFilter(PolicyCustomizer owner) {
+            this.owner = owner;
+        }
+
+        @Override
+        public @Nullable String check(Sqe sqe) {
+            String why = owner.check(sqe);
+            if (why != null) {
+                PolicyViolations.report(PolicyViolation.now(sqe.opcode().name(), why, PolicyViolation.Layer.FILTER,
+                        owner.policy.name(), ringFd));
+            }
+            return why;
+        }
     }
 
     private @Nullable String check(Sqe sqe) {
         Opcode op = sqe.opcode();
-        if (!policy.permits(op) && FRAMEWORK_SQE_OPS.contains(op)) {
-            if (op == Opcode.ASYNC_CANCEL || isEventfdRead(sqe)) {
-                return policy.checkArguments(sqe);
-            }
+        if (!javaChecked[op.ordinal()]) {
+            return null; // the kernel decides: allowed with no argument rule, or outside its allow-list
+        }
+        if (!policy.permits(op) && (op == Opcode.ASYNC_CANCEL || isEventfdRead(sqe))) {
+            return policy.checkArguments(sqe);
         }
         return policy.check(sqe);
     }
