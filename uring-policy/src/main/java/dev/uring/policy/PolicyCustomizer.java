@@ -7,12 +7,9 @@ import dev.uring.core.Restriction;
 import dev.uring.core.Ring;
 import dev.uring.core.RingCustomizer;
 import dev.uring.core.Sqe;
-import dev.uring.core.SqeFlags;
 import dev.uring.core.SubmissionFilter;
 import dev.uring.core.TaskRestrictions;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
@@ -27,12 +24,11 @@ import org.jspecify.annotations.Nullable;
  * filters compiled to cBPF; and, through {@link #submissionFilter()}, layer 2, the argument filters
  * checked in Java before each submission.
  *
- * <p>Framework needs. An event loop's own SQEs (ASYNC_CANCEL for cancellation, an 8-byte READ of its
- * wake-up eventfd) and the register ops the framework performs after enabling
+ * <p>Framework needs. An event loop's own SQE (ASYNC_CANCEL, for cancellation; loops wake by MSG_RING
+ * from another ring, which needs nothing of this one) and the register ops the framework performs after enabling
  * ({@link #FRAMEWORK_REGISTER_OPS}: fixed-file table updates and provided buffer rings) stay allowed
  * by the kernel. On Linux 6.18 any restriction set also denies every register op it does not list, so
- * without them an enabled ring could not update its file table. A READ the policy denies is refused in
- * Java unless it is that wake-up read; register ops outside the policy and the framework set, such as
+ * without them an enabled ring could not update its file table. Register ops outside the policy and the framework set, such as
  * BUFFERS (fixed buffers: register them before enabling, in a customizer) are refused by the kernel.
  * A policy with required SQE flags does not suit event-loop rings, whose own SQEs do not carry them.
  */
@@ -42,12 +38,10 @@ public final class PolicyCustomizer implements RingCustomizer {
             RegisterOp.FILES2, RegisterOp.FILES_UPDATE, RegisterOp.FILES_UPDATE2, RegisterOp.UNREGISTER_FILES,
             RegisterOp.FILE_ALLOC_RANGE, RegisterOp.PBUF_RING, RegisterOp.UNREGISTER_PBUF_RING,
             RegisterOp.PBUF_STATUS, RegisterOp.PROBE));
-    /** SQE ops the framework itself submits, kept allowed by the kernel (READ only for the wake-up). */
-    static final Set<Opcode> FRAMEWORK_SQE_OPS = Collections.unmodifiableSet(EnumSet.of(Opcode.ASYNC_CANCEL,
-            Opcode.READ));
+    /** SQE ops the framework itself submits, kept allowed by the kernel. */
+    static final Set<Opcode> FRAMEWORK_SQE_OPS = Collections.unmodifiableSet(EnumSet.of(Opcode.ASYNC_CANCEL));
 
     private static final Map<Ring, RingPolicy> APPLIED = Collections.synchronizedMap(new WeakHashMap<>());
-    private static final long EVENTFD_READ_LEN = 8;
 
     /**
      * The filter made by {@link #submissionFilter()} for the ring being opened on this thread, bound to that
@@ -173,23 +167,10 @@ public final class PolicyCustomizer implements RingCustomizer {
         if (!javaChecked[op.ordinal()]) {
             return null; // the kernel decides: allowed with no argument rule, or outside its allow-list
         }
-        if (!policy.permits(op) && (op == Opcode.ASYNC_CANCEL || isEventfdRead(sqe))) {
+        if (!policy.permits(op) && op == Opcode.ASYNC_CANCEL) {
             return policy.checkArguments(sqe);
         }
         return policy.check(sqe);
-    }
-
-    /** The event loop's wake-up: an 8-byte READ of an eventfd (which carries no data but a counter). */
-    private static boolean isEventfdRead(Sqe sqe) {
-        if (sqe.opcode() != Opcode.READ || sqe.len() != EVENTFD_READ_LEN
-                || (sqe.flagsValue() & SqeFlags.FIXED_FILE) != 0 || sqe.fd() < 0) {
-            return false;
-        }
-        try {
-            return Files.readSymbolicLink(Path.of("/proc/self/fd/" + sqe.fd())).toString().equals("anon_inode:[eventfd]");
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
     }
 
     @Override
