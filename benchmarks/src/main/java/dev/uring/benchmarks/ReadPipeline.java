@@ -5,6 +5,7 @@ import dev.uring.core.CqeConsumer;
 import dev.uring.core.OpenFlags;
 import dev.uring.core.Ring;
 import dev.uring.core.RingOptions;
+import dev.uring.core.SetupFlags;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -14,6 +15,8 @@ import java.nio.file.Path;
  * A ring that keeps {@code depth} 4 KiB READs of one file in flight: each CQE's slot (its user_data)
  * is refilled at once with the next precomputed random offset, and the refills go to the kernel in
  * the same {@code io_uring_enter} that waits for the next completion (what fio does at iodepth 32).
+ * The ring is set up like fio 3.33's: {@code SINGLE_ISSUER|DEFER_TASKRUN|COOP_TASKRUN}, so the thread
+ * that creates the pipeline is the only one that may submit to it.
  *
  * <p>Owns the ring, the file descriptor (opened and closed through the ring) and the buffers (one
  * confined {@link Arena}, 4096-aligned so that O_DIRECT accepts them); {@link #close()} releases all
@@ -21,6 +24,8 @@ import java.nio.file.Path;
  */
 final class ReadPipeline implements CqeConsumer, AutoCloseable {
     private static final int OFFSETS = 1 << 16;
+    /** The setup flags fio 3.33's io_uring engine asks for (seen with strace). */
+    private static final int FLAGS = SetupFlags.SINGLE_ISSUER | SetupFlags.DEFER_TASKRUN | SetupFlags.COOP_TASKRUN;
 
     private final Arena arena = Arena.ofConfined();
     private final Ring ring;
@@ -34,7 +39,7 @@ final class ReadPipeline implements CqeConsumer, AutoCloseable {
     private int failure;
 
     ReadPipeline(Path file, int depth, int openFlags) throws IOException {
-        ring = Ring.open(RingOptions.defaults().entries(2 * depth));
+        ring = Ring.open(RingOptions.defaults().entries(2 * depth).flags(FLAGS));
         try {
             fd = openThroughRing(file, openFlags);
             MemorySegment all = arena.allocate((long) depth * BenchFile.BLOCK, BenchFile.BLOCK);
