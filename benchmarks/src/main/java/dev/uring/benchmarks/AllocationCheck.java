@@ -44,6 +44,7 @@ public final class AllocationCheck {
         }
         try (ReadPipeline direct = new ReadPipeline(file, RingRandomReadBenchmark.DEPTH, OpenFlags.O_DIRECT)) {
             allocates |= report("RingRandomReadBenchmark.direct", 20_000, direct::run);
+            allocates |= report("RingRandomReadBenchmark.directBusyPoll", 20_000, direct::runBusyPoll);
         }
         System.exit(allocates ? 1 : 0);
     }

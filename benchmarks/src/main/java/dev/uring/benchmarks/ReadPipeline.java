@@ -15,8 +15,13 @@ import java.nio.file.Path;
  * A ring that keeps {@code depth} 4 KiB READs of one file in flight: each CQE's slot (its user_data)
  * is refilled at once with the next precomputed random offset, and the refills go to the kernel in
  * the same {@code io_uring_enter} that waits for the next completion (what fio does at iodepth 32).
- * The ring is set up like fio 3.33's: {@code SINGLE_ISSUER|DEFER_TASKRUN|COOP_TASKRUN}, so the thread
- * that creates the pipeline is the only one that may submit to it.
+ * The ring is set up like fio 3.33's: {@code SINGLE_ISSUER|DEFER_TASKRUN|COOP_TASKRUN} (the system
+ * property {@value #FLAGS_PROPERTY} overrides it with other setup flags), so the thread that creates
+ * the pipeline is the only one that may submit to it.
+ *
+ * <p>Two ways to wait: {@link #run} sleeps in the kernel until a CQE arrives; {@link #runBusyPoll}
+ * never sleeps (submit with GETEVENTS and a wait count of 0, reap, repeat), which is what strace shows
+ * fio 3.33 doing with this ring setup ({@code io_uring_enter(fd, 1, 0, GETEVENTS)}).
  *
  * <p>Owns the ring, the file descriptor (opened and closed through the ring) and the buffers (one
  * confined {@link Arena}, 4096-aligned so that O_DIRECT accepts them); {@link #close()} releases all
@@ -24,6 +29,8 @@ import java.nio.file.Path;
  */
 final class ReadPipeline implements CqeConsumer, AutoCloseable {
     private static final int OFFSETS = 1 << 16;
+    /** System property with other setup flags for the ring, as an int. */
+    static final String FLAGS_PROPERTY = "uring.bench.readFlags";
     /** The setup flags fio 3.33's io_uring engine asks for (seen with strace). */
     private static final int FLAGS = SetupFlags.SINGLE_ISSUER | SetupFlags.DEFER_TASKRUN | SetupFlags.COOP_TASKRUN;
 
@@ -39,7 +46,7 @@ final class ReadPipeline implements CqeConsumer, AutoCloseable {
     private int failure;
 
     ReadPipeline(Path file, int depth, int openFlags) throws IOException {
-        ring = Ring.open(RingOptions.defaults().entries(2 * depth).flags(FLAGS));
+        ring = Ring.open(RingOptions.defaults().entries(2 * depth).flags(Integer.getInteger(FLAGS_PROPERTY, FLAGS)));
         try {
             fd = openThroughRing(file, openFlags);
             MemorySegment all = arena.allocate((long) depth * BenchFile.BLOCK, BenchFile.BLOCK);
@@ -90,6 +97,23 @@ final class ReadPipeline implements CqeConsumer, AutoCloseable {
         Ring r = ring;
         while (completed < goal) {
             r.submitAndWait(1);
+            r.reapCqes(this);
+            if (failure != 0) {
+                throw dev.uring.core.Errors.toException(-failure, "read", "benchmark file");
+            }
+        }
+        return completed;
+    }
+
+    /**
+     * Like {@link #run}, but never sleeps: submits the refills (with DEFER_TASKRUN the submit also
+     * runs the completions' task work) and reaps in a loop, burning the core as fio does.
+     */
+    long runBusyPoll(long reads) throws IOException {
+        goal += reads;
+        Ring r = ring;
+        while (completed < goal) {
+            r.submit();
             r.reapCqes(this);
             if (failure != 0) {
                 throw dev.uring.core.Errors.toException(-failure, "read", "benchmark file");
