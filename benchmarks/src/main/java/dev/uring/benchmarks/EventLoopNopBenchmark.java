@@ -1,0 +1,91 @@
+package dev.uring.benchmarks;
+
+import dev.uring.core.loop.Completion;
+import dev.uring.core.loop.EventLoop;
+import dev.uring.core.loop.EventLoopGroup;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * NOP round trips from a caller thread through an {@link EventLoop}: {@code execute} hands a task to
+ * the loop (queue plus eventfd wake-up), which {@code register}s a {@link Completion} and preps the
+ * NOP with {@code nextSqe()}; the loop submits, reaps, dispatches the CQE, and the completion
+ * releases the caller. Next to {@link RingNopBenchmark} this shows the cost of the thread hand-off.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
+public class EventLoopNopBenchmark {
+    private static final int SPINS_BEFORE_YIELD = 1_000;
+
+    private EventLoop loop;
+    private volatile long completed;
+    private int batch;
+    /** Preallocated, so that the benchmark itself allocates nothing per round trip. */
+    private final Completion onCqe = (res, flags) -> {
+        if (res < 0) {
+            throw new IllegalStateException("NOP failed: " + res);
+        }
+        completed++; // only the loop thread writes
+    };
+    private final Runnable prepNops = () -> {
+        for (int i = 0; i < batch; i++) {
+            long ud = loop.register(onCqe);
+            loop.nextSqe().prepNop().userData(ud);
+        }
+    };
+
+    /** Starts one loop with the default options (SINGLE_ISSUER|DEFER_TASKRUN, 256 entries). */
+    @Setup(Level.Trial)
+    public void start() throws IOException {
+        loop = EventLoop.start(EventLoop.defaultOptions(256), EventLoopGroup.daemonThreads("bench-loop"));
+    }
+
+    /** Closes the loop. */
+    @TearDown(Level.Trial)
+    public void stop() {
+        loop.close();
+    }
+
+    /** One NOP per hand-off: execute, register, nextSqe, submit, CQE dispatch, caller released. */
+    @Benchmark
+    @OperationsPerInvocation(1)
+    public long batch1() {
+        return roundTrip(1);
+    }
+
+    /** 32 NOPs per hand-off: the same path with the hand-off amortised over 32 SQEs. */
+    @Benchmark
+    @OperationsPerInvocation(32)
+    public long batch32() {
+        return roundTrip(32);
+    }
+
+    private long roundTrip(int n) {
+        long target = completed + n;
+        batch = n; // published to the loop by execute's queue hand-off
+        loop.execute(prepNops);
+        int spins = 0;
+        while (completed != target) {
+            // spin briefly, then give the core away: on 2 cores the loop thread needs it
+            if (++spins > SPINS_BEFORE_YIELD) {
+                Thread.yield();
+            } else {
+                Thread.onSpinWait();
+            }
+        }
+        return target;
+    }
+}

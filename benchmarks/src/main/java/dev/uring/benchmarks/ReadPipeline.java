@@ -1,0 +1,152 @@
+package dev.uring.benchmarks;
+
+import dev.uring.core.AtFlags;
+import dev.uring.core.CqeConsumer;
+import dev.uring.core.OpenFlags;
+import dev.uring.core.Ring;
+import dev.uring.core.RingOptions;
+import dev.uring.core.SetupFlags;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+
+/**
+ * A ring that keeps {@code depth} 4 KiB READs of one file in flight: each CQE's slot (its user_data)
+ * is refilled at once with the next precomputed random offset, and the refills go to the kernel in
+ * the same {@code io_uring_enter} that waits for the next completion (what fio does at iodepth 32).
+ * The ring is set up like fio 3.33's: {@code SINGLE_ISSUER|DEFER_TASKRUN|COOP_TASKRUN} (the system
+ * property {@value #FLAGS_PROPERTY} overrides it with other setup flags), so the thread that creates
+ * the pipeline is the only one that may submit to it.
+ *
+ * <p>Two ways to wait: {@link #run} sleeps in the kernel until a CQE arrives; {@link #runBusyPoll}
+ * never sleeps (submit with GETEVENTS and a wait count of 0, reap, repeat), which is what strace shows
+ * fio 3.33 doing with this ring setup ({@code io_uring_enter(fd, 1, 0, GETEVENTS)}).
+ *
+ * <p>Owns the ring, the file descriptor (opened and closed through the ring) and the buffers (one
+ * confined {@link Arena}, 4096-aligned so that O_DIRECT accepts them); {@link #close()} releases all
+ * three after draining what is in flight. Used by one thread, the one that created it.
+ */
+final class ReadPipeline implements CqeConsumer, AutoCloseable {
+    private static final int OFFSETS = 1 << 16;
+    /** System property with other setup flags for the ring, as an int. */
+    static final String FLAGS_PROPERTY = "uring.bench.readFlags";
+    /** The setup flags fio 3.33's io_uring engine asks for (seen with strace). */
+    private static final int FLAGS = SetupFlags.SINGLE_ISSUER | SetupFlags.DEFER_TASKRUN | SetupFlags.COOP_TASKRUN;
+
+    private final Arena arena = Arena.ofConfined();
+    private final Ring ring;
+    private final MemorySegment[] buffers;
+    private final long[] offsets = BenchFile.randomOffsets(OFFSETS, 7);
+    private final int fd;
+    private int next;
+    private int inFlight;
+    private long completed;
+    private long goal;
+    private int failure;
+
+    ReadPipeline(Path file, int depth, int openFlags) throws IOException {
+        ring = Ring.open(RingOptions.defaults().entries(2 * depth).flags(Integer.getInteger(FLAGS_PROPERTY, FLAGS)));
+        try {
+            fd = openThroughRing(file, openFlags);
+            MemorySegment all = arena.allocate((long) depth * BenchFile.BLOCK, BenchFile.BLOCK);
+            buffers = new MemorySegment[depth];
+            for (int i = 0; i < depth; i++) {
+                buffers[i] = all.asSlice((long) i * BenchFile.BLOCK, BenchFile.BLOCK);
+            }
+            for (int i = 0; i < depth; i++) {
+                prep(i);
+            }
+            ring.submit();
+        } catch (IOException | RuntimeException e) {
+            ring.close();
+            arena.close();
+            throw e;
+        }
+    }
+
+    private int openThroughRing(Path file, int openFlags) throws IOException {
+        MemorySegment path = arena.allocateFrom(file.toString());
+        ring.nextSqe().prepOpenat(AtFlags.FDCWD, path, OpenFlags.O_RDONLY | OpenFlags.O_CLOEXEC | openFlags, 0)
+                .userData(-1);
+        ring.submitAndWait(1);
+        int[] res = new int[1];
+        ring.reapCqes((ud, r, f) -> res[0] = r);
+        if (res[0] < 0) {
+            throw dev.uring.core.Errors.toException(-res[0], "openat", file.toString());
+        }
+        return res[0];
+    }
+
+    private void prep(int slot) {
+        long offset = offsets[next];
+        next = (next + 1) & (OFFSETS - 1);
+        ring.nextSqe().prepRead(fd, buffers[slot], offset).userData(slot);
+        inFlight++;
+    }
+
+    /**
+     * Runs until {@code reads} more READs than asked for so far have completed, refilling each
+     * one. A reap can overshoot the goal by up to depth - 1 CQEs; the surplus counts towards the
+     * next call, so that over many calls exactly {@code reads} READs complete per call.
+     *
+     * @return the number of READs completed since the pipeline started
+     */
+    long run(long reads) throws IOException {
+        goal += reads;
+        Ring r = ring;
+        while (completed < goal) {
+            r.submitAndWait(1);
+            r.reapCqes(this);
+            if (failure != 0) {
+                throw dev.uring.core.Errors.toException(-failure, "read", "benchmark file");
+            }
+        }
+        return completed;
+    }
+
+    /**
+     * Like {@link #run}, but never sleeps: submits the refills (with DEFER_TASKRUN the submit also
+     * runs the completions' task work) and reaps in a loop, burning the core as fio does.
+     */
+    long runBusyPoll(long reads) throws IOException {
+        goal += reads;
+        Ring r = ring;
+        while (completed < goal) {
+            r.submit();
+            r.reapCqes(this);
+            if (failure != 0) {
+                throw dev.uring.core.Errors.toException(-failure, "read", "benchmark file");
+            }
+        }
+        return completed;
+    }
+
+    @Override
+    public void accept(long userData, int res, int flags) {
+        inFlight--;
+        if (res != BenchFile.BLOCK) {
+            failure = res < 0 ? res : -5; // a short read of a 1 GiB file is an EIO-grade surprise
+            return;
+        }
+        completed++;
+        prep((int) userData);
+    }
+
+    /** Drains the READs in flight, closes the file through the ring, then the ring and the buffers. */
+    @Override
+    public void close() throws IOException {
+        try {
+            while (inFlight > 0) {
+                ring.submitAndWait(1);
+                ring.reapCqes((ud, r, f) -> inFlight--);
+            }
+            ring.nextSqe().prepClose(fd).userData(-1);
+            ring.submitAndWait(1);
+            ring.reapCqes((ud, r, f) -> { });
+        } finally {
+            ring.close();
+            arena.close();
+        }
+    }
+}
