@@ -30,6 +30,8 @@ public final class Sqe {
     private final MemorySegment sqes;
     private long base;
     private boolean prepared;
+    /** The SQE flags set on this claim, kept so that a prep run after {@link #flags(int)} keeps them. */
+    private int flagsByte;
 
     Sqe(Ring ring, MemorySegment sqes) {
         this.ring = ring;
@@ -39,10 +41,13 @@ public final class Sqe {
     Sqe reset(long offset) {
         base = offset;
         prepared = false;
+        flagsByte = 0;
+        // bytes 0..31 are written whole by every prep (rw); an SQE whose prep never ran is not published
         MemorySegment s = sqes;
-        for (long i = 0; i < IoUringSqe.SIZE; i += 8) {
-            s.set(JAVA_LONG, offset + i, 0L);
-        }
+        s.set(JAVA_LONG, offset + 32, 0L);
+        s.set(JAVA_LONG, offset + 40, 0L);
+        s.set(JAVA_LONG, offset + 48, 0L);
+        s.set(JAVA_LONG, offset + 56, 0L);
         return this;
     }
 
@@ -55,7 +60,8 @@ public final class Sqe {
 
     /** Sets the SQE flags ({@link SqeFlags}), replacing any set before. */
     public Sqe flags(int flags) {
-        sqes.set(JAVA_BYTE, base + IoUringSqe.FLAGS, (byte) SqeFlags.validate(flags));
+        flagsByte = SqeFlags.validate(flags);
+        sqes.set(JAVA_BYTE, base + IoUringSqe.FLAGS, (byte) flagsByte);
         return this;
     }
 
@@ -189,11 +195,12 @@ public final class Sqe {
         prepared = true;
         long b = base;
         MemorySegment s = sqes;
-        s.set(JAVA_BYTE, b + IoUringSqe.OPCODE, (byte) op.code());
-        s.set(JAVA_INT, b + IoUringSqe.FD, fd);
+        // four whole-word stores, like liburing's io_uring_prep_rw (little-endian field packing):
+        // opcode | flags << 8 | ioprio (0) << 16 | fd << 32, then off, addr, len | op flags (0) << 32
+        s.set(JAVA_LONG, b, (op.code() & 0xFFL) | ((long) flagsByte << 8) | ((long) fd << 32));
         s.set(JAVA_LONG, b + IoUringSqe.OFF, off);
         s.set(JAVA_LONG, b + IoUringSqe.ADDR, addr);
-        s.set(JAVA_INT, b + IoUringSqe.LEN, len);
+        s.set(JAVA_LONG, b + IoUringSqe.LEN, Integer.toUnsignedLong(len));
     }
 
     private void opFlags(int value) {
