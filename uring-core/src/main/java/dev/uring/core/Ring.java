@@ -56,6 +56,7 @@ public final class Ring implements AutoCloseable {
     private final MemorySegment waitArg;
     private final Sqe sqe;
     private final SubmissionFilter[] filters;
+    private final List<RingCustomizer> customizers;
     private final Map<Long, String> denials = new HashMap<>();
     private int enterFd;
     private @Nullable Thread ringFdOwner;
@@ -70,7 +71,7 @@ public final class Ring implements AutoCloseable {
     private @Nullable MemorySegment @Nullable [] registeredBuffers;
 
     private Ring(Arena arena, int fd, MemorySegment params, MemorySegment sqRing, MemorySegment cqRing,
-            MemorySegment sqes, List<SubmissionFilter> filters) {
+            MemorySegment sqes, List<SubmissionFilter> filters, List<RingCustomizer> customizers) {
         this.arena = arena;
         this.fd = fd;
         this.enterFd = fd;
@@ -92,6 +93,7 @@ public final class Ring implements AutoCloseable {
         this.cqOverflowOff = IoUringParams.get(params, IoUringParams.CQ_OFF_OVERFLOW);
         this.waitArg = arena.allocate(IoUringGeteventsArg.SIZE_WITH_TIMESPEC, 8);
         this.sqe = new Sqe(this, sqes);
+        this.customizers = List.copyOf(customizers);
         this.filters = filters.stream().filter(f -> f != SubmissionFilter.ALLOW_ALL).toArray(SubmissionFilter[]::new);
         this.sqeTail = (int) INT.getAcquire(sqRing, sqTailOff);
         this.sqeHeadCache = (int) INT.getAcquire(sqRing, sqHeadOff);
@@ -181,7 +183,7 @@ public final class Ring implements AutoCloseable {
         for (RingCustomizer c : customizers) {
             filters.add(c.submissionFilter());
         }
-        return new Ring(arena, fd, params, sqRing, cqRing, sqes, filters);
+        return new Ring(arena, fd, params, sqRing, cqRing, sqes, filters, customizers);
     }
 
     private static MemorySegment mmap(Arena arena, int fd, long size, long offset) throws IOException {
@@ -519,8 +521,15 @@ public final class Ring implements AutoCloseable {
     private IOException registerFailure(RegisterOp op, int errno) {
         String operation = "io_uring_register(" + op + ")";
         if (errno == Errno.EACCES && enabled) {
-            return new java.nio.file.AccessDeniedException("ring fd " + fd, null, operation
-                    + ": EACCES (the ring's restrictions do not allow register op " + op + ")");
+            String reason = operation + ": EACCES (the ring's restrictions do not allow register op " + op + ")";
+            for (RingCustomizer c : customizers) {
+                try {
+                    c.registerDenied(this, op, reason);
+                } catch (RuntimeException e) {
+                    // an audit hook must not change what the caller sees
+                }
+            }
+            return new java.nio.file.AccessDeniedException("ring fd " + fd, null, reason);
         }
         if (errno == Errno.ENOMEM && (op == RegisterOp.BUFFERS || op == RegisterOp.BUFFERS2)) {
             return new UringException(errno, operation, "ring fd " + fd,

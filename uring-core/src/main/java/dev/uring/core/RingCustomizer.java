@@ -23,4 +23,12 @@ public interface RingCustomizer {
     default SubmissionFilter submissionFilter() {
         return SubmissionFilter.ALLOW_ALL;
     }
+
+    /**
+     * Told, for audit, that the kernel refused register op {@code op} on {@code ring} (enabled)
+     * with EACCES; the caller gets an {@link java.nio.file.AccessDeniedException} with {@code reason}
+     * whatever this does. Nothing by default.
+     */
+    default void registerDenied(Ring ring, RegisterOp op, String reason) {
+    }
 }

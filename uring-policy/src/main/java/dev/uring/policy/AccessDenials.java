@@ -35,23 +35,6 @@ public final class AccessDenials {
         return new AccessDeniedException(op.name(), null, reason);
     }
 
-    /**
-     * Reports register op {@code op} refused on {@code ring} (the {@link AccessDeniedException} a
-     * {@code Ring.register*} call threw) as a {@link PolicyViolation.Layer#REGISTER} violation, and returns
-     * {@code denied} for rethrowing: {@code catch (AccessDeniedException e) { throw AccessDenials.forRegister(ring, op, e); }}.
-     * uring-core's register calls do not pass through this module, so callers that want the audit route
-     * their refusals here.
-     */
-    public static AccessDeniedException forRegister(Ring ring, RegisterOp op, AccessDeniedException denied) {
-        Objects.requireNonNull(op, "op");
-        RingPolicy p = PolicyCustomizer.appliedTo(ring);
-        String reason = Objects.requireNonNullElse(denied.getReason(), "register op " + op + " denied")
-                + (p == null ? "" : " (policy '" + p.name() + "')");
-        PolicyViolations.report(PolicyViolation.now(op.name(), reason, PolicyViolation.Layer.REGISTER,
-                p == null ? "" : p.name(), ring.fd()));
-        return denied;
-    }
-
     /** Whether a CQE result is the -EACCES a restriction or filter produces. */
     public static boolean isDenied(int res) {
         return res == -EACCES;

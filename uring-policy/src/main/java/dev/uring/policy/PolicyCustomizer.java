@@ -173,6 +173,13 @@ public final class PolicyCustomizer implements RingCustomizer {
         return policy.check(sqe);
     }
 
+    /** Reports the refusal to {@link PolicyViolations}: every denied register op is audited. */
+    @Override
+    public void registerDenied(Ring ring, RegisterOp op, String reason) {
+        PolicyViolations.report(PolicyViolation.now(op.name(), reason + " (policy '" + policy.name() + "')",
+                PolicyViolation.Layer.REGISTER, policy.name(), ring.fd()));
+    }
+
     @Override
     public String toString() {
         return "PolicyCustomizer[" + policy + "]";

@@ -11,7 +11,8 @@ import java.util.function.Consumer;
  * <p>Where each layer is seen: a Java argument filter's denial when the filter decides it (on the
  * submitting thread, inside {@code Ring.submit}); a kernel restriction's {@code -EACCES} when
  * {@link AccessDenials#forCompletion} turns the completion into an exception (the kernel says nothing
- * earlier); a refused register op when {@link AccessDenials#forRegister} is given the exception.
+ * earlier); every register op the kernel refuses on a ring the policy restricts (reported by uring-core
+ * through {@link PolicyCustomizer#registerDenied}).
  *
  * <p>Listeners run synchronously on that thread, often an event loop's: they must be quick and must not
  * block; hand the violation to a queue for anything slow. A listener that throws is logged and skipped;
