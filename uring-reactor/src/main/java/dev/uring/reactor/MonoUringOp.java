@@ -54,7 +54,7 @@ final class MonoUringOp<T> extends Mono<T> {
             loop = pinned != null ? pinned : uring.loop();
             op = factory.get();
         } catch (Throwable t) {
-            Operators.error(actual, Operators.onOperatorError(t, actual.currentContext()));
+            Operators.error(actual, Operators.onOperatorError(reactor.core.Exceptions.unwrap(t), actual.currentContext()));
             return;
         }
         actual.onSubscribe(new OpSubscription<>(actual, loop, op, timeoutNanos));
@@ -189,7 +189,7 @@ final class MonoUringOp<T> extends Mono<T> {
             KernelHeld.release();
             if (state == CANCELLED) {
                 if (r >= 0) {
-                    op.discard(r);
+                    op.discard(r, loop);
                 }
                 releaseOnce();
                 return;

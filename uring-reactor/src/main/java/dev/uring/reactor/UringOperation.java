@@ -40,9 +40,9 @@ interface UringOperation<T> {
 
     /**
      * A CQE arrived for a subscriber that had cancelled: undo what it produced (an fd from a
-     * cancelled open is closed here).
+     * cancelled open is closed here, with an SQE of {@code loop} whose CQE nobody waits for).
      */
-    default void discard(int res) {
+    default void discard(int res, dev.uring.core.loop.EventLoop loop) {
     }
 
     /** Frees the memory and references; runs exactly once. */
