@@ -220,7 +220,7 @@ final class FluxUringMultishot<T> extends Flux<T> {
                 stopping = false;
                 KernelHeld.release();
             }
-            if (res >= 0) {
+            if (op.isSuccess(res)) {
                 T item = cancelled ? null : op.item(res, flags);
                 if (item != null) {
                     if (overflow.isEmpty() && requested > 0 && !draining) {

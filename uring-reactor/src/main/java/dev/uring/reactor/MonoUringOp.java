@@ -188,13 +188,14 @@ final class MonoUringOp<T> extends Mono<T> {
             int r = opRes;
             KernelHeld.release();
             if (state == CANCELLED) {
-                if (r >= 0) {
+                if (op.isSuccess(r)) {
                     op.discard(r, loop);
                 }
                 releaseOnce();
                 return;
             }
-            boolean timedOut = timeoutRes == -Errnos.ETIME && r < 0;
+            boolean ok = op.isSuccess(r);
+            boolean timedOut = timeoutRes == -Errnos.ETIME && !ok;
             try {
                 if (!timedOut && op.again(r)) {
                     submit();
@@ -207,7 +208,7 @@ final class MonoUringOp<T> extends Mono<T> {
             if (timedOut) {
                 finish(null, new TimeoutException(op.name() + (op.target() == null ? "" : " on " + op.target())
                         + " timed out after " + Duration.ofNanos(timeoutNanos)));
-            } else if (r < 0) {
+            } else if (!ok) {
                 finish(null, op.error(r));
             } else {
                 T value;

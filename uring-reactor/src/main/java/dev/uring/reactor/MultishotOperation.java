@@ -15,6 +15,11 @@ interface MultishotOperation<T> {
     /** Fills the claimed SQE to arm (or re-arm) the op. */
     void prep(Sqe sqe);
 
+    /** Whether {@code res} is a success (a TIMEOUT's expiry, -ETIME, is one). */
+    default boolean isSuccess(int res) {
+        return res >= 0;
+    }
+
     /** The item for a CQE with {@code res >= 0}, or null when it carries none. */
     @Nullable T item(int res, int flags);
 

@@ -123,11 +123,7 @@ public final class ReactiveFile {
             throw new IllegalArgumentException("dst is a read-only buffer");
         }
         if (!dst.hasRemaining()) {
-            return Mono.fromSupplier(() -> {
-                file.acquire();
-                file.release();
-                return 0;
-            });
+            return nothingToDo();
         }
         return op(() -> ReadOp.into(file, dst, position));
     }
@@ -142,11 +138,7 @@ public final class ReactiveFile {
         Objects.requireNonNull(src, "src");
         checkPosition(position);
         if (!src.hasRemaining()) {
-            return Mono.fromSupplier(() -> {
-                file.acquire();
-                file.release();
-                return 0;
-            });
+            return nothingToDo();
         }
         return op(() -> new WriteOp(file, src, position));
     }
@@ -169,6 +161,10 @@ public final class ReactiveFile {
                     }, 1)
                     .reduce(0L, (sum, n) -> sum + n);
         });
+    }
+
+    private Mono<Integer> nothingToDo() {
+        return Mono.defer(() -> file.isOpen() ? Mono.just(0) : Mono.error(new FileClosedException(file.path())));
     }
 
     /** {@link #readAll(int, int)} in {@link #DEFAULT_CHUNK} chunks, {@link #DEFAULT_DEPTH} deep. */

@@ -38,6 +38,11 @@ final class TicksOp implements MultishotOperation<Long> {
     }
 
     @Override
+    public boolean isSuccess(int res) {
+        return res >= 0 || res == -Errnos.ETIME;
+    }
+
+    @Override
     public String name() {
         return "TIMEOUT";
     }

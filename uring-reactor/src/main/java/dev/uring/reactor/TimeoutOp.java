@@ -29,6 +29,11 @@ final class TimeoutOp implements UringOperation<Long> {
     }
 
     @Override
+    public boolean isSuccess(int res) {
+        return res >= 0 || res == -Errnos.ETIME;
+    }
+
+    @Override
     public String name() {
         return "TIMEOUT";
     }

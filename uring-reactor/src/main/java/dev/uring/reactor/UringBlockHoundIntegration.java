@@ -8,7 +8,7 @@ import reactor.blockhound.integration.BlockHoundIntegration;
  * are non-blocking. {@code Ring.submitAndWait} is an FFM downcall into a waiting
  * io_uring_enter, invisible to BlockHound's JDK instrumentation, so it is marked blocking, and
  * allowed only inside the event loop's own wait (the one place a loop thread may wait). Ring
- * setup on a starting loop thread is allowed too.
+ * setup on a starting loop thread and the closing loop's cleanup are allowed too.
  */
 public final class UringBlockHoundIntegration implements BlockHoundIntegration {
     private static final String RING = "dev.uring.core.Ring";
@@ -27,5 +27,7 @@ public final class UringBlockHoundIntegration implements BlockHoundIntegration {
         builder.allowBlockingCallsInside(EVENT_LOOP, "submitAndWait");
         builder.allowBlockingCallsInside(EVENT_LOOP, "waitFor");
         builder.allowBlockingCallsInside(RING, "open");
+        // a closing loop spins (Thread.onSpinWait) until no other thread is inside its eventfd wake-up
+        builder.allowBlockingCallsInside(EVENT_LOOP, "cleanup");
     }
 }

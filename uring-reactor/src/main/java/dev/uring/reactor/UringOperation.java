@@ -24,6 +24,11 @@ interface UringOperation<T> {
         return false;
     }
 
+    /** Whether {@code res} is a success (a TIMEOUT's expiry, -ETIME, is one). */
+    default boolean isSuccess(int res) {
+        return res >= 0;
+    }
+
     /** The value for a successful final {@code res >= 0}; null completes the Mono empty. */
     @Nullable T result(int res);
 
