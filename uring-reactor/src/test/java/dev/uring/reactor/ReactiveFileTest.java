@@ -241,6 +241,30 @@ class ReactiveFileTest {
     }
 
     @Test
+    void readAheadIsBoundedByDepthAndCancelledReadsAreAllReleased() throws Exception {
+        // FIFO reads never complete, so what the kernel holds is exactly the reads in flight
+        ReactiveFile f = open(fifo(), StandardOpenOption.READ, StandardOpenOption.WRITE);
+        int before = KernelHeld.count();
+        StepVerifier.create(f.readAll(16, 3), 1)
+                .expectSubscription()
+                .then(() -> await(before + 3))
+                .expectNoEvent(Duration.ofMillis(50))
+                .then(() -> assertThat(KernelHeld.count()).isEqualTo(before + 3))
+                .thenCancel()
+                .verify(Duration.ofSeconds(5));
+        Held.awaitCount(before);
+        StepVerifier.create(f.close()).verifyComplete();
+    }
+
+    private static void await(int held) {
+        try {
+            Held.awaitCount(held);
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
     void readAllFollowsDemand() throws Exception {
         Path p = dir.resolve("demand");
         Files.write(p, new byte[10 * 100]);
