@@ -4,4 +4,10 @@ module dev.uring.reactor {
     requires transitive reactor.core;
     requires transitive org.reactivestreams;
     requires static org.jspecify;
+    requires static reactor.blockhound;
+
+    exports dev.uring.reactor;
+
+    provides reactor.blockhound.integration.BlockHoundIntegration
+            with dev.uring.reactor.UringBlockHoundIntegration;
 }

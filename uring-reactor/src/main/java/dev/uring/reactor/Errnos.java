@@ -1,0 +1,15 @@
+package dev.uring.reactor;
+
+/**
+ * The few errno values this module branches on (the same on every Linux architecture); the core's
+ * errno table lives in its non-exported ffi package.
+ */
+final class Errnos {
+    static final int ENOENT = 2;
+    static final int EISDIR = 21;
+    static final int ETIME = 62;
+    static final int ECANCELED = 125;
+
+    private Errnos() {
+    }
+}

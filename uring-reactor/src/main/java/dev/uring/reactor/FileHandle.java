@@ -1,0 +1,77 @@
+package dev.uring.reactor;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A regular fd shared by a file's ops. Every op holds a reference from subscription to its final
+ * CQE, so the fd number is never closed (and reused by another open) under an op that still
+ * names it: close marks the handle closed, and the CLOSE itself goes out when the last
+ * reference is let go.
+ */
+final class FileHandle {
+    private final int fd;
+    private final String path;
+    private final AtomicInteger refs = new AtomicInteger(1);
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile @Nullable Runnable onDrained;
+
+    FileHandle(int fd, String path) {
+        this.fd = fd;
+        this.path = path;
+    }
+
+    int fd() {
+        return fd;
+    }
+
+    String path() {
+        return path;
+    }
+
+    boolean isOpen() {
+        return !closed.get();
+    }
+
+    /**
+     * Takes a reference for one op.
+     *
+     * @throws RuntimeException wrapping (Reactor's Exceptions.propagate) a FileClosedException
+     *     when the file is closed or closing; the op publishers unwrap it
+     */
+    void acquire() {
+        while (true) {
+            int r = refs.get();
+            if (r == 0 || closed.get()) {
+                throw reactor.core.Exceptions.propagate(new FileClosedException(path));
+            }
+            if (refs.compareAndSet(r, r + 1)) {
+                return;
+            }
+        }
+    }
+
+    void release() {
+        if (refs.decrementAndGet() == 0) {
+            Runnable r = onDrained;
+            onDrained = null;
+            if (r != null) {
+                r.run();
+            }
+        }
+    }
+
+    /**
+     * Marks the handle closed and runs {@code closeFd} once no op holds it any more (at once when
+     * idle); false when it was already closed.
+     */
+    boolean close(Runnable closeFd) {
+        if (!closed.compareAndSet(false, true)) {
+            return false;
+        }
+        onDrained = closeFd;
+        release();
+        return true;
+    }
+}

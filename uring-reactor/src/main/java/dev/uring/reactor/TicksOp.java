@@ -1,0 +1,59 @@
+package dev.uring.reactor;
+
+import dev.uring.core.Sqe;
+import dev.uring.core.TimeoutFlags;
+import dev.uring.core.Timespec;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+
+/** A multishot IORING_OP_TIMEOUT: one CQE (res -ETIME, F_MORE) per period, counted as ticks. */
+final class TicksOp implements MultishotOperation<Long> {
+    private final long nanos;
+    private @Nullable Arena arena;
+    private @Nullable MemorySegment ts;
+    private long tick;
+
+    TicksOp(long nanos) {
+        this.nanos = nanos;
+    }
+
+    @Override
+    public void prep(Sqe sqe) {
+        MemorySegment t = ts;
+        if (t == null) {
+            Arena a = Arena.ofConfined();
+            arena = a;
+            t = Timespec.allocate(a, Duration.ofNanos(nanos));
+            ts = t;
+        }
+        // count 0 with MULTISHOT: repeat until cancelled
+        sqe.prepTimeout(t, 0, TimeoutFlags.MULTISHOT | TimeoutFlags.ETIME_SUCCESS);
+    }
+
+    @Override
+    public Long item(int res, int flags) {
+        return tick++;
+    }
+
+    @Override
+    public boolean isSuccess(int res) {
+        return res >= 0 || res == -Errnos.ETIME;
+    }
+
+    @Override
+    public String name() {
+        return "TIMEOUT";
+    }
+
+    @Override
+    public void release() {
+        Arena a = arena;
+        if (a != null) {
+            a.close();
+            arena = null;
+            ts = null;
+        }
+    }
+}

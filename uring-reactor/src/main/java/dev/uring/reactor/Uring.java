@@ -1,0 +1,173 @@
+package dev.uring.reactor;
+
+import dev.uring.core.RingOptions;
+import dev.uring.core.loop.EventLoop;
+import dev.uring.core.loop.EventLoopGroup;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import org.jspecify.annotations.Nullable;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * The reactive io_uring runtime: an {@link EventLoopGroup} whose loop threads are Reactor
+ * {@link reactor.core.scheduler.NonBlocking} threads, the ops built on it, and a {@link Scheduler}
+ * over those threads. Create one with {@link #create}, close it when done; or use the lazily
+ * created {@link #shared()} runtime, which lives as long as the JVM.
+ *
+ * <p>Every op is a cold {@link Mono} (or, for multishot ops, a {@link Flux}) that submits when
+ * subscribed and requested, on the calling loop when the caller is a loop thread, else on the
+ * next loop round-robin.
+ */
+public final class Uring implements AutoCloseable {
+    private static final AtomicInteger RUNTIMES = new AtomicInteger();
+    private static volatile @Nullable Uring shared;
+
+    private final EventLoopGroup group;
+    private final boolean isShared;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final UringScheduler scheduler;
+
+    private Uring(EventLoopGroup group, boolean isShared) {
+        this.group = group;
+        this.isShared = isShared;
+        this.scheduler = new UringScheduler(this);
+    }
+
+    /** A runtime with one loop per available processor, each ring set up with {@code options}. */
+    public static Uring create(RingOptions options) throws IOException {
+        return create(Runtime.getRuntime().availableProcessors(), options);
+    }
+
+    /** A runtime with {@code loops} loops of 256-entry rings (SINGLE_ISSUER|DEFER_TASKRUN). */
+    public static Uring create(int loops) throws IOException {
+        return create(loops, EventLoop.defaultOptions(256));
+    }
+
+    /**
+     * A runtime with {@code loops} loops whose rings are set up with {@code options}; the setup
+     * hooks (policies) of the calling thread apply to every ring.
+     *
+     * @throws IllegalArgumentException when {@code loops < 1}
+     * @throws IOException when a ring cannot be created (the cause says why: memlock, sysctl...)
+     */
+    public static Uring create(int loops, RingOptions options) throws IOException {
+        Objects.requireNonNull(options, "options");
+        if (loops < 1) {
+            throw new IllegalArgumentException("a runtime needs at least one loop, got " + loops);
+        }
+        String prefix = "uring-" + RUNTIMES.getAndIncrement();
+        return new Uring(EventLoopGroup.create(loops, options, LoopThread.factory(prefix)), false);
+    }
+
+    /**
+     * The process-wide runtime, created on first use with one loop per processor; its loops are
+     * daemon threads and {@link #close()} on it does nothing.
+     *
+     * @throws UncheckedIOException when io_uring is unavailable
+     */
+    public static Uring shared() {
+        Uring u = shared;
+        if (u == null) {
+            synchronized (Uring.class) {
+                u = shared;
+                if (u == null) {
+                    try {
+                        u = new Uring(EventLoopGroup.create(Runtime.getRuntime().availableProcessors(),
+                                EventLoop.defaultOptions(256), LoopThread.factory("uring-shared")), true);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException("cannot start the shared io_uring runtime", e);
+                    }
+                    shared = u;
+                }
+            }
+        }
+        return u;
+    }
+
+    /** The loops. */
+    public EventLoopGroup group() {
+        return group;
+    }
+
+    /** The loop an op submitted now goes to: the caller's own loop, else the next round-robin. */
+    EventLoop loop() {
+        if (closed.get()) {
+            throw new IllegalStateException("the io_uring runtime is closed");
+        }
+        return group.current();
+    }
+
+    /**
+     * A {@link Scheduler} whose workers run on the loop threads (each worker pinned to one loop);
+     * delayed and periodic tasks use the kernel's TIMEOUT, never a sleeping thread.
+     */
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
+    /**
+     * A Mono that completes with 0 after {@code delay}, timed by an io_uring TIMEOUT; cancelling
+     * it removes the timeout from the kernel.
+     */
+    public Mono<Long> timer(Duration delay) {
+        Objects.requireNonNull(delay, "delay");
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("delay must not be negative, got " + delay);
+        }
+        return new MonoUringOp<>(this, null, () -> new TimeoutOp(delay.toNanos()), 0);
+    }
+
+    /** {@link #timer} on a given loop (for the scheduler's pinned workers). */
+    Mono<Long> timer(EventLoop loop, long nanos) {
+        return new MonoUringOp<>(this, loop, () -> new TimeoutOp(nanos), 0);
+    }
+
+    /**
+     * Ticks 0, 1, 2... every {@code period}, from one multishot io_uring TIMEOUT. Demand drives it:
+     * when the subscriber's demand reaches zero the timeout is cancelled in the kernel, and it is
+     * armed again on the next request (ticks missed meanwhile are not replayed).
+     */
+    public Flux<Long> ticks(Duration period) {
+        Objects.requireNonNull(period, "period");
+        if (period.isNegative() || period.isZero()) {
+            throw new IllegalArgumentException("period must be positive, got " + period);
+        }
+        return new FluxUringMultishot<>(this, null, () -> new TicksOp(period.toNanos()));
+    }
+
+    /** {@link #ticks} on a given loop (for the scheduler's pinned workers). */
+    Flux<Long> ticks(EventLoop loop, long nanos) {
+        return new FluxUringMultishot<>(this, loop, () -> new TicksOp(nanos));
+    }
+
+    /** Whether {@link #close()} has been called (never true for {@link #shared()}). */
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    /**
+     * Closes every loop: ops in flight are cancelled and fail, the rings are unmapped. Blocks until
+     * the loop threads end, so never call it on a loop thread. Does nothing on {@link #shared()}.
+     */
+    @Override
+    public void close() {
+        if (isShared) {
+            return;
+        }
+        if (closed.compareAndSet(false, true)) {
+            scheduler.dispose();
+            group.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Uring[" + group.size() + " loops" + (isShared ? ", shared" : "") + "]";
+    }
+}
