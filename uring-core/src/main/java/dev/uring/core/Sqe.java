@@ -455,7 +455,8 @@ public final class Sqe {
 
     /**
      * IORING_OP_TIMEOUT: completes with -ETIME after {@code ts} ({@link Timespec}), or with 0 once
-     * {@code count} other CQEs were posted (0: time only).
+     * {@code count} other CQEs were posted (0: time only). Expiry is -ETIME even with
+     * {@link TimeoutFlags#ETIME_SUCCESS}, which only keeps a linked chain going.
      */
     public Sqe prepTimeout(MemorySegment ts, int count, int timeoutFlags) {
         checkSize(Opcode.TIMEOUT, "timespec", ts, KernelTimespec.SIZE);

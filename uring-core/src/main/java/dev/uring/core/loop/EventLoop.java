@@ -267,8 +267,12 @@ public final class EventLoop implements Executor, AutoCloseable {
         } catch (Throwable t) {
             failAll(t);
         } finally {
-            cleanup();
-            terminated.countDown();
+            try {
+                cleanup();
+            } finally {
+                // whatever cleanup threw, close() must not wait forever
+                terminated.countDown();
+            }
         }
     }
 
