@@ -426,6 +426,30 @@ public final class Ring implements AutoCloseable {
     }
 
     /**
+     * Explains a CQE of {@code op} that completed with {@code -EACCES}: the reason a
+     * {@link SubmissionFilter} refused it, or else what a {@link RingCustomizer} (a policy) says of
+     * the kernel's refusal, the customizer being told for audit. Forgets the filter's record. Null
+     * when nothing restricts this ring. Call it for every such CQE on a restricted ring.
+     */
+    public @Nullable String accessDenied(Opcode op, long userData) {
+        String reason = denials.isEmpty() ? null : denials.remove(userData);
+        if (reason != null) {
+            return reason;
+        }
+        for (RingCustomizer c : customizers) {
+            try {
+                String r = c.completionDenied(this, op);
+                if (r != null) {
+                    return r;
+                }
+            } catch (RuntimeException e) {
+                // an audit hook must not change what the caller sees
+            }
+        }
+        return null;
+    }
+
+    /**
      * Why the SQE with {@code userData} was refused by a {@link SubmissionFilter}, and forgets it;
      * null when no filter refused it.
      */

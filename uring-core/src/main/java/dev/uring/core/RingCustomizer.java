@@ -31,4 +31,12 @@ public interface RingCustomizer {
      */
     default void registerDenied(Ring ring, RegisterOp op, String reason) {
     }
+
+    /**
+     * Explains, for audit and messages, a CQE of {@code op} that the kernel's restrictions refused
+     * with -EACCES on {@code ring} (see {@link Ring#accessDenied}); null to say nothing.
+     */
+    default @org.jspecify.annotations.Nullable String completionDenied(Ring ring, Opcode op) {
+        return null;
+    }
 }

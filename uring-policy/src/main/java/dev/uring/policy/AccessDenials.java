@@ -1,10 +1,8 @@
 package dev.uring.policy;
 
 import dev.uring.core.Opcode;
-import dev.uring.core.RegisterOp;
 import dev.uring.core.Ring;
 import java.nio.file.AccessDeniedException;
-import java.util.Objects;
 
 /**
  * Turns a completion denied by a policy ({@code res == -EACCES}) into an exception naming the op and
@@ -23,16 +21,9 @@ public final class AccessDenials {
      * violation. Consumes the ring's record of the denial.
      */
     public static AccessDeniedException forCompletion(Ring ring, Opcode op, long userData) {
-        String reason = ring.denialReason(userData);
-        if (reason == null) {
-            RingPolicy p = PolicyCustomizer.appliedTo(ring);
-            reason = op + " denied by the kernel's restrictions on ring fd " + ring.fd()
-                    + (p == null ? "" : " (policy '" + p.name() + "'"
-                    + (p.permits(op) ? ": the op's SQE flags are not allowed)" : ": the op is not allowed)"));
-            PolicyViolations.report(PolicyViolation.now(op.name(), reason, PolicyViolation.Layer.KERNEL,
-                    p == null ? "" : p.name(), ring.fd()));
-        }
-        return new AccessDeniedException(op.name(), null, reason);
+        String reason = ring.accessDenied(op, userData);
+        return new AccessDeniedException(op.name(), null,
+                reason != null ? reason : op + " denied by the kernel's restrictions on ring fd " + ring.fd());
     }
 
     /** Whether a CQE result is the -EACCES a restriction or filter produces. */

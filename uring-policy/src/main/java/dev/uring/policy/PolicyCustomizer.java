@@ -173,6 +173,17 @@ public final class PolicyCustomizer implements RingCustomizer {
         return policy.check(sqe);
     }
 
+    /** Names the policy and the rule behind the kernel's -EACCES, and reports it to {@link PolicyViolations}. */
+    @Override
+    public String completionDenied(Ring ring, Opcode op) {
+        String reason = op + " denied by the kernel's restrictions on ring fd " + ring.fd() + " (policy '"
+                + policy.name() + "'" + (policy.permits(op) ? ": the op's SQE flags are not allowed)"
+                : ": the op is not allowed)");
+        PolicyViolations.report(PolicyViolation.now(op.name(), reason, PolicyViolation.Layer.KERNEL, policy.name(),
+                ring.fd()));
+        return reason;
+    }
+
     /** Reports the refusal to {@link PolicyViolations}: every denied register op is audited. */
     @Override
     public void registerDenied(Ring ring, RegisterOp op, String reason) {

@@ -6,6 +6,7 @@ package dev.uring.reactor;
  */
 final class Errnos {
     static final int ENOENT = 2;
+    static final int EACCES = 13;
     static final int EISDIR = 21;
     static final int ETIME = 62;
     static final int ECANCELED = 125;

@@ -209,7 +209,7 @@ final class MonoUringOp<T> extends Mono<T> {
                 finish(null, new TimeoutException(op.name() + (op.target() == null ? "" : " on " + op.target())
                         + " timed out after " + Duration.ofNanos(timeoutNanos)));
             } else if (!ok) {
-                finish(null, op.error(r));
+                finish(null, r == -Errnos.EACCES ? denied(r) : op.error(r));
             } else {
                 T value;
                 try {
@@ -220,6 +220,18 @@ final class MonoUringOp<T> extends Mono<T> {
                 }
                 finish(value, null);
             }
+        }
+
+        /** A refused op, explained by the ring (a policy's rule, a filter's reason) when it can. */
+        private Throwable denied(int r) {
+            String why;
+            try {
+                why = loop.ring().accessDenied(dev.uring.core.Opcode.valueOf(op.name()), userData);
+            } catch (IllegalArgumentException e) {
+                why = null;
+            }
+            return why == null ? op.error(r)
+                    : new java.nio.file.AccessDeniedException(op.target() == null ? op.name() : op.target(), null, why);
         }
 
         private void finish(@Nullable T value, @Nullable Throwable error) {
