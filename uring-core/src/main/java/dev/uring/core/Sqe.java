@@ -281,6 +281,17 @@ public final class Sqe {
 
     // ------------------------------------------------------------------ ops
 
+    /**
+     * An SQE of {@code op} with every argument zero and fd -1: no memory for the kernel to touch,
+     * so it fails cleanly (EBADF, EFAULT, EINVAL) unless the ring's restrictions refuse the op first
+     * (-EACCES). For probing what a restricted ring allows, op by op, including ops with no
+     * {@code prep} method here.
+     */
+    public Sqe prepBare(Opcode op) {
+        rw(op, -1, 0L, 0, 0L);
+        return this;
+    }
+
     /** IORING_OP_NOP: completes with res 0. */
     public Sqe prepNop() {
         rw(Opcode.NOP, -1, 0L, 0, 0L);

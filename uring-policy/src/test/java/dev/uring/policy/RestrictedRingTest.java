@@ -164,6 +164,23 @@ class RestrictedRingTest {
     }
 
     @Test
+    void everyOpTheKernelKnowsIsRefusedByTheKernelWhenThePolicyDeniesIt() throws Exception {
+        java.util.Set<Opcode> known = dev.uring.core.IoUring.probe().supportedOps();
+        assertThat(known).hasSize(Opcode.values().length);
+        for (Opcode op : known) {
+            EnumSet<Opcode> all = EnumSet.allOf(Opcode.class);
+            all.remove(op);
+            RingPolicy allBut = RingPolicy.builder("all-but-" + op).allowOps(all).allowFlags(SqeFlags.ALL).build();
+            try (Ring ring = kernelOnly(allBut)) {
+                assertThat(OneShot.run(ring, 7, s -> s.prepBare(op))).as("%s", op).isEqualTo(EACCES);
+                if (op != Opcode.NOP) {
+                    assertThat(OneShot.run(ring, 8, Sqe::prepNop)).as("NOP beside denied %s", op).isZero();
+                }
+            }
+        }
+    }
+
+    @Test
     void frameworkOpsDeniedByThePolicyAreRefusedInJavaWithTheOpNamed() throws Exception {
         RingPolicy nopOnly = RingPolicy.builder("nop-only").allow(Opcode.NOP).build();
         try (Ring ring = withPolicy(nopOnly); Arena arena = Arena.ofConfined()) {
