@@ -169,7 +169,7 @@ class RestrictedRingTest {
         assertThat(known).hasSize(Opcode.values().length);
         for (Opcode op : known) {
             if (PolicyCustomizer.FRAMEWORK_SQE_OPS.contains(op)) {
-                continue; // kept allowed by the kernel for cancellation; refused in Java (tested below)
+                continue; // always allowed: the framework cancels with it (see frameworkOpsDenied... below)
             }
             EnumSet<Opcode> all = EnumSet.allOf(Opcode.class);
             all.remove(op);
