@@ -71,11 +71,7 @@ final class FileMessages {
             }
         };
         try {
-            if (loop.inEventLoop()) {
-                task.run();
-            } else {
-                loop.execute(task);
-            }
+            loop.runOrExecute(task);
         } catch (RejectedExecutionException e) {
             done.accept(0);
         }

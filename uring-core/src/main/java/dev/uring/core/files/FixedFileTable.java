@@ -230,11 +230,7 @@ public final class FixedFileTable implements AutoCloseable {
             }
         };
         try {
-            if (loop.inEventLoop()) {
-                task.run();
-            } else {
-                loop.execute(task);
-            }
+            loop.runOrExecute(task);
         } catch (RejectedExecutionException e) {
             f.completeExceptionally(new IllegalStateException(loop + " is closed", e));
         }

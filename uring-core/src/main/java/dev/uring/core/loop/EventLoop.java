@@ -159,6 +159,20 @@ public final class EventLoop implements Executor, AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code task} at once when called on the loop thread, else hands it over like
+     * {@link #execute(Runnable)}.
+     *
+     * @throws RejectedExecutionException when handing over to a loop that is closing or closed
+     */
+    public void runOrExecute(Runnable task) {
+        if (inEventLoop()) {
+            task.run();
+        } else {
+            execute(task);
+        }
+    }
+
     /** Whether {@link #close()} has begun. */
     public boolean isClosing() {
         return state.get() != RUNNING;
