@@ -1,0 +1,211 @@
+package dev.uring.benchmarks.reactor;
+
+import dev.uring.benchmarks.BenchFile;
+import dev.uring.reactor.ReactiveFile;
+import dev.uring.reactor.Uring;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousFileChannel;
+import java.nio.channels.CompletionHandler;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import reactor.core.publisher.Flux;
+
+/**
+ * 4 KiB random reads of the hot 1 GiB {@link BenchFile} with {@value #DEPTH} reads in flight in
+ * total: {@link ReactiveFile#read(ByteBuffer, long)} Monos merged by {@code flatMap} over a
+ * {@link Uring} of {@value #LOOPS} loops, against {@link AsynchronousFileChannel} at the same depth
+ * and {@link FileChannel} positional reads on as many threads as loops.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"})
+public class ReactorRandomReadBenchmark {
+    /** Reads in flight in total, for the Monos and for AsynchronousFileChannel. */
+    static final int DEPTH = 32;
+    /** Loops of the Uring, and threads of the FileChannel peer. */
+    static final int LOOPS = 2;
+    /** Reads per benchmark invocation. */
+    static final int READS = 1024;
+    private static final int OFFSETS = 1 << 16;
+
+    /**
+     * The Uring, the file opened through it, and one direct 4 KiB buffer per read of an invocation
+     * (an invocation ends only when all its reads have, so a buffer is never shared by two reads).
+     */
+    @State(Scope.Thread)
+    public static class Reactive {
+        @SuppressWarnings("NullAway.Init")
+        Uring uring;
+        @SuppressWarnings("NullAway.Init")
+        ReactiveFile file;
+        final ByteBuffer[] buffers = new ByteBuffer[READS];
+        final long[] offsets = BenchFile.randomOffsets(OFFSETS, 7);
+        int next;
+
+        /** Creates and warms the file, starts the loops and opens the file on them. */
+        @Setup(Level.Trial)
+        public void open() throws IOException {
+            Path path = BenchFile.ensure();
+            BenchFile.warm(path);
+            // uring.bench.loops: by-hand experiments only (does the hand-over between loops cost?)
+            uring = Uring.create(Integer.getInteger("uring.bench.loops", LOOPS));
+            file = Objects.requireNonNull(ReactiveFile.open(uring, path).block(), "open");
+            for (int i = 0; i < READS; i++) {
+                buffers[i] = ByteBuffer.allocateDirect(BenchFile.BLOCK);
+            }
+        }
+
+        /** Closes the file and the loops. */
+        @TearDown(Level.Trial)
+        public void close() {
+            file.close().block();
+            uring.close();
+        }
+    }
+
+    /** A FileChannel over the warmed file and one direct 4 KiB buffer per JMH thread. */
+    @State(Scope.Thread)
+    public static class Sync {
+        @SuppressWarnings("NullAway.Init")
+        FileChannel channel;
+        final ByteBuffer buffer = ByteBuffer.allocateDirect(BenchFile.BLOCK);
+        final long[] offsets = BenchFile.randomOffsets(OFFSETS, 7);
+        int next;
+
+        /** Creates and warms the file, then opens it. */
+        @Setup(Level.Trial)
+        public void open() throws IOException {
+            Path file = BenchFile.ensure();
+            BenchFile.warm(file);
+            channel = FileChannel.open(file, StandardOpenOption.READ);
+            next = (int) (Thread.currentThread().threadId() * 4099) & (OFFSETS - 1);
+        }
+
+        /** Closes the channel. */
+        @TearDown(Level.Trial)
+        public void close() throws IOException {
+            channel.close();
+        }
+    }
+
+    /**
+     * An AsynchronousFileChannel with {@value #DEPTH} slots (one direct 4 KiB buffer each); a slot
+     * goes back to the free queue when its read completes.
+     */
+    @State(Scope.Thread)
+    public static class Async {
+        @SuppressWarnings("NullAway.Init")
+        AsynchronousFileChannel channel;
+        final ByteBuffer[] buffers = new ByteBuffer[DEPTH];
+        final ArrayBlockingQueue<Integer> free = new ArrayBlockingQueue<>(DEPTH);
+        final long[] offsets = BenchFile.randomOffsets(OFFSETS, 7);
+        volatile int failures;
+        int next;
+        final CompletionHandler<Integer, Integer> done = new CompletionHandler<>() {
+            @Override
+            public void completed(Integer n, Integer slot) {
+                if (n != BenchFile.BLOCK) {
+                    failures++;
+                }
+                free.add(slot);
+            }
+
+            @Override
+            public void failed(Throwable e, Integer slot) {
+                failures++;
+                free.add(slot);
+            }
+        };
+
+        /** Creates and warms the file, then opens it. */
+        @Setup(Level.Trial)
+        public void open() throws IOException {
+            Path file = BenchFile.ensure();
+            BenchFile.warm(file);
+            channel = AsynchronousFileChannel.open(file, StandardOpenOption.READ);
+            for (int i = 0; i < DEPTH; i++) {
+                buffers[i] = ByteBuffer.allocateDirect(BenchFile.BLOCK);
+                free.add(i);
+            }
+        }
+
+        /** Waits for the reads in flight, then closes the channel. */
+        @TearDown(Level.Trial)
+        public void close() throws IOException, InterruptedException {
+            for (int i = 0; i < DEPTH; i++) {
+                free.take();
+            }
+            channel.close();
+        }
+    }
+
+    /**
+     * {@value #READS} Monos of {@code ReactiveFile.read(buffer, offset)}, {@value #DEPTH} subscribed
+     * at a time by {@code flatMap}; each completion subscribes the next read on the loop that
+     * completed it, so the reads stay spread over the loops they started on.
+     */
+    @Benchmark
+    @OperationsPerInvocation(READS)
+    public long mono(Reactive s) throws IOException {
+        int base = s.next;
+        s.next = (base + READS) & (OFFSETS - 1);
+        ReactiveFile file = s.file;
+        ByteBuffer[] buffers = s.buffers;
+        long[] offsets = s.offsets;
+        Long shortReads = Flux.range(0, READS)
+                .flatMap(i -> file.read(buffers[i].clear(), offsets[(base + i) & (OFFSETS - 1)]), DEPTH)
+                .filter(n -> n != BenchFile.BLOCK)
+                .count()
+                .block();
+        if (shortReads == null || shortReads != 0) {
+            throw new IOException(shortReads + " reads came back short");
+        }
+        return s.next;
+    }
+
+    /** AsynchronousFileChannel 4 KiB random reads with {@value #DEPTH} in flight (the JDK's thread pool). */
+    @Benchmark
+    @OperationsPerInvocation(READS)
+    public int asyncFileChannel(Async s) throws InterruptedException, IOException {
+        for (int i = 0; i < READS; i++) {
+            Integer slot = s.free.take();
+            long offset = s.offsets[s.next];
+            s.next = (s.next + 1) & (OFFSETS - 1);
+            s.channel.read(s.buffers[slot].clear(), offset, slot, s.done);
+        }
+        if (s.failures != 0) {
+            throw new IOException(s.failures + " asynchronous reads failed or came back short");
+        }
+        return s.next;
+    }
+
+    /** FileChannel.read(buffer, position) of 4 KiB on {@value #LOOPS} threads: blocking pread IOPS summed. */
+    @Benchmark
+    @Threads(LOOPS)
+    public int fileChannel(Sync s) throws IOException {
+        long offset = s.offsets[s.next];
+        s.next = (s.next + 1) & (OFFSETS - 1);
+        int n = s.channel.read(s.buffer.clear(), offset);
+        if (n != BenchFile.BLOCK) {
+            throw new IOException("short read: " + n + " bytes at " + offset);
+        }
+        return n;
+    }
+}
