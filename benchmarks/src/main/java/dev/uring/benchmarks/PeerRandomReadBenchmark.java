@@ -95,6 +95,23 @@ public class PeerRandomReadBenchmark {
             }
         }
 
+        /**
+         * Issues {@code reads} 4 KiB reads at the next random offsets, never more than the slots in
+         * flight; the next offset index is returned so JMH keeps the work.
+         */
+        public int readBatch(int reads) throws InterruptedException, IOException {
+            for (int i = 0; i < reads; i++) {
+                Integer slot = free.take();
+                long offset = offsets[next];
+                next = (next + 1) & (OFFSETS - 1);
+                channel.read(buffers[slot].clear(), offset, slot, done);
+            }
+            if (failures != 0) {
+                throw new IOException(failures + " asynchronous reads failed or came back short");
+            }
+            return next;
+        }
+
         /** Waits for the reads in flight, then closes the channel. */
         @TearDown(Level.Trial)
         public void close() throws IOException, InterruptedException {
@@ -121,15 +138,6 @@ public class PeerRandomReadBenchmark {
     @Benchmark
     @OperationsPerInvocation(RingRandomReadBenchmark.READS)
     public int asyncFileChannel(Async s) throws InterruptedException, IOException {
-        for (int i = 0; i < RingRandomReadBenchmark.READS; i++) {
-            Integer slot = s.free.take();
-            long offset = s.offsets[s.next];
-            s.next = (s.next + 1) & (OFFSETS - 1);
-            s.channel.read(s.buffers[slot].clear(), offset, slot, s.done);
-        }
-        if (s.failures != 0) {
-            throw new IOException(s.failures + " asynchronous reads failed or came back short");
-        }
-        return s.next;
+        return s.readBatch(RingRandomReadBenchmark.READS);
     }
 }

@@ -1,17 +1,16 @@
 package dev.uring.benchmarks.reactor;
 
 import dev.uring.benchmarks.BenchFile;
+import dev.uring.benchmarks.PeerRandomReadBenchmark;
 import dev.uring.reactor.ReactiveFile;
 import dev.uring.reactor.Uring;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousFileChannel;
-import java.nio.channels.CompletionHandler;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -106,57 +105,6 @@ public class ReactorRandomReadBenchmark {
     }
 
     /**
-     * An AsynchronousFileChannel with {@value #DEPTH} slots (one direct 4 KiB buffer each); a slot
-     * goes back to the free queue when its read completes.
-     */
-    @State(Scope.Thread)
-    public static class Async {
-        @SuppressWarnings("NullAway.Init")
-        AsynchronousFileChannel channel;
-        final ByteBuffer[] buffers = new ByteBuffer[DEPTH];
-        final ArrayBlockingQueue<Integer> free = new ArrayBlockingQueue<>(DEPTH);
-        final long[] offsets = BenchFile.randomOffsets(OFFSETS, 7);
-        volatile int failures;
-        int next;
-        final CompletionHandler<Integer, Integer> done = new CompletionHandler<>() {
-            @Override
-            public void completed(Integer n, Integer slot) {
-                if (n != BenchFile.BLOCK) {
-                    failures++;
-                }
-                free.add(slot);
-            }
-
-            @Override
-            public void failed(Throwable e, Integer slot) {
-                failures++;
-                free.add(slot);
-            }
-        };
-
-        /** Creates and warms the file, then opens it. */
-        @Setup(Level.Trial)
-        public void open() throws IOException {
-            Path file = BenchFile.ensure();
-            BenchFile.warm(file);
-            channel = AsynchronousFileChannel.open(file, StandardOpenOption.READ);
-            for (int i = 0; i < DEPTH; i++) {
-                buffers[i] = ByteBuffer.allocateDirect(BenchFile.BLOCK);
-                free.add(i);
-            }
-        }
-
-        /** Waits for the reads in flight, then closes the channel. */
-        @TearDown(Level.Trial)
-        public void close() throws IOException, InterruptedException {
-            for (int i = 0; i < DEPTH; i++) {
-                free.take();
-            }
-            channel.close();
-        }
-    }
-
-    /**
      * {@value #READS} Monos of {@code ReactiveFile.read(buffer, offset)}, {@value #DEPTH} subscribed
      * at a time by {@code flatMap}; each completion subscribes the next read on the loop that
      * completed it, so the reads stay spread over the loops they started on.
@@ -183,17 +131,8 @@ public class ReactorRandomReadBenchmark {
     /** AsynchronousFileChannel 4 KiB random reads with {@value #DEPTH} in flight (the JDK's thread pool). */
     @Benchmark
     @OperationsPerInvocation(READS)
-    public int asyncFileChannel(Async s) throws InterruptedException, IOException {
-        for (int i = 0; i < READS; i++) {
-            Integer slot = s.free.take();
-            long offset = s.offsets[s.next];
-            s.next = (s.next + 1) & (OFFSETS - 1);
-            s.channel.read(s.buffers[slot].clear(), offset, slot, s.done);
-        }
-        if (s.failures != 0) {
-            throw new IOException(s.failures + " asynchronous reads failed or came back short");
-        }
-        return s.next;
+    public int asyncFileChannel(PeerRandomReadBenchmark.Async s) throws InterruptedException, IOException {
+        return s.readBatch(READS);
     }
 
     /** FileChannel.read(buffer, position) of 4 KiB on {@value #LOOPS} threads: blocking pread IOPS summed. */
