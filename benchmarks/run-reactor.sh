@@ -183,6 +183,8 @@ elapsed=$(( $(date +%s) - started ))
       row("4 KiB randread, Mono vs AsynchronousFileChannel (depth 32)", "java.ReactorRandomReadBenchmark.mono", "java.ReactorRandomReadBenchmark.asyncFileChannel", 1.5)
       row("4 KiB randread, Mono (2 loops) vs FileChannel (2 threads)", "java.ReactorRandomReadBenchmark.mono", "java.ReactorRandomReadBenchmark.fileChannel", 1.0)
       row("4 KiB randread, Mono vs fio io_uring (2 jobs x 16)", "java.ReactorRandomReadBenchmark.mono", "fio.randread", 0.9)
+      row("4 KiB randread, Mono one flatMap per loop vs FileChannel (2 threads)", "java.ReactorRandomReadBenchmark.monoPerLoop", "java.ReactorRandomReadBenchmark.fileChannel", 1.0)
+      row("4 KiB randread, Mono one flatMap per loop vs fio io_uring (2 jobs x 16)", "java.ReactorRandomReadBenchmark.monoPerLoop", "fio.randread", 0.9)
       row("1 GiB sequential read, readAll vs Spring DataBufferUtils.read (files/s)", "java.ReactorSequentialReadBenchmark.readAll", "java.ReactorSequentialReadBenchmark.springDataBufferUtils", 1.3)
       alloc("bytes allocated per Mono read (-prof gc, whole fork)", "alloc.ReactorRandomReadBenchmark.mono", 200)
     }' "$work/samples.tsv"

@@ -128,6 +128,35 @@ public class ReactorRandomReadBenchmark {
         return s.next;
     }
 
+    /**
+     * The same {@value #READS} reads split into one {@code flatMap} per loop, each subscribed on a
+     * loop thread ({@code subscribeOn} the Uring's scheduler, whose workers are pinned to loops), so
+     * every read of a share starts and completes on its loop and no two loops drain one flatMap.
+     */
+    @Benchmark
+    @OperationsPerInvocation(READS)
+    public long monoPerLoop(Reactive s) throws IOException {
+        int base = s.next;
+        s.next = (base + READS) & (OFFSETS - 1);
+        ReactiveFile file = s.file;
+        ByteBuffer[] buffers = s.buffers;
+        long[] offsets = s.offsets;
+        int loops = s.uring.group().size();
+        int share = READS / loops;
+        Long shortReads = Flux.range(0, loops)
+                .flatMap(l -> Flux.range(l * share, share)
+                        .flatMap(i -> file.read(buffers[i].clear(), offsets[(base + i) & (OFFSETS - 1)]), DEPTH / loops)
+                        .filter(n -> n != BenchFile.BLOCK)
+                        .count()
+                        .subscribeOn(s.uring.scheduler()))
+                .reduce(0L, Long::sum)
+                .block();
+        if (shortReads == null || shortReads != 0) {
+            throw new IOException(shortReads + " reads came back short");
+        }
+        return s.next;
+    }
+
     /** AsynchronousFileChannel 4 KiB random reads with {@value #DEPTH} in flight (the JDK's thread pool). */
     @Benchmark
     @OperationsPerInvocation(READS)
