@@ -113,7 +113,9 @@ public final class SharedFilesDemo {
                 List<SlotRead> reads = readEverywhere(group, files, paths, arena, out);
                 int[] slots = files.stream().mapToInt(FixedFile::slot).toArray();
                 files.forEach(FixedFile::release);
-                int inUse = awaitCleared(table);
+                CompletableFuture.allOf(files.stream().map(FixedFile::cleared).toArray(CompletableFuture[]::new))
+                        .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                int inUse = table.slotsInUse();
                 out.println("released " + files.size() + " files; group slots in use now: " + inUse);
                 List<ClearedSlot> cleared = readReleased(group, slots, arena, out);
                 return new Outcome(loops, paths.size(), reads, cleared, inUse);
@@ -187,14 +189,6 @@ public final class SharedFilesDemo {
         return done;
     }
 
-    /** Waits (bounded) until every ring has confirmed the clears; returns the group slots still in use. */
-    private static int awaitCleared(FixedFileTable table) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
-        while (table.slotsInUse() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(1);
-        }
-        return table.slotsInUse();
-    }
 
     /** Every loop reads every released slot again: a cleared slot fails with EBADF. */
     private static List<ClearedSlot> readReleased(EventLoopGroup group, int[] slots, Arena arena, PrintStream out)

@@ -20,6 +20,7 @@ public final class FixedFile implements AutoCloseable {
     private final int slot;
     private final FixedFileTable.Member origin;
     private final AtomicInteger refs = new AtomicInteger(1);
+    private final CompletableFuture<Void> cleared = new CompletableFuture<>();
     /** Per member index: the install on that ring; a successfully completed future means installed. */
     private final ConcurrentHashMap<Integer, CompletableFuture<Integer>> installs = new ConcurrentHashMap<>();
     private boolean retiring;
@@ -132,6 +133,25 @@ public final class FixedFile implements AutoCloseable {
                 }
                 return;
             }
+        }
+    }
+
+    /**
+     * Completes once the last reference is gone and every ring has cleared the slot (the file is
+     * then closed everywhere and the slot free for reuse); fails with an {@link IllegalStateException}
+     * naming the ring when one could not clear it (the slot is then quarantined, never reused).
+     * Completes on a loop thread.
+     */
+    public CompletableFuture<Void> cleared() {
+        return cleared.copy();
+    }
+
+    void markCleared(@org.jspecify.annotations.Nullable String failure) {
+        if (failure == null) {
+            cleared.complete(null);
+        } else {
+            cleared.completeExceptionally(new IllegalStateException("slot " + slot + " could not be cleared on "
+                    + failure + "; it is quarantined"));
         }
     }
 

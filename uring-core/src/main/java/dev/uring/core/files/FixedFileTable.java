@@ -484,7 +484,7 @@ public final class FixedFileTable implements AutoCloseable {
                 return;
             }
             IOException cause = failure;
-            clearEverywhere(f.slot(), () -> result.completeExceptionally(cause));
+            clearEverywhere(f.slot(), clearFailure -> result.completeExceptionally(cause));
         });
     }
 
@@ -524,18 +524,19 @@ public final class FixedFileTable implements AutoCloseable {
     void retire(FixedFile f) {
         List<CompletableFuture<Integer>> pending = f.beginRetire();
         if (pending.isEmpty()) {
-            clearEverywhere(f.slot(), () -> { });
+            clearEverywhere(f.slot(), f::markCleared);
         } else {
             CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
-                    .whenComplete((v, t) -> clearEverywhere(f.slot(), () -> { }));
+                    .whenComplete((v, t) -> clearEverywhere(f.slot(), f::markCleared));
         }
     }
 
     /**
      * Marks {@code slot} CLEARING, clears it on every ring that has a table, and frees it only
-     * when all of them confirmed (or quarantines it when one could not), then runs {@code after}.
+     * when all of them confirmed (or quarantines it when one could not), then tells {@code after}
+     * null, or which ring could not clear it and why.
      */
-    private void clearEverywhere(int slot, Runnable after) {
+    private void clearEverywhere(int slot, java.util.function.Consumer<@Nullable String> after) {
         List<Member> targets;
         synchronized (lock) {
             slots.clearing(slot);
@@ -543,7 +544,7 @@ public final class FixedFileTable implements AutoCloseable {
         }
         if (targets.isEmpty()) {
             freeSlot(slot);
-            after.run();
+            after.accept(null);
             return;
         }
         AtomicInteger left = new AtomicInteger(targets.size());
@@ -562,7 +563,7 @@ public final class FixedFileTable implements AutoCloseable {
                         }
                         lock.notifyAll();
                     }
-                    after.run();
+                    after.accept(bad.get());
                 }
             });
         }
@@ -708,7 +709,10 @@ public final class FixedFileTable implements AutoCloseable {
         }
         CountDownLatch cleared = new CountDownLatch(live.size());
         for (FixedFile f : live) {
-            clearEverywhere(f.slot(), cleared::countDown);
+            clearEverywhere(f.slot(), failure -> {
+                f.markCleared(failure);
+                cleared.countDown();
+            });
         }
         awaitQuietly(cleared);
         List<Member> ms = withTable();

@@ -112,7 +112,8 @@ class FixedFileTableTest {
             int slot = f.slot();
             assertThat(t.slotsInUse()).isEqualTo(1);
             f.release();
-            assertThat(eventually(() -> t.slotsInUse() == 0)).isTrue();
+            f.cleared().get(10, TimeUnit.SECONDS);
+            assertThat(t.slotsInUse()).isZero();
             MemorySegment buf = a.allocate(16);
             for (EventLoop l : group) {
                 assertThat(readFixed(l, slot, buf)).isEqualTo(-Errno.EBADF);
@@ -206,7 +207,8 @@ class FixedFileTableTest {
             assertThat(readText(group.get(2), slot, 8)).isEqualTo("lazy");
             assertThat(f.slot(group.get(2))).isEqualTo(slot);
             f.release();
-            assertThat(eventually(() -> t.slotsInUse() == 0)).isTrue();
+            f.cleared().get(10, TimeUnit.SECONDS);
+            assertThat(t.slotsInUse()).isZero();
             assertThat(readFixed(group.get(2), slot, a.allocate(8))).isEqualTo(-Errno.EBADF);
         }
     }
@@ -339,7 +341,8 @@ class FixedFileTableTest {
             a.release();
             b.release();
             c.release();
-            assertThat(eventually(() -> t.slotsInUse() == 0)).isTrue();
+            CompletableFuture.allOf(a.cleared(), b.cleared(), c.cleared()).get(10, TimeUnit.SECONDS);
+            assertThat(t.slotsInUse()).isZero();
             try (Arena arena = Arena.ofShared()) {
                 assertThat(readFixed(late, a.slot(), arena.allocate(8))).isEqualTo(-Errno.EBADF);
             }
