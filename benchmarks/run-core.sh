@@ -45,26 +45,9 @@ mkdir -p "$work" "$(dirname "$out")"
 rm -f "$work"/*.csv "$work"/samples.tsv "$work"/notes.txt
 started=$(date +%s)
 
-log() { echo "[run-core $(( $(date +%s) - started ))s] $*" >&2; }
-
-# ---------------------------------------------------------------- JDK 25 (the way .ci/run picks it)
-java_major() { "$1" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; exit}'; }
-current="${JAVA_HOME:+$JAVA_HOME/bin/java}"
-current="${current:-$(command -v java || true)}"
-if [ -z "$current" ] || [ "$(java_major "$current" | cut -d. -f1)" -lt 25 ] 2>/dev/null; then
-  for candidate in /usr/lib/jvm/*; do
-    if [ -x "$candidate/bin/java" ] && [ "$(java_major "$candidate/bin/java" | cut -d. -f1)" -ge 25 ] 2>/dev/null; then
-      export JAVA_HOME="$candidate"
-      break
-    fi
-  done
-fi
-java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-if [ "$(java_major "$java" | cut -d. -f1)" -lt 25 ] 2>/dev/null; then
-  echo "no JDK 25 or newer found (set JAVA_HOME)" >&2
-  exit 1
-fi
-log "java: $java ($(java_major "$java"))"
+tag=run-core
+. benchmarks/bench-lib.sh
+log "java: $java ($(uring_java_major "$java"))"
 
 # ---------------------------------------------------------------- tools: liburing-dev, fio, gcc
 missing=()
@@ -90,7 +73,6 @@ jvm=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -D
      "-During.bench.dir=$bench_dir")
 log "creating and warming the 1 GiB data file"
 data_file=$("$java" "${jvm[@]}" -cp "$jar" dev.uring.benchmarks.BenchFile)
-warm() { cat "$data_file" >/dev/null; }
 
 if [ "$quick" -eq 1 ]; then
   c_secs=2; fio_secs=3; jmh=(-f 1 -wi 1 -w 1s -i 2 -r 1s)
@@ -99,7 +81,6 @@ else
 fi
 
 # Each sample is one line "round<TAB>name<TAB>value" in samples.tsv.
-sample() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" >> "$work/samples.tsv"; }
 
 run_c_nop() {
   local r=$1 b
@@ -113,22 +94,6 @@ run_fio() {
   local r=$1 job=$2
   v=$(BENCH_FILE="$data_file" RUNTIME="$fio_secs" fio --minimal "benchmarks/fio/randread-$job.fio" | awk -F';' '{print $8}')
   sample "$r" "fio.$job" "$v"
-}
-
-# Runs JMH; while another JMH run holds /tmp/jmh.lock (a shared machine), waits for it up to about
-# 3 minutes (1 with --quick), then runs anyway with -Djmh.ignoreLock=true and says so.
-jmh_run() {
-  local logf=$1 attempt; shift
-  for attempt in $(seq 1 "$([ "$quick" -eq 1 ] && echo 12 || echo 36)"); do
-    if "$java" "${jvm[@]}" -jar "$jar" "$@" > "$logf" 2>&1; then return 0; fi
-    grep -q 'Unable to acquire the JMH lock' "$logf" || { echo "JMH failed, see $logf" >&2; tail -20 "$logf" >&2; exit 1; }
-    log "another JMH run holds /tmp/jmh.lock; waiting"
-    sleep 5
-  done
-  log "WARNING: running next to another JMH run (-Djmh.ignoreLock=true): expect noise"
-  echo "another JMH run was running at the same time" >> "$work/notes.txt"
-  "$java" "${jvm[@]}" -Djmh.ignoreLock=true -jar "$jar" "$@" > "$logf" 2>&1 \
-    || { echo "JMH failed, see $logf" >&2; tail -20 "$logf" >&2; exit 1; }
 }
 
 run_jmh() {

@@ -42,21 +42,8 @@ work="benchmarks/target/run-reactor"
 mkdir -p "$work" "$(dirname "$out")"
 rm -f "$work"/*.csv "$work"/*.log "$work"/samples.tsv "$work"/notes.txt
 started=$(date +%s)
-log() { echo "[run-reactor $(( $(date +%s) - started ))s] $*" >&2; }
-
-# ---------------------------------------------------------------- JDK 25 (as run-core.sh picks it)
-java_major() { "$1" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; exit}'; }
-java="${JAVA_HOME:+$JAVA_HOME/bin/java}"
-java="${java:-$(command -v java || true)}"
-if [ -z "$java" ] || ! [ "$(java_major "$java" | cut -d. -f1)" -ge 25 ] 2>/dev/null; then
-  java=""
-  for candidate in /usr/lib/jvm/*/bin/java; do
-    if [ -x "$candidate" ] && [ "$(java_major "$candidate" | cut -d. -f1)" -ge 25 ] 2>/dev/null; then
-      java="$candidate"; break
-    fi
-  done
-fi
-[ -n "$java" ] || { echo "no JDK 25 or newer found (set JAVA_HOME)" >&2; exit 1; }
+tag=run-reactor
+. benchmarks/bench-lib.sh
 log "java: $java"
 
 if ! command -v fio >/dev/null 2>&1; then
@@ -72,7 +59,6 @@ jvm=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -D
      "-During.bench.dir=$bench_dir")
 log "creating and warming the 1 GiB data file"
 data_file=$("$java" "${jvm[@]}" -cp "$jar" dev.uring.benchmarks.BenchFile)
-warm() { cat "$data_file" >/dev/null; }
 
 if [ "$quick" -eq 1 ]; then
   fio_secs=3; jmh_rand=(-f 1 -wi 1 -w 1s -i 2 -r 1s); jmh_seq=(-f 1 -wi 1 -w 2s -i 2 -r 2s)
@@ -80,8 +66,6 @@ else
   fio_secs=10; jmh_rand=(-f 1 -wi 3 -w 2s -i 5 -r 2s); jmh_seq=(-f 1 -wi 2 -w 4s -i 5 -r 4s)
 fi
 
-# Each sample is one line "round<TAB>name<TAB>value" in samples.tsv.
-sample() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" >> "$work/samples.tsv"; }
 
 # fio with as many jobs as the Uring has loops, 32 reads in flight in total, like the Monos.
 run_fio() {
@@ -90,21 +74,6 @@ run_fio() {
         --size=1g --rw=randread --bs=4k --iodepth=16 --numjobs=2 --direct=0 --invalidate=0 --norandommap \
         --randrepeat=0 --time_based --runtime="$fio_secs" --ramp_time=1 | awk -F';' '{print $8}')
   sample "$r" fio.randread "$v"
-}
-
-# JMH; waits up to a minute for another run's /tmp/jmh.lock, then runs beside it and says so.
-jmh_run() {
-  local logf=$1 attempt; shift
-  for attempt in $(seq 1 12); do
-    if "$java" "${jvm[@]}" -jar "$jar" "$@" > "$logf" 2>&1; then return 0; fi
-    grep -q 'Unable to acquire the JMH lock' "$logf" || { echo "JMH failed, see $logf" >&2; tail -20 "$logf" >&2; exit 1; }
-    log "another JMH run holds /tmp/jmh.lock; waiting"
-    sleep 5
-  done
-  log "WARNING: running next to another JMH run (-Djmh.ignoreLock=true): expect noise"
-  echo "another JMH run was running at the same time" >> "$work/notes.txt"
-  "$java" "${jvm[@]}" -Djmh.ignoreLock=true -jar "$jar" "$@" > "$logf" 2>&1 \
-    || { echo "JMH failed, see $logf" >&2; tail -20 "$logf" >&2; exit 1; }
 }
 
 # Primary scores become java.<Class>.<method>; -prof gc's norm rate becomes alloc.<Class>.<method>.
