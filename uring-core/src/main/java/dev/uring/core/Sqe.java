@@ -14,6 +14,7 @@ import dev.uring.core.ffi.OpenHowLayout;
 import dev.uring.core.ffi.StatxLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 
 /**
  * A flyweight over one claimed SQE of a {@link Ring}, valid until the next
@@ -54,7 +55,7 @@ public final class Sqe {
         this.sqes = sqes;
         this.tailDirty = new boolean[(int) (sqes.byteSize() / IoUringSqe.SIZE)];
         // nothing is assumed of the fresh mapping: each slot's tail is zeroed on its first claim
-        java.util.Arrays.fill(tailDirty, true);
+        Arrays.fill(tailDirty, true);
     }
 
     /** Starts a claim of SQ slot {@code slot}; an SQE whose prep never ran is not published. */
