@@ -15,9 +15,10 @@ import java.nio.file.Path;
  * A ring that keeps {@code depth} 4 KiB READs of one file in flight: each CQE's slot (its user_data)
  * is refilled at once with the next precomputed random offset, and the refills go to the kernel in
  * the same {@code io_uring_enter} that waits for the next completion (what fio does at iodepth 32).
- * The ring is set up like fio 3.33's: {@code SINGLE_ISSUER|DEFER_TASKRUN|COOP_TASKRUN} (the system
- * property {@value #FLAGS_PROPERTY} overrides it with other setup flags), so the thread that creates
- * the pipeline is the only one that may submit to it.
+ * The ring is set up like fio 3.33's: {@code depth} SQ and CQ entries and
+ * {@code SINGLE_ISSUER|DEFER_TASKRUN|COOP_TASKRUN} (the system property {@value #FLAGS_PROPERTY}
+ * overrides the flags), so the thread that creates the pipeline is the only one that may submit to
+ * it. Like fio's job, it uses plain READ with an unregistered fd and unregistered buffers.
  *
  * <p>Two ways to wait: {@link #run} sleeps in the kernel until a CQE arrives; {@link #runBusyPoll}
  * never sleeps (submit with GETEVENTS and a wait count of 0, reap, repeat), which is what strace shows
@@ -46,7 +47,10 @@ final class ReadPipeline implements CqeConsumer, AutoCloseable {
     private int failure;
 
     ReadPipeline(Path file, int depth, int openFlags) throws IOException {
-        ring = Ring.open(RingOptions.defaults().entries(2 * depth).flags(Integer.getInteger(FLAGS_PROPERTY, FLAGS)));
+        // sized like fio's ring (strace: sq_entries=32, cq_entries=32 at iodepth 32): the SQ holds the
+        // refills between two submits and the CQ every completion of the depth reads in flight
+        ring = Ring.open(RingOptions.defaults().entries(depth).flags(Integer.getInteger(FLAGS_PROPERTY, FLAGS))
+                .cqEntries(depth));
         try {
             fd = openThroughRing(file, openFlags);
             MemorySegment all = arena.allocate((long) depth * BenchFile.BLOCK, BenchFile.BLOCK);

@@ -1,7 +1,9 @@
 package dev.uring.core;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 import dev.uring.core.ffi.Errno;
 import dev.uring.core.ffi.IoUringBufRingLayout;
@@ -62,7 +64,6 @@ public final class Ring implements AutoCloseable {
     private @Nullable Thread ringFdOwner;
     private int enterFlags;
     private int sqeTail;
-    private boolean claimPending;
     private int sqeHeadCache;
     private int filteredTail;
     private int cqHeadLocal;
@@ -262,12 +263,12 @@ public final class Ring implements AutoCloseable {
      */
     public Sqe nextSqe() {
         ensureOpen();
-        if (claimPending && !sqe.prepared()) {
+        Sqe s = sqe;
+        if (s.unprepared()) {
             // the previous claim's prep threw: reuse its slot rather than submit a zeroed SQE
             // (a NOP with user_data 0, which an event loop would take for its own wake-up read)
-            return sqe.reset((long) ((sqeTail - 1) & sqMask) * IoUringSqe.SIZE);
+            return s.claim(s.slot());
         }
-        claimPending = true;
         int tail = sqeTail;
         if (tail - sqeHeadCache >= sqEntries) {
             sqeHeadCache = (int) INT.getAcquire(sqRing, sqHeadOff);
@@ -277,7 +278,7 @@ public final class Ring implements AutoCloseable {
             }
         }
         sqeTail = tail + 1;
-        return sqe.reset((long) (tail & sqMask) * IoUringSqe.SIZE);
+        return s.claim(tail & sqMask);
     }
 
     /** How many SQEs can be claimed before the SQ is full. */
@@ -294,7 +295,7 @@ public final class Ring implements AutoCloseable {
     }
 
     private boolean unpreparedClaim() {
-        return claimPending && !sqe.prepared();
+        return sqe.unprepared();
     }
 
     /**
@@ -400,12 +401,12 @@ public final class Ring implements AutoCloseable {
         ensureOpen();
         if (unpreparedClaim()) {
             sqeTail--;
+            sqe.abandon();
         }
-        claimPending = false;
         int tail = sqeTail;
         if (filters.length > 0) {
             for (int t = filteredTail; t != tail; t++) {
-                applyFilters(sqe.at((long) (t & sqMask) * IoUringSqe.SIZE));
+                applyFilters(sqe.at(t & sqMask));
             }
             filteredTail = tail;
         }
@@ -490,9 +491,10 @@ public final class Ring implements AutoCloseable {
         try {
             while (head != tail) {
                 long off = cqesOff + (long) (head & cqMask) * IoUringCqe.SIZE;
-                long userData = cq.get(JAVA_LONG, off + IoUringCqe.USER_DATA);
-                int res = cq.get(JAVA_INT, off + IoUringCqe.RES);
-                int cqeFlags = cq.get(JAVA_INT, off + IoUringCqe.FLAGS);
+                // the CQ ring is page aligned: unaligned layouts spare each read an alignment test
+                long userData = cq.get(JAVA_LONG_UNALIGNED, off + IoUringCqe.USER_DATA);
+                int res = cq.get(JAVA_INT_UNALIGNED, off + IoUringCqe.RES);
+                int cqeFlags = cq.get(JAVA_INT_UNALIGNED, off + IoUringCqe.FLAGS);
                 head++;
                 n++;
                 consumer.accept(userData, res, cqeFlags);

@@ -3,6 +3,7 @@ package dev.uring.core;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import dev.uring.core.ffi.Errno;
@@ -12,6 +13,8 @@ import dev.uring.core.ffi.KernelTimespec;
 import dev.uring.core.ffi.OpenHowLayout;
 import dev.uring.core.ffi.StatxLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 
 /**
  * A flyweight over one claimed SQE of a {@link Ring}, valid until the next
@@ -21,47 +24,99 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>Memory passed to a prep method (buffers, paths, addresses, timespecs) must be native, and
  * must stay alive until the op's final CQE: the kernel reads or writes it asynchronously.
+ *
+ * <p>Implementation note: a claim writes only what it must (the hot path is six stores, like
+ * liburing's). The claim zeroes user_data; bytes 0..31 are written whole by every prep
+ * ({@code rw}); bytes 40..63 are zeroed at the claim only when an earlier op in that slot wrote
+ * them, so every write there must go through {@code putTail16/32/64}, which record it.
  */
 public final class Sqe {
     /** Largest length one SQE carries (the kernel's u32 {@code len}, kept within int). */
     public static final long MAX_LENGTH = Integer.MAX_VALUE;
 
+    /** The SQE array is page aligned: the unaligned layout spares each store an alignment test. */
+    private static final ValueLayout.OfLong U64 = JAVA_LONG_UNALIGNED;
+    /** The {@link #state} bit above the SQE flags byte (bits 0..7): claimed, and no prep ran yet. */
+    private static final int UNPREPARED = 1 << 8;
+
     private final Ring ring;
     private final MemorySegment sqes;
+    /** Per SQ slot: whether bytes 40..63 may hold values an earlier op in that slot wrote. */
+    private final boolean[] tailDirty;
     private long base;
-    private boolean prepared;
-    /** The SQE flags set on this claim, kept so that a prep run after {@link #flags(int)} keeps them. */
-    private int flagsByte;
+    /**
+     * The state of this claim: the SQE flags set on it (kept so that a prep run after
+     * {@link #flags(int)} keeps them) and whether it still waits for its prep, in one field.
+     */
+    private int state;
 
     Sqe(Ring ring, MemorySegment sqes) {
         this.ring = ring;
         this.sqes = sqes;
+        this.tailDirty = new boolean[(int) (sqes.byteSize() / IoUringSqe.SIZE)];
+        // nothing is assumed of the fresh mapping: each slot's tail is zeroed on its first claim
+        Arrays.fill(tailDirty, true);
     }
 
-    Sqe reset(long offset) {
+    /** Starts a claim of SQ slot {@code slot}; an SQE whose prep never ran is not published. */
+    Sqe claim(int slot) {
+        long offset = (long) slot << 6; // * IoUringSqe.SIZE
         base = offset;
-        prepared = false;
-        flagsByte = 0;
-        // bytes 0..31 are written whole by every prep (rw); an SQE whose prep never ran is not published
+        state = UNPREPARED;
         MemorySegment s = sqes;
-        s.set(JAVA_LONG, offset + 32, 0L);
-        s.set(JAVA_LONG, offset + 40, 0L);
-        s.set(JAVA_LONG, offset + 48, 0L);
-        s.set(JAVA_LONG, offset + 56, 0L);
+        s.set(U64, offset + IoUringSqe.USER_DATA, 0L);
+        boolean[] dirty = tailDirty;
+        int i = slot & (dirty.length - 1); // == slot (the SQ size is a power of two); spares a bounds check
+        if (dirty[i]) {
+            dirty[i] = false;
+            s.set(U64, offset + 40, 0L);
+            s.set(U64, offset + 48, 0L);
+            s.set(U64, offset + 56, 0L);
+        }
         return this;
     }
 
-    Sqe at(long offset) {
-        base = offset;
+    /** Points the flyweight at SQ slot {@code slot} holding a prepared SQE (for submission filters). */
+    Sqe at(int slot) {
+        base = (long) slot << 6;
+        state = 0;
         return this;
+    }
+
+    /** The SQ slot of the claimed SQE. */
+    int slot() {
+        return (int) (base >>> 6);
+    }
+
+    private void markTail() {
+        tailDirty[(int) (base >>> 6)] = true;
+    }
+
+    /** Writes a 16-bit field in bytes 40..63 and records that the slot's tail is dirty. */
+    private void putTail16(long field, int value) {
+        markTail();
+        sqes.set(JAVA_SHORT, base + field, (short) value);
+    }
+
+    /** Writes a 32-bit field in bytes 40..63 and records that the slot's tail is dirty. */
+    private void putTail32(long field, int value) {
+        markTail();
+        sqes.set(JAVA_INT, base + field, value);
+    }
+
+    /** Writes a 64-bit field in bytes 40..63 and records that the slot's tail is dirty. */
+    private void putTail64(long field, long value) {
+        markTail();
+        sqes.set(JAVA_LONG, base + field, value);
     }
 
     // ------------------------------------------------------------------ common fields
 
     /** Sets the SQE flags ({@link SqeFlags}), replacing any set before. */
     public Sqe flags(int flags) {
-        flagsByte = SqeFlags.validate(flags);
-        sqes.set(JAVA_BYTE, base + IoUringSqe.FLAGS, (byte) flagsByte);
+        int f = SqeFlags.validate(flags);
+        state = (state & ~0xFF) | f;
+        sqes.set(JAVA_BYTE, base + IoUringSqe.FLAGS, (byte) f);
         return this;
     }
 
@@ -72,7 +127,7 @@ public final class Sqe {
 
     /** Sets the user_data the CQE will carry. */
     public Sqe userData(long userData) {
-        sqes.set(JAVA_LONG, base + IoUringSqe.USER_DATA, userData);
+        sqes.set(U64, base + IoUringSqe.USER_DATA, userData);
         return this;
     }
 
@@ -81,13 +136,13 @@ public final class Sqe {
         if (group < 0 || group > 0xFFFF) {
             throw new IllegalArgumentException("buffer group must be 0..65535, got " + group);
         }
-        sqes.set(JAVA_SHORT, base + IoUringSqe.BUF_INDEX, (short) group);
+        putTail16(IoUringSqe.BUF_INDEX, group);
         return this;
     }
 
     /** Runs the op with the credentials of a registered personality. */
     public Sqe personality(int personality) {
-        sqes.set(JAVA_SHORT, base + IoUringSqe.PERSONALITY, (short) personality);
+        putTail16(IoUringSqe.PERSONALITY, personality);
         return this;
     }
 
@@ -177,7 +232,7 @@ public final class Sqe {
     void denyWithEacces() {
         long ud = userDataValue();
         int f = flagsValue() & (SqeFlags.IO_LINK | SqeFlags.IO_HARDLINK | SqeFlags.IO_DRAIN);
-        reset(base);
+        claim(slot());
         rw(Opcode.NOP, -1, 0L, -Errno.EACCES, 0L);
         sqes.set(JAVA_INT, base + IoUringSqe.OP_FLAGS, IoUringConstants.IORING_NOP_INJECT_RESULT);
         sqes.set(JAVA_BYTE, base + IoUringSqe.FLAGS, (byte) f);
@@ -186,21 +241,27 @@ public final class Sqe {
 
     // ------------------------------------------------------------------ checks
 
-    /** Whether a prep method filled this claimed SQE (a throwing prep leaves it unprepared). */
-    boolean prepared() {
-        return prepared;
+    /** Whether this SQE is claimed but no prep filled it (yet, or because the prep threw). */
+    boolean unprepared() {
+        return (state & UNPREPARED) != 0;
+    }
+
+    /** Gives up an unprepared claim: its slot is handed back, not published. */
+    void abandon() {
+        state = 0;
     }
 
     private void rw(Opcode op, int fd, long addr, int len, long off) {
-        prepared = true;
+        int c = state & 0xFF;
+        state = c;
         long b = base;
         MemorySegment s = sqes;
         // four whole-word stores, like liburing's io_uring_prep_rw (little-endian field packing):
         // opcode | flags << 8 | ioprio (0) << 16 | fd << 32, then off, addr, len | op flags (0) << 32
-        s.set(JAVA_LONG, b, (op.code() & 0xFFL) | ((long) flagsByte << 8) | ((long) fd << 32));
-        s.set(JAVA_LONG, b + IoUringSqe.OFF, off);
-        s.set(JAVA_LONG, b + IoUringSqe.ADDR, addr);
-        s.set(JAVA_LONG, b + IoUringSqe.LEN, Integer.toUnsignedLong(len));
+        s.set(U64, b, (op.code() & 0xFFL) | ((long) (c & 0xFF) << 8) | ((long) fd << 32));
+        s.set(U64, b + IoUringSqe.OFF, off);
+        s.set(U64, b + IoUringSqe.ADDR, addr);
+        s.set(U64, b + IoUringSqe.LEN, Integer.toUnsignedLong(len));
     }
 
     private void opFlags(int value) {
@@ -212,11 +273,11 @@ public final class Sqe {
     }
 
     private void fileIndex(int value) {
-        sqes.set(JAVA_INT, base + IoUringSqe.FILE_INDEX, value);
+        putTail32(IoUringSqe.FILE_INDEX, value);
     }
 
     private void addr3(long value) {
-        sqes.set(JAVA_LONG, base + IoUringSqe.ADDR3, value);
+        putTail64(IoUringSqe.ADDR3, value);
     }
 
     private static int checkFd(Opcode op, int fd) {
@@ -342,7 +403,7 @@ public final class Sqe {
         checkFixed(Opcode.READ_FIXED, buf, bufIndex);
         rw(Opcode.READ_FIXED, checkFd(Opcode.READ_FIXED, fd), buf.address(), len,
                 checkOffset(Opcode.READ_FIXED, offset));
-        sqes.set(JAVA_SHORT, base + IoUringSqe.BUF_INDEX, (short) bufIndex);
+        putTail16(IoUringSqe.BUF_INDEX, bufIndex);
         return this;
     }
 
@@ -352,7 +413,7 @@ public final class Sqe {
         checkFixed(Opcode.WRITE_FIXED, buf, bufIndex);
         rw(Opcode.WRITE_FIXED, checkFd(Opcode.WRITE_FIXED, fd), buf.address(), len,
                 checkOffset(Opcode.WRITE_FIXED, offset));
-        sqes.set(JAVA_SHORT, base + IoUringSqe.BUF_INDEX, (short) bufIndex);
+        putTail16(IoUringSqe.BUF_INDEX, bufIndex);
         return this;
     }
 
