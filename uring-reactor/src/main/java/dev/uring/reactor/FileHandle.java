@@ -2,6 +2,7 @@ package dev.uring.reactor;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -11,11 +12,14 @@ import org.jspecify.annotations.Nullable;
  * reference is let go.
  */
 final class FileHandle {
+    // set in refs once closed: an acquire is one getAndIncrement (no CAS retry loop, which two
+    // loops reading one file would make spin against each other) that sees the close as well
+    private static final int CLOSED = 1 << 30;
     private final int fd;
     private final String path;
     private final AtomicInteger refs = new AtomicInteger(1);
     private final AtomicBoolean closed = new AtomicBoolean();
-    private volatile @Nullable Runnable onDrained;
+    private final AtomicReference<@Nullable Runnable> onDrained = new AtomicReference<>();
 
     FileHandle(int fd, String path) {
         this.fd = fd;
@@ -41,21 +45,16 @@ final class FileHandle {
      *     when the file is closed or closing; the op publishers unwrap it
      */
     void acquire() {
-        while (true) {
-            int r = refs.get();
-            if (r == 0 || closed.get()) {
-                throw reactor.core.Exceptions.propagate(new FileClosedException(path));
-            }
-            if (refs.compareAndSet(r, r + 1)) {
-                return;
-            }
+        if ((refs.getAndIncrement() & CLOSED) != 0) {
+            release();
+            throw reactor.core.Exceptions.propagate(new FileClosedException(path));
         }
     }
 
     void release() {
-        if (refs.decrementAndGet() == 0) {
-            Runnable r = onDrained;
-            onDrained = null;
+        if (refs.decrementAndGet() == CLOSED) {
+            // drained after close; a refused acquire may reach CLOSED again later, hence getAndSet
+            Runnable r = onDrained.getAndSet(null);
             if (r != null) {
                 r.run();
             }
@@ -70,7 +69,8 @@ final class FileHandle {
         if (!closed.compareAndSet(false, true)) {
             return false;
         }
-        onDrained = closeFd;
+        onDrained.set(closeFd);
+        refs.getAndAdd(CLOSED);
         release();
         return true;
     }

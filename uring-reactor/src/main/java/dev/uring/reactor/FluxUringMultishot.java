@@ -219,6 +219,10 @@ final class FluxUringMultishot<T> extends Flux<T> {
                 armed = false;
                 stopping = false;
                 KernelHeld.release();
+            } else if (ourCancel) {
+                // still armed after our ASYNC_CANCEL: it can miss (-ENOENT) an op caught mid-rearm,
+                // e.g. a multishot TIMEOUT whose timer is firing; step() sends another while it must stop
+                stopping = false;
             }
             if (op.isSuccess(res)) {
                 T item = cancelled ? null : op.item(res, flags);

@@ -54,14 +54,23 @@ final class MonoUringOp<T> extends Mono<T> {
             loop = pinned != null ? pinned : uring.loop();
             op = factory.get();
         } catch (Throwable t) {
-            Operators.error(actual, Operators.onOperatorError(reactor.core.Exceptions.unwrap(t), actual.currentContext()));
+            refuse(actual, t);
             return;
         }
         actual.onSubscribe(new OpSubscription<>(actual, loop, op, timeoutNanos));
     }
 
-    /** One subscription: the subscriber, the op, and the CAS state; also the op's Completion. */
-    static final class OpSubscription<T> implements Subscription, Scannable, Completion, Runnable {
+    /** Fails a subscriber whose op could not be made (a closed runtime or file, bad state). */
+    static void refuse(CoreSubscriber<?> actual, Throwable t) {
+        Operators.error(actual, Operators.onOperatorError(reactor.core.Exceptions.unwrap(t), actual.currentContext()));
+    }
+
+    /**
+     * One subscription: the subscriber, the op, and the CAS state; also the op's Completion. A
+     * subclass may be its own op (it implements {@link UringOperation}), which saves an object per
+     * subscription on hot paths ({@link MonoDirectRead}).
+     */
+    static class OpSubscription<T> implements Subscription, Scannable, Completion, Runnable {
         static final int NEW = 0;
         static final int QUEUED = 1;
         static final int SUBMITTED = 2;
@@ -91,8 +100,20 @@ final class MonoUringOp<T> extends Mono<T> {
             this.timeoutNanos = timeoutNanos;
         }
 
+        /** A subscription that is its own op: the subclass implements {@link UringOperation}. */
+        @SuppressWarnings("unchecked")
+        OpSubscription(CoreSubscriber<? super T> actual, EventLoop loop, long timeoutNanos) {
+            if (!(this instanceof UringOperation)) {
+                throw new IllegalStateException(getClass().getName() + " is not a UringOperation");
+            }
+            this.actual = actual;
+            this.loop = loop;
+            this.op = (UringOperation<T>) this;
+            this.timeoutNanos = timeoutNanos;
+        }
+
         @Override
-        public void request(long n) {
+        public final void request(long n) {
             if (Operators.validate(n) && STATE.compareAndSet(this, NEW, QUEUED)) {
                 if (loop.inEventLoop()) {
                     run();
@@ -111,7 +132,7 @@ final class MonoUringOp<T> extends Mono<T> {
 
         /** On the loop thread: prepare and queue the SQE(s); the loop submits them. */
         @Override
-        public void run() {
+        public final void run() {
             if (state == CANCELLED) {
                 releaseOnce();
                 return;
@@ -178,7 +199,7 @@ final class MonoUringOp<T> extends Mono<T> {
 
         /** The op's CQE (or, with {@code res == MIN_VALUE}, its link timeout's). */
         @Override
-        public void complete(int res, int flags) {
+        public final void complete(int res, int flags) {
             if (res != Integer.MIN_VALUE) {
                 opRes = res;
             }
@@ -262,7 +283,7 @@ final class MonoUringOp<T> extends Mono<T> {
         }
 
         @Override
-        public void cancel() {
+        public final void cancel() {
             int s;
             do {
                 s = state;
@@ -294,7 +315,7 @@ final class MonoUringOp<T> extends Mono<T> {
         }
 
         @Override
-        public @Nullable Object scanUnsafe(Attr key) {
+        public final @Nullable Object scanUnsafe(Attr key) {
             if (key == Attr.CANCELLED) {
                 return state == CANCELLED;
             }

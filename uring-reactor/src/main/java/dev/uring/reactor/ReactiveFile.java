@@ -125,6 +125,9 @@ public final class ReactiveFile {
         if (!dst.hasRemaining()) {
             return nothingToDo();
         }
+        if (dst.isDirect()) {
+            return new MonoDirectRead(uring, file, dst, position, timeoutNanos);
+        }
         return op(() -> ReadOp.into(file, dst, position));
     }
 

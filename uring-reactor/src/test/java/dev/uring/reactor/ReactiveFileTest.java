@@ -241,6 +241,43 @@ class ReactiveFileTest {
     }
 
     @Test
+    void directReadFillsOnlyTheRemainingSpaceAndMovesThePosition() throws Exception {
+        byte[] data = new byte[8192];
+        new Random(11).nextBytes(data);
+        Path p = dir.resolve("direct");
+        Files.write(p, data);
+        ReactiveFile f = open(p);
+        for (int n : new int[] {1, 3, 512, 4096, 4097}) {
+            ByteBuffer b = ByteBuffer.allocateDirect(n + 20).position(7).limit(7 + n);
+            StepVerifier.create(f.read(b, 100)).expectNext(n).verifyComplete();
+            assertThat(b.position()).isEqualTo(7 + n);
+            assertThat(b.get(6)).isZero();
+            assertThat(b.get(7)).isEqualTo(data[100]);
+            assertThat(b.get(6 + n)).isEqualTo(data[99 + n]);
+            assertThat(b.limit(n + 20).get(7 + n)).isZero();
+        }
+        // a short read at the end, then -1 past it
+        ByteBuffer tail = ByteBuffer.allocateDirect(4096);
+        StepVerifier.create(f.read(tail, 8192 - 10)).expectNext(10).verifyComplete();
+        StepVerifier.create(f.read(tail.clear(), 8192)).expectNext(-1).verifyComplete();
+        f.close().block(Duration.ofSeconds(10));
+        StepVerifier.create(f.read(ByteBuffer.allocateDirect(4), 0)).verifyErrorSatisfies(e -> assertThat(e)
+                .isInstanceOf(ClosedChannelException.class).hasMessageContaining("direct"));
+    }
+
+    @Test
+    void directReadTimesOutAndReleasesItsFileReference() throws Exception {
+        ReactiveFile f = open(fifo(), StandardOpenOption.READ, StandardOpenOption.WRITE);
+        int before = KernelHeld.count();
+        StepVerifier.create(f.withTimeout(Duration.ofMillis(50)).read(ByteBuffer.allocateDirect(16), 0))
+                .verifyErrorSatisfies(e -> assertThat(e).isInstanceOf(TimeoutException.class)
+                        .hasMessageContaining("READ").hasMessageContaining("fifo"));
+        Held.awaitCount(before);
+        // the timed-out read let go of the file: close goes through
+        StepVerifier.create(f.close()).verifyComplete();
+    }
+
+    @Test
     void readAheadIsBoundedByDepthAndCancelledReadsAreAllReleased() throws Exception {
         // FIFO reads never complete, so what the kernel holds is exactly the reads in flight
         ReactiveFile f = open(fifo(), StandardOpenOption.READ, StandardOpenOption.WRITE);

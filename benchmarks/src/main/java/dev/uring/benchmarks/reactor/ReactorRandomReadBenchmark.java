@@ -108,6 +108,14 @@ public class ReactorRandomReadBenchmark {
      * {@value #READS} Monos of {@code ReactiveFile.read(buffer, offset)}, {@value #DEPTH} subscribed
      * at a time by {@code flatMap}; each completion subscribes the next read on the loop that
      * completed it, so the reads stay spread over the loops they started on.
+     *
+     * <p>What it measures, per invocation: the JMH thread subscribes, so the first {@value #DEPTH}
+     * reads are handed over to the loops (a queue and a wake-up each); the other reads are
+     * subscribed on a loop thread by the flatMap's refill and submitted there directly, batched
+     * into that loop's next io_uring_enter; the invocation ends when the last read has completed
+     * and {@code block()} has woken the JMH thread. Both loops drain the one flatMap, so they
+     * contend on its work-in-progress counter: this is the API used naively across the group,
+     * start-up and hand-over costs included. {@link #monoPerLoop} is the server shape.
      */
     @Benchmark
     @OperationsPerInvocation(READS)
