@@ -2,7 +2,7 @@ package dev.uring.reactor;
 
 import java.nio.channels.ClosedChannelException;
 
-/** A {@link ClosedChannelException} that names the connection it was about. */
+/** A {@link ClosedChannelException} that names the socket it was about. */
 final class ConnectionClosedException extends ClosedChannelException {
     private static final long serialVersionUID = 1L;
     private final String connection;
@@ -13,6 +13,6 @@ final class ConnectionClosedException extends ClosedChannelException {
 
     @Override
     public String getMessage() {
-        return "connection is closed: " + connection;
+        return "socket is closed: " + connection;
     }
 }

@@ -62,7 +62,7 @@ public final class DisposableServer implements Disposable {
     }
 
     private void serve(EventLoop target, int fd) {
-        FileHandle socket = new FileHandle(fd, "connection accepted by " + address);
+        FileHandle socket = new FileHandle(fd, "connection accepted by " + address, true);
         Connection c;
         try {
             c = Connection.open(uring, target, socket, family, options);

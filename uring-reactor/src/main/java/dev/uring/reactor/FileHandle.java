@@ -13,13 +13,20 @@ import org.jspecify.annotations.Nullable;
 final class FileHandle {
     private final int fd;
     private final String path;
+    private final boolean socket;
     private final AtomicInteger refs = new AtomicInteger(1);
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile @Nullable Runnable onDrained;
 
     FileHandle(int fd, String path) {
+        this(fd, path, false);
+    }
+
+    /** A handle whose closed-state error names a connection ({@code socket}) rather than a file. */
+    FileHandle(int fd, String path, boolean socket) {
         this.fd = fd;
         this.path = path;
+        this.socket = socket;
     }
 
     int fd() {
@@ -44,7 +51,7 @@ final class FileHandle {
         while (true) {
             int r = refs.get();
             if (r == 0 || closed.get()) {
-                throw reactor.core.Exceptions.propagate(new FileClosedException(path));
+                throw reactor.core.Exceptions.propagate(socket ? new ConnectionClosedException(path) : new FileClosedException(path));
             }
             if (refs.compareAndSet(r, r + 1)) {
                 return;

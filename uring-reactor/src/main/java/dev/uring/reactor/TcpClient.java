@@ -36,7 +36,7 @@ public final class TcpClient {
             EventLoop loop = uring.loop();
             return new MonoUringOp<>(uring, loop, () -> new SocketOp(family, target), 0)
                     .flatMap(fd -> {
-                        FileHandle socket = new FileHandle(fd, target);
+                        FileHandle socket = new FileHandle(fd, "connection to " + target, true);
                         AtomicBoolean adopted = new AtomicBoolean();
                         return new MonoUringOp<>(uring, loop,
                                         () -> new SocketCallOp(socket, SocketCallOp.Kind.CONNECT, address, 0), timeoutNanos)

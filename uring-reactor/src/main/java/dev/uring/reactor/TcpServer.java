@@ -45,7 +45,7 @@ public final class TcpServer {
             EventLoop loop = uring.loop();
             return new MonoUringOp<>(uring, loop, () -> new SocketOp(family, target), 0)
                     .flatMap(fd -> {
-                        FileHandle socket = new FileHandle(fd, target);
+                        FileHandle socket = new FileHandle(fd, "listener on " + target, true);
                         AtomicBoolean adopted = new AtomicBoolean();
                         return Mono.fromCallable(() -> {
                                     options.applyTo(fd, family, true);
