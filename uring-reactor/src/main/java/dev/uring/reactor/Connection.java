@@ -109,13 +109,14 @@ public final class Connection implements Disposable {
     /**
      * {@link #send} of received buffers (an echo, a proxy) without a copy: each buffer is sent
      * from the ring memory it was received into, then released, also when the send fails or is
-     * cancelled.
+     * cancelled. Up to 16 buffers are requested ahead, enough for the source connection to keep a
+     * multishot RECV armed; so a stalled peer holds at most 17 of the loop's buffers.
      */
     public Mono<Void> sendReceived(Publisher<ReceivedBuffer> data) {
         Objects.requireNonNull(data, "data");
         return Flux.from(data)
                 .concatMap(b -> new MonoUringOp<>(uring, loop, () -> new SendOp(this, b.segment()), 0)
-                        .doFinally(s -> b.release()), 1)
+                        .doFinally(s -> b.release()), Inbound.MULTISHOT_DEMAND)
                 .doOnDiscard(ReceivedBuffer.class, ReceivedBuffer::release)
                 .then();
     }
