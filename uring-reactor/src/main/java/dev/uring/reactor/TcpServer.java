@@ -20,7 +20,8 @@ import reactor.core.publisher.Mono;
  * sockets, and the kernel's hash spreads a few connections unevenly.)
  *
  * <p>For each connection {@code handler} is called on the connection's loop; the connection is
- * closed when the handler's publisher terminates (at once if the handler throws).
+ * closed when the handler's publisher terminates (at once if the handler throws). A connection the
+ * peer reset before it was handed to its loop is closed without calling the handler.
  */
 public final class TcpServer {
     private TcpServer() {
