@@ -57,6 +57,8 @@ public final class TcpServer {
                                 .then(new MonoUringOp<>(uring, loop,
                                         () -> new SocketCallOp(socket, SocketCallOp.Kind.LISTEN, null, options.backlog()), 0))
                                 .then(Mono.fromCallable(() -> {
+                                    // the listener loop's buffer ring now, so a refusal (memlock) fails the bind, not each connection
+                                    uring.sockets().pool(loop, options.readBufferSize(), options.readBufferCount());
                                     DisposableServer s = new DisposableServer(uring, loop, socket,
                                             SocketNames.local(fd), family, options, handler);
                                     s.start();
