@@ -764,4 +764,15 @@ public final class Sqe {
         opFlags(closeOnExec ? 0 : IoUringConstants.IORING_FIXED_FD_NO_CLOEXEC);
         return flags(SqeFlags.FIXED_FILE);
     }
+
+    /**
+     * IORING_OP_RECV, single-shot, into one buffer picked from provided group {@code group}: the
+     * CQE names the buffer ({@link CqeFlags#bufferId(int)}); res 0 means the peer closed.
+     */
+    public Sqe prepRecvSelect(int fd, int group, int msgFlags) {
+        rw(Opcode.RECV, checkFd(Opcode.RECV, fd), 0L, 0, 0L);
+        opFlags(msgFlags);
+        bufferGroup(group);
+        return addFlags(SqeFlags.BUFFER_SELECT);
+    }
 }

@@ -6,9 +6,16 @@ package dev.uring.reactor;
  */
 final class Errnos {
     static final int ENOENT = 2;
+    static final int ENOMEM = 12;
     static final int EACCES = 13;
     static final int EISDIR = 21;
+    static final int ENFILE = 23;
+    static final int EMFILE = 24;
+    static final int EPIPE = 32;
     static final int ETIME = 62;
+    static final int EADDRINUSE = 98;
+    static final int ECONNRESET = 104;
+    static final int ENOBUFS = 105;
     static final int ECANCELED = 125;
 
     private Errnos() {

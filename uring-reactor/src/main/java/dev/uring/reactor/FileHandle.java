@@ -17,13 +17,20 @@ final class FileHandle {
     private static final int CLOSED = 1 << 30;
     private final int fd;
     private final String path;
+    private final boolean socket;
     private final AtomicInteger refs = new AtomicInteger(1);
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicReference<@Nullable Runnable> onDrained = new AtomicReference<>();
 
     FileHandle(int fd, String path) {
+        this(fd, path, false);
+    }
+
+    /** A handle whose closed-state error names a connection ({@code socket}) rather than a file. */
+    FileHandle(int fd, String path, boolean socket) {
         this.fd = fd;
         this.path = path;
+        this.socket = socket;
     }
 
     int fd() {
@@ -47,7 +54,7 @@ final class FileHandle {
     void acquire() {
         if ((refs.getAndIncrement() & CLOSED) != 0) {
             release();
-            throw reactor.core.Exceptions.propagate(new FileClosedException(path));
+            throw reactor.core.Exceptions.propagate(socket ? new ConnectionClosedException(path) : new FileClosedException(path));
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.uring.reactor;
 
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * Bytes that one RECV put into a buffer of the loop's provided buffer ring, lent to the
@@ -13,17 +15,30 @@ import java.nio.ByteBuffer;
  * {@link #release()} may be called from any thread; the hand-back happens on the buffer's loop.
  */
 public final class ReceivedBuffer {
-    ReceivedBuffer() {
+    private static final AtomicIntegerFieldUpdater<ReceivedBuffer> RELEASED =
+            AtomicIntegerFieldUpdater.newUpdater(ReceivedBuffer.class, "released");
+
+    private final RecvBufferPool pool;
+    private final Inbound owner;
+    private final int bid;
+    private final MemorySegment data;
+    private volatile int released;
+
+    ReceivedBuffer(RecvBufferPool pool, Inbound owner, int bid, MemorySegment data) {
+        this.pool = pool;
+        this.owner = owner;
+        this.bid = bid;
+        this.data = data;
     }
 
     /** A read-only view of the received bytes: position 0, limit {@link #length()}; a new view per call. */
     public ByteBuffer buffer() {
-        throw new UnsupportedOperationException("not yet implemented");
+        return data.asByteBuffer().asReadOnlyBuffer();
     }
 
     /** The number of bytes received. */
     public int length() {
-        throw new UnsupportedOperationException("not yet implemented");
+        return (int) data.byteSize();
     }
 
     /**
@@ -31,11 +46,33 @@ public final class ReceivedBuffer {
      * when it was already released (a second release changes nothing).
      */
     public boolean release() {
-        throw new UnsupportedOperationException("not yet implemented");
+        if (RELEASED.compareAndSet(this, 0, 1)) {
+            pool.giveBack(this);
+            return true;
+        }
+        return false;
     }
 
     /** Whether {@link #release()} has been called. */
     public boolean isReleased() {
-        throw new UnsupportedOperationException("not yet implemented");
+        return released != 0;
+    }
+
+    int bid() {
+        return bid;
+    }
+
+    Inbound owner() {
+        return owner;
+    }
+
+    /** The ring memory holding the bytes (sent in place by {@link Connection#sendReceived}). */
+    MemorySegment segment() {
+        return data;
+    }
+
+    @Override
+    public String toString() {
+        return "ReceivedBuffer[" + length() + " bytes" + (isReleased() ? ", released" : "") + "]";
     }
 }

@@ -1,6 +1,11 @@
 package dev.uring.reactor;
 
+import dev.uring.core.SocketAddresses;
+import dev.uring.core.loop.EventLoop;
 import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import reactor.core.publisher.Mono;
 
 /**
@@ -15,11 +20,38 @@ public final class TcpClient {
      * Connects to {@code address} on {@code uring} (the connection lives on the subscribing loop,
      * or the next one round-robin). A refused connect fails with {@link java.net.ConnectException}
      * naming the address; past the connect timeout with {@link java.util.concurrent.TimeoutException}.
+     * Cancelling the Mono cancels the connect and closes the socket.
      *
      * @throws IllegalArgumentException at assembly for an unresolved or unsupported address
      */
     public static Mono<Connection> connect(Uring uring, SocketAddress address, TcpOptions options) {
-        throw new UnsupportedOperationException("not yet implemented");
+        Objects.requireNonNull(uring, "uring");
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(options, "options");
+        int family = SocketAddresses.family(address);
+        String target = address.toString();
+        Duration timeout = options.connectTimeout();
+        long timeoutNanos = timeout == null ? 0 : timeout.toNanos();
+        return Mono.defer(() -> {
+            EventLoop loop = uring.loop();
+            return new MonoUringOp<>(uring, loop, () -> new SocketOp(family, target), 0)
+                    .flatMap(fd -> {
+                        FileHandle socket = new FileHandle(fd, "connection to " + target, true);
+                        AtomicBoolean adopted = new AtomicBoolean();
+                        return new MonoUringOp<>(uring, loop,
+                                        () -> new SocketCallOp(socket, SocketCallOp.Kind.CONNECT, address, 0), timeoutNanos)
+                                .then(Mono.fromCallable(() -> {
+                                    Connection c = Connection.open(uring, loop, socket, family, options);
+                                    adopted.set(true);
+                                    return c;
+                                }))
+                                .doFinally(s -> {
+                                    if (!adopted.get()) {
+                                        socket.close(() -> Connection.closeFd(loop, fd, () -> { }));
+                                    }
+                                });
+                    });
+        });
     }
 
     /** {@link #connect(Uring, SocketAddress, TcpOptions)} on {@link Uring#shared()} with default options. */

@@ -1,5 +1,8 @@
 package dev.uring.reactor;
 
+import dev.uring.core.SocketAddresses;
+import dev.uring.core.SocketOption;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -240,6 +243,36 @@ public final class TcpOptions {
     private static void positive(String name, @Nullable Duration value) {
         if (value != null && (value.isNegative() || value.isZero())) {
             throw new IllegalArgumentException(name + " must be positive, got " + value);
+        }
+    }
+
+    /**
+     * Sets these options on socket {@code fd} of {@code family}: the listener's (SO_REUSEADDR,
+     * SO_REUSEPORT) or a connection's (TCP_NODELAY, SO_KEEPALIVE), and the buffer sizes. The TCP and
+     * address-reuse options are skipped for Unix domain sockets, which have none.
+     */
+    void applyTo(int fd, int family, boolean listener) throws IOException {
+        boolean inet = family != SocketAddresses.AF_UNIX;
+        if (listener) {
+            if (inet && reuseAddress) {
+                SocketOption.SO_REUSEADDR.set(fd, true);
+            }
+            if (inet && reusePort) {
+                SocketOption.SO_REUSEPORT.set(fd, true);
+            }
+        } else {
+            if (inet && noDelay) {
+                SocketOption.TCP_NODELAY.set(fd, true);
+            }
+            if (inet && keepAlive) {
+                SocketOption.SO_KEEPALIVE.set(fd, true);
+            }
+        }
+        if (receiveBufferSize > 0) {
+            SocketOption.SO_RCVBUF.set(fd, receiveBufferSize);
+        }
+        if (sendBufferSize > 0) {
+            SocketOption.SO_SNDBUF.set(fd, sendBufferSize);
         }
     }
 

@@ -1,6 +1,11 @@
 package dev.uring.reactor;
 
+import dev.uring.core.SocketAddresses;
+import dev.uring.core.SocketNames;
+import dev.uring.core.loop.EventLoop;
 import java.net.SocketAddress;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
@@ -15,7 +20,8 @@ import reactor.core.publisher.Mono;
  * sockets, and the kernel's hash spreads a few connections unevenly.)
  *
  * <p>For each connection {@code handler} is called on the connection's loop; the connection is
- * closed when the handler's publisher terminates (or is never subscribed if it throws).
+ * closed when the handler's publisher terminates (at once if the handler throws). A connection the
+ * peer reset before it was handed to its loop is closed without calling the handler.
  */
 public final class TcpServer {
     private TcpServer() {
@@ -23,13 +29,49 @@ public final class TcpServer {
 
     /**
      * Binds {@code address} (port 0 picks a free port, see {@link DisposableServer#address()}) on
-     * {@code uring} and serves each accepted connection with {@code handler}.
+     * {@code uring} and serves each accepted connection with {@code handler}. An address in use
+     * fails with {@link java.net.BindException}. A Unix socket's file is not removed on dispose.
      *
      * @throws IllegalArgumentException at assembly for an unresolved or unsupported address
      */
     public static Mono<DisposableServer> bind(Uring uring, SocketAddress address, TcpOptions options,
             Function<? super Connection, ? extends Publisher<Void>> handler) {
-        throw new UnsupportedOperationException("not yet implemented");
+        Objects.requireNonNull(uring, "uring");
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(handler, "handler");
+        int family = SocketAddresses.family(address);
+        String target = address.toString();
+        return Mono.defer(() -> {
+            EventLoop loop = uring.loop();
+            return new MonoUringOp<>(uring, loop, () -> new SocketOp(family, target), 0)
+                    .flatMap(fd -> {
+                        FileHandle socket = new FileHandle(fd, "listener on " + target, true);
+                        AtomicBoolean adopted = new AtomicBoolean();
+                        return Mono.fromCallable(() -> {
+                                    options.applyTo(fd, family, true);
+                                    return fd;
+                                })
+                                .then(new MonoUringOp<>(uring, loop,
+                                        () -> new SocketCallOp(socket, SocketCallOp.Kind.BIND, address, 0), 0))
+                                .then(new MonoUringOp<>(uring, loop,
+                                        () -> new SocketCallOp(socket, SocketCallOp.Kind.LISTEN, null, options.backlog()), 0))
+                                .then(Mono.fromCallable(() -> {
+                                    // the listener loop's buffer ring now, so a refusal (memlock) fails the bind, not each connection
+                                    uring.sockets().pool(loop, options.readBufferSize(), options.readBufferCount());
+                                    DisposableServer s = new DisposableServer(uring, loop, socket,
+                                            SocketNames.local(fd), family, options, handler);
+                                    s.start();
+                                    adopted.set(true);
+                                    return s;
+                                }))
+                                .doFinally(sig -> {
+                                    if (!adopted.get()) {
+                                        socket.close(() -> Connection.closeFd(loop, fd, () -> { }));
+                                    }
+                                });
+                    });
+        });
     }
 
     /** {@link #bind(Uring, SocketAddress, TcpOptions, Function)} on {@link Uring#shared()}. */

@@ -32,11 +32,13 @@ public final class Uring implements AutoCloseable {
     private final boolean isShared;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final UringScheduler scheduler;
+    private final SocketRuntime sockets;
 
     private Uring(EventLoopGroup group, boolean isShared) {
         this.group = group;
         this.isShared = isShared;
         this.scheduler = new UringScheduler(this);
+        this.sockets = new SocketRuntime(group.size());
     }
 
     /** A runtime with one loop per available processor, each ring set up with {@code options}. */
@@ -146,6 +148,11 @@ public final class Uring implements AutoCloseable {
         return new FluxUringMultishot<>(this, loop, () -> new TicksOp(nanos));
     }
 
+    /** The socket state (buffer pools, open servers and connections) of this runtime. */
+    SocketRuntime sockets() {
+        return sockets;
+    }
+
     /** Whether {@link #close()} has been called (never true for {@link #shared()}). */
     public boolean isClosed() {
         return closed.get();
@@ -161,8 +168,11 @@ public final class Uring implements AutoCloseable {
             return;
         }
         if (closed.compareAndSet(false, true)) {
+            // sockets first, while the loops still run their CLOSEs; their buffer rings after the loops
+            sockets.closeAll(Duration.ofSeconds(5));
             scheduler.dispose();
             group.close();
+            sockets.freeBuffers();
         }
     }
 

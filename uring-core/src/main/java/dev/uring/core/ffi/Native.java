@@ -207,4 +207,59 @@ public final class Native {
         }
         throw new IllegalStateException("native call failed", t);
     }
+
+    // ------------------------------------------------------------------ sockets (the TCP transport)
+
+    private static final MethodHandle SETSOCKOPT = downcall("setsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle GETSOCKOPT = downcall("getsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), CAPTURE_ERRNO);
+    private static final MethodHandle GETSOCKNAME = downcall("getsockname",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), CAPTURE_ERRNO);
+    private static final MethodHandle GETPEERNAME = downcall("getpeername",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), CAPTURE_ERRNO);
+
+    /** setsockopt(2) with the option value in {@code value} (its byteSize is optlen): 0, or -errno. */
+    public static int setsockopt(int fd, int level, int name, MemorySegment value) {
+        MemorySegment state = CALL_STATE.get();
+        try {
+            int r = (int) SETSOCKOPT.invokeExact(state, fd, level, name, value, (int) value.byteSize());
+            return r < 0 ? -errno(state) : r;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** getsockopt(2) into {@code value}, {@code length} (an int) in: its size, out: the bytes written; 0, or -errno. */
+    public static int getsockopt(int fd, int level, int name, MemorySegment value, MemorySegment length) {
+        MemorySegment state = CALL_STATE.get();
+        try {
+            int r = (int) GETSOCKOPT.invokeExact(state, fd, level, name, value, length);
+            return r < 0 ? -errno(state) : r;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** getsockname(2) into {@code addr}, {@code length} (an int) in: its size, out: the address size; 0, or -errno. */
+    public static int getsockname(int fd, MemorySegment addr, MemorySegment length) {
+        MemorySegment state = CALL_STATE.get();
+        try {
+            int r = (int) GETSOCKNAME.invokeExact(state, fd, addr, length);
+            return r < 0 ? -errno(state) : r;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** getpeername(2), as {@link #getsockname}: 0, or -errno. */
+    public static int getpeername(int fd, MemorySegment addr, MemorySegment length) {
+        MemorySegment state = CALL_STATE.get();
+        try {
+            int r = (int) GETPEERNAME.invokeExact(state, fd, addr, length);
+            return r < 0 ? -errno(state) : r;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
 }

@@ -1,0 +1,27 @@
+package dev.uring.core;
+
+import dev.uring.core.ffi.SocketConstants;
+
+/**
+ * The socket type bits of {@link Sqe#prepSocket} ({@code SOCK_*}), the {@code MSG_*} flags of
+ * SEND and RECV, and the {@code SHUT_*} values of {@link Sqe#prepShutdown}.
+ */
+public final class SocketFlags {
+    /** SOCK_STREAM: a connected byte stream (TCP, or a stream Unix socket). */
+    public static final int SOCK_STREAM = SocketConstants.SOCK_STREAM;
+    /** SOCK_NONBLOCK, or-ed into the type. */
+    public static final int SOCK_NONBLOCK = SocketConstants.SOCK_NONBLOCK;
+    /** SOCK_CLOEXEC, or-ed into the type (or the flags of ACCEPT): the fd is closed on exec. */
+    public static final int SOCK_CLOEXEC = SocketConstants.SOCK_CLOEXEC;
+    /** MSG_NOSIGNAL: a send to a closed peer fails with EPIPE instead of raising SIGPIPE. */
+    public static final int MSG_NOSIGNAL = SocketConstants.MSG_NOSIGNAL;
+    /** SHUT_RD: no more receiving. */
+    public static final int SHUT_RD = 0;
+    /** SHUT_WR: no more sending; the peer reads the end of the stream. */
+    public static final int SHUT_WR = 1;
+    /** SHUT_RDWR: both. */
+    public static final int SHUT_RDWR = 2;
+
+    private SocketFlags() {
+    }
+}

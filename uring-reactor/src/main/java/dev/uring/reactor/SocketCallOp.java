@@ -1,0 +1,63 @@
+package dev.uring.reactor;
+
+import dev.uring.core.Errors;
+import dev.uring.core.SocketAddresses;
+import dev.uring.core.Sqe;
+import java.net.BindException;
+import java.net.SocketAddress;
+import org.jspecify.annotations.Nullable;
+
+/** The socket ops that carry at most an address: BIND, LISTEN, CONNECT and SHUTDOWN. */
+final class SocketCallOp extends ArenaOp<Void> {
+    enum Kind { BIND, LISTEN, CONNECT, SHUTDOWN }
+
+    private final Kind kind;
+    private final @Nullable SocketAddress address;
+    private final int arg;
+
+    /** {@code address} for BIND and CONNECT; {@code arg}: LISTEN's backlog, SHUTDOWN's how. */
+    SocketCallOp(FileHandle socket, Kind kind, @Nullable SocketAddress address, int arg) {
+        super(socket);
+        this.kind = kind;
+        this.address = address;
+        this.arg = arg;
+    }
+
+    @Override
+    public void prep(Sqe sqe) {
+        switch (kind) {
+            case BIND -> sqe.prepBind(fd(), SocketAddresses.allocate(arena(), addr()));
+            case LISTEN -> sqe.prepListen(fd(), arg);
+            case CONNECT -> sqe.prepConnect(fd(), SocketAddresses.allocate(arena(), addr()));
+            case SHUTDOWN -> sqe.prepShutdown(fd(), arg);
+        }
+    }
+
+    private SocketAddress addr() {
+        SocketAddress a = address;
+        if (a == null) {
+            throw new IllegalStateException(kind + " needs an address");
+        }
+        return a;
+    }
+
+    @Override
+    public @Nullable Void result(int res) {
+        return null;
+    }
+
+    @Override
+    public Throwable error(int res) {
+        if (kind == Kind.BIND && -res == Errnos.EADDRINUSE) {
+            BindException e = new BindException("Address already in use: " + address);
+            e.initCause(Errors.toException(res, name(), target()));
+            return e;
+        }
+        return Errors.toException(res, name(), target());
+    }
+
+    @Override
+    public String name() {
+        return kind.name();
+    }
+}
