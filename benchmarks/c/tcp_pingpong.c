@@ -5,7 +5,10 @@
  * whole echo before sending again. One thread, epoll, non-blocking sockets. After WARMUP seconds
  * the counters are reset and it measures for SECONDS seconds, then prints one line:
  *
- *   req_per_s=N p50_us=X p99_us=X p999_us=X max_us=X requests=N conns=N size=N
+ *   req_per_s=N p50_us=X p99_us=X p999_us=X max_us=X requests=N conns=N size=N cpu=F
+ *
+ * cpu is this process's CPU time over the measured wall time: near 1.00 means the generator, not
+ * the server, may be what limits the rate.
  *
  * Latency is taken per request (send start to last echoed byte) with CLOCK_MONOTONIC and kept in
  * a log-linear histogram (HDR style): 32 sub-buckets per power of two of nanoseconds, so a
@@ -26,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -88,6 +92,12 @@ static double percentile_us(double p) {
     return (double)hist_max / 1000.0;
 }
 
+static double cpu_seconds(void) {
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
 static void die(const char *what) {
     perror(what);
     exit(1);
@@ -146,6 +156,7 @@ int main(int argc, char **argv) {
     uint64_t end = measure_from + (uint64_t)(seconds * 1e9);
     int measuring = warmup == 0;
     uint64_t requests = 0;
+    double cpu_from = cpu_seconds();
 
     /* every connection starts its first request; a short write is finished on EPOLLOUT */
     for (int i = 0; i < conns; i++) {
@@ -175,6 +186,7 @@ int main(int argc, char **argv) {
             requests = 0;
             measuring = 1;
             measure_from = now;
+            cpu_from = cpu_seconds();
         }
         for (int e = 0; e < n; e++) {
             struct conn *c = &cs[evs[e].data.u32];
@@ -225,9 +237,10 @@ int main(int argc, char **argv) {
         now = now_ns();
     }
     double elapsed = (double)(now - measure_from) / 1e9;
-    printf("req_per_s=%.0f p50_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f requests=%llu conns=%d size=%zu\n",
+    double cpu = (cpu_seconds() - cpu_from) / elapsed;
+    printf("req_per_s=%.0f p50_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f requests=%llu conns=%d size=%zu cpu=%.2f\n",
            (double)requests / elapsed, percentile_us(0.50), percentile_us(0.99), percentile_us(0.999),
-           (double)hist_max / 1000.0, (unsigned long long)requests, conns, size);
+           (double)hist_max / 1000.0, (unsigned long long)requests, conns, size, cpu);
     for (int i = 0; i < conns; i++) close(cs[i].fd);
     return 0;
 }
