@@ -65,24 +65,17 @@ tag=run-tcp
 note() { echo "$*" >> "$work/notes.txt"; log "$*"; }
 log "java: $java ($(uring_java_major "$java"))"
 
-# ---------------------------------------------------------------- one benchmark at a time
-# JMH's own lock (/tmp/jmh.lock) is an fcntl lock that flock(1) cannot see; the comparison scripts
-# that are not JMH share this one instead. Wait a while, then run anyway and say so.
-exec 9>/tmp/uring-bench.lock
-if ! flock -w "$([ "$quick" -eq 1 ] && echo 60 || echo 180)" 9; then
-  note "another benchmark held /tmp/uring-bench.lock; ran next to it (expect noise)"
-fi
-
 # ---------------------------------------------------------------- tools and builds
 missing=()
 command -v gcc >/dev/null 2>&1 || missing+=(gcc)
-command -v taskset >/dev/null 2>&1 || missing+=(util-linux)
+{ command -v taskset && command -v flock; } >/dev/null 2>&1 || missing+=(util-linux)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   log "installing ${missing[*]}"
   $sudo apt-get install -y "${missing[@]}" >/dev/null || { $sudo apt-get update >/dev/null && $sudo apt-get install -y "${missing[@]}" >/dev/null; }
 fi
+
 log "building the load generator"
 mkdir -p benchmarks/target/c
 gen=benchmarks/target/c/tcp_pingpong
@@ -91,11 +84,19 @@ log "building the benchmark jar"
 ./mvnw -q -B -pl benchmarks -am package -DskipTests
 jar=benchmarks/target/benchmarks.jar
 
+# ---------------------------------------------------------------- one benchmark at a time
+# JMH's own lock (/tmp/jmh.lock) is an fcntl lock that flock(1) cannot see; the comparison scripts
+# that are not JMH share this one instead. Wait a while, then run anyway and say so.
+exec 9>/tmp/uring-bench.lock
+if ! flock -w "$([ "$quick" -eq 1 ] && echo 60 || echo 180)" 9; then
+  note "another benchmark held /tmp/uring-bench.lock; ran next to it (expect noise)"
+fi
+
 cpus=$(nproc)
 server_cpu=(); gen_cpu=()
 if [ "$cpus" -ge 2 ] && command -v taskset >/dev/null 2>&1; then
   server_cpu=(taskset -c 0); gen_cpu=(taskset -c 1)
-  pinning="servers on CPU 0, load generator on CPU 1"
+  pinning="servers on CPU 0 (so each JVM sees 1 CPU: Serial GC, JIT threads share that CPU), load generator on CPU 1"
 else
   pinning="no pinning ($cpus CPU)"
 fi
@@ -130,7 +131,7 @@ start_server() {
   local k=$1 i
   # shellcheck disable=SC2086
   "${server_cpu[@]}" "$java" "${jvm[@]}" -cp "$jar" ${server_main[$k]} --threads "$threads" \
-    > "$work/$k.out" 2> "$work/$k.err" &
+    > "$work/$k.out" 2> "$work/$k.err" 9>&- &
   server_pid[$k]=$!
   for i in $(seq 1 150); do
     if grep -q '^listening ' "$work/$k.out"; then
