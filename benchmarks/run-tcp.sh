@@ -1,0 +1,348 @@
+#!/usr/bin/env bash
+# TCP request/response ping-pong of issue 6: reactive-uring's TcpServer against Netty 4.2 on epoll,
+# Netty 4.2 on io_uring and Reactor Netty, all echo servers (benchmarks/src/main/java/dev/uring/
+# benchmarks/tcp) driven by the same closed-loop C load generator (benchmarks/c/tcp_pingpong.c) in its
+# own process: N connections, each sending S bytes and waiting for the whole echo before the next.
+#
+# All four servers start once and stay up (idle ones sleep in epoll_wait/io_uring_enter); for each
+# (size, connections) cell, every round runs each server once in an order that rotates round by
+# round, and each ratio is taken within one round. With 2 or more CPUs the servers are pinned to
+# CPU 0 and the load generator to CPU 1 (taskset).
+#
+# Usage: benchmarks/run-tcp.sh [--quick] [--out DIR] [--rounds N] [--threads N] [--note TEXT]
+#   --quick      3 cells (64 B x 1, 4 KiB x 16, 64 B x 256), 2 rounds, 0.5 s warm-up + 1.5 s per run:
+#                about 70 s after the build
+#   (default)    all 6 cells (64 B and 4 KiB x 1, 16, 256 connections), 3 rounds, 1 s + 5 s per run:
+#                about 8 minutes
+#   --out DIR    where tcp.md (the report) and tcp.tsv (the ratio rows) go (default benchmarks/results)
+#   --rounds N   rounds per cell (at least 2)
+#   --threads N  event loop threads of every server (default 1)
+#   --note TEXT  a remark printed above the tables (e.g. what else ran on the machine)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+quick=0
+rounds=""
+threads=1
+out_dir="benchmarks/results"
+note=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) quick=1 ;;
+    --out) out_dir="$2"; shift ;;
+    --rounds) rounds="$2"; shift ;;
+    --threads) threads="$2"; shift ;;
+    --note) note="$2"; shift ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
+    *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+if [ "$quick" -eq 1 ]; then
+  rounds="${rounds:-2}"; warmup=0.5; secs=1.5
+  cells=("64 1" "4096 16" "64 256")
+else
+  rounds="${rounds:-3}"; warmup=1; secs=5
+  cells=("64 1" "64 16" "64 256" "4096 1" "4096 16" "4096 256")
+fi
+if ! [ "$rounds" -ge 2 ] 2>/dev/null; then
+  echo "--rounds must be a number of at least 2, got $rounds" >&2
+  exit 2
+fi
+if ! [ "$threads" -ge 1 ] 2>/dev/null; then
+  echo "--threads must be a positive number, got $threads" >&2
+  exit 2
+fi
+export LC_ALL=C
+work="benchmarks/target/run-tcp"
+mkdir -p "$work" "$out_dir"
+rm -f "$work"/samples.tsv "$work"/notes.txt "$work"/*.out "$work"/*.err
+touch "$work/samples.tsv"
+started=$(date +%s)
+
+tag=run-tcp
+. benchmarks/bench-lib.sh
+note() { echo "$*" >> "$work/notes.txt"; log "$*"; }
+log "java: $java ($(uring_java_major "$java"))"
+
+# ---------------------------------------------------------------- tools and builds
+missing=()
+command -v gcc >/dev/null 2>&1 || missing+=(gcc)
+{ command -v taskset && command -v flock; } >/dev/null 2>&1 || missing+=(util-linux)
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  log "installing ${missing[*]}"
+  $sudo apt-get install -y "${missing[@]}" >/dev/null || { $sudo apt-get update >/dev/null && $sudo apt-get install -y "${missing[@]}" >/dev/null; }
+fi
+
+log "building the load generator"
+mkdir -p benchmarks/target/c
+gen=benchmarks/target/c/tcp_pingpong
+gcc -O2 -Wall -Wextra -o "$gen" benchmarks/c/tcp_pingpong.c
+log "building the benchmark jar"
+./mvnw -q -B -pl benchmarks -am package -DskipTests
+jar=benchmarks/target/benchmarks.jar
+
+# ---------------------------------------------------------------- one benchmark at a time
+# JMH's own lock (/tmp/jmh.lock) is an fcntl lock that flock(1) cannot see; the comparison scripts
+# that are not JMH share this one instead. Wait a while, then run anyway and say so.
+exec 9>/tmp/uring-bench.lock
+if ! flock -w "$([ "$quick" -eq 1 ] && echo 60 || echo 180)" 9; then
+  note "another benchmark held /tmp/uring-bench.lock; ran next to it (expect noise)"
+fi
+
+cpus=$(nproc)
+server_cpu=(); gen_cpu=()
+if [ "$cpus" -ge 2 ] && command -v taskset >/dev/null 2>&1; then
+  server_cpu=(taskset -c 0); gen_cpu=(taskset -c 1)
+  pinning="servers on CPU 0 (so each JVM sees 1 CPU: Serial GC, JIT threads share that CPU), load generator on CPU 1"
+else
+  pinning="no pinning ($cpus CPU)"
+fi
+clk_tck=$(getconf CLK_TCK)
+
+# ---------------------------------------------------------------- servers
+# key, main class and arguments; the key names the server in samples and tables
+declare -A server_main=(
+  [uring]="dev.uring.benchmarks.tcp.UringEchoServer"
+  [epoll]="dev.uring.benchmarks.tcp.NettyEchoServer epoll"
+  [iouring]="dev.uring.benchmarks.tcp.NettyEchoServer io_uring"
+  [rnetty]="dev.uring.benchmarks.tcp.ReactorNettyEchoServer"
+)
+declare -A server_label=(
+  [uring]="reactive-uring" [epoll]="Netty epoll" [iouring]="Netty io_uring" [rnetty]="Reactor Netty"
+)
+declare -A server_pid=() server_port=() server_transport=()
+servers=()
+jvm=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Xms512m -Xmx512m
+     -Duser.language=en)
+
+stop_servers() {
+  local k
+  for k in "${!server_pid[@]}"; do kill "${server_pid[$k]}" 2>/dev/null || true; done
+  for k in "${!server_pid[@]}"; do wait "${server_pid[$k]}" 2>/dev/null || true; done
+}
+trap stop_servers EXIT
+
+# Starts server $1 and waits for its "listening PORT TRANSPORT" line; a server that fails to start
+# is left out of the run with a note naming its first error line.
+start_server() {
+  local k=$1 i
+  # shellcheck disable=SC2086
+  "${server_cpu[@]}" "$java" "${jvm[@]}" -cp "$jar" ${server_main[$k]} --threads "$threads" \
+    > "$work/$k.out" 2> "$work/$k.err" 9>&- &
+  server_pid[$k]=$!
+  for i in $(seq 1 150); do
+    if grep -q '^listening ' "$work/$k.out"; then
+      read -r _ server_port[$k] server_transport[$k] < <(grep -m1 '^listening ' "$work/$k.out")
+      servers+=("$k")
+      log "${server_label[$k]} listening on ${server_port[$k]} (${server_transport[$k]})"
+      return 0
+    fi
+    kill -0 "${server_pid[$k]}" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill "${server_pid[$k]}" 2>/dev/null || true
+  wait "${server_pid[$k]}" 2>/dev/null || true
+  unset "server_pid[$k]"
+  note "${server_label[$k]} left out: it did not start ($(grep -m1 -E 'Exception|Error' "$work/$k.err" || echo 'no listening line in 15 s'))"
+}
+
+# CPU seconds used so far by process $1 (user + system)
+cpu_of() { awk -v t="$clk_tck" '{ print ($14 + $15) / t }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+
+# CPU seconds used so far by every server but $1 (the idle ones while $1 is driven)
+idle_cpu() {
+  local k sum=0
+  for k in "${!server_pid[@]}"; do
+    [ "$k" = "$1" ] || sum=$(awk -v s="$sum" -v c="$(cpu_of "${server_pid[$k]}")" 'BEGIN { print s + c }')
+  done
+  echo "$sum"
+}
+
+# Drives server $2 with the load generator for one run of cell ($3 bytes, $4 connections) in round
+# $1 and appends "round cell server req/s p50 p99 p999 gen_cpu server_cpu" to samples.tsv. A failed
+# run (a broken echo, a crashed server) drops that server from the rest of the run with a note.
+drive() {
+  local r=$1 k=$2 size=$3 conns=$4 line before after idle_before idle_after t0 t1 scpu
+  kill -0 "${server_pid[$k]}" 2>/dev/null || { drop "$k" "its process exited"; return 0; }
+  before=$(cpu_of "${server_pid[$k]}"); idle_before=$(idle_cpu "$k"); t0=$(date +%s.%N)
+  if ! line=$("${gen_cpu[@]}" "$gen" 127.0.0.1 "${server_port[$k]}" "$conns" "$size" "$secs" "$warmup" 2>"$work/gen.err"); then
+    drop "$k" "the load generator failed on ${size} B x ${conns}: $(head -1 "$work/gen.err")"
+    return 0
+  fi
+  after=$(cpu_of "${server_pid[$k]}"); idle_after=$(idle_cpu "$k"); t1=$(date +%s.%N)
+  scpu=$(awk -v a="$before" -v b="$after" -v t0="$t0" -v t1="$t1" 'BEGIN { printf "%.2f", (b - a) / (t1 - t0) }')
+  # the idle servers share CPU 0 with the driven one: say so if they took more than a trace of it
+  if awk -v a="$idle_before" -v b="$idle_after" -v t0="$t0" -v t1="$t1" 'BEGIN { exit !((b - a) / (t1 - t0) > 0.05) }'; then
+    note "while ${server_label[$k]} was driven, the idle servers used more than 5 % of a CPU"
+  fi
+  echo "$line" | awk -v r="$r" -v k="$k" -v c="${size}x${conns}" -v s="$scpu" -v OFS='\t' '{
+      for (i = 1; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+      print r, c, k, f["req_per_s"], f["p50_us"], f["p99_us"], f["p999_us"], f["cpu"], s }' >> "$work/samples.tsv"
+}
+
+drop() {
+  local k=$1 i
+  note "${server_label[$k]} left out from here on: $2"
+  kill "${server_pid[$k]}" 2>/dev/null || true
+  unset "server_pid[$k]"
+  for i in "${!servers[@]}"; do [ "${servers[$i]}" = "$k" ] && unset "servers[$i]"; done
+  servers=("${servers[@]}")
+}
+
+log "starting the servers ($threads event loop thread(s) each, $pinning)"
+for k in uring epoll iouring rnetty; do start_server "$k"; done
+[ ${#servers[@]} -ge 2 ] || { echo "fewer than two servers started; see $work/*.err" >&2; exit 1; }
+
+# JIT warm-up, not measured: every server serves both sizes for a while before the first sample
+log "warm-up"
+for k in "${servers[@]}"; do
+  for size in 64 4096; do
+    "${gen_cpu[@]}" "$gen" 127.0.0.1 "${server_port[$k]}" 16 "$size" "$([ "$quick" -eq 1 ] && echo 0.5 || echo 2)" 0 \
+      >/dev/null 2>"$work/gen.err" || drop "$k" "the warm-up failed: $(head -1 "$work/gen.err")"
+    [ -n "${server_pid[$k]:-}" ] || break
+  done
+done
+
+# ---------------------------------------------------------------- cells x rounds, rotating order
+ci=0
+for cell in "${cells[@]}"; do
+  read -r size conns <<< "$cell"
+  for r in $(seq 1 "$rounds"); do
+    n=${#servers[@]}
+    order=()
+    for i in $(seq 0 $((n - 1))); do order+=("${servers[$(( (i + r + ci) % n ))]}"); done
+    log "$([ "$size" -eq 4096 ] && echo '4 KiB' || echo "$size B") x ${conns} conn, round $r of $rounds: ${order[*]}"
+    for k in "${order[@]}"; do
+      if [ -n "${server_pid[$k]:-}" ]; then drive "$r" "$k" "$size" "$conns"; fi
+    done
+  done
+  ci=$((ci + 1))
+done
+stop_servers
+trap - EXIT
+
+# ---------------------------------------------------------------- report
+elapsed=$(( $(date +%s) - started ))
+transports=""
+for k in uring epoll iouring rnetty; do
+  if [ -n "${server_transport[$k]:-}" ]; then transports+="${server_label[$k]}: ${server_transport[$k]}, "; fi
+done
+cell_list=$(printf '%s, ' "${cells[@]}" | sed 's/^4096 /4 KiB /; s/, 4096 /, 4 KiB /g; s/ \([0-9]*\),/ x \1,/g; s/\([0-9]\) x/\1 B x/g; s/, $//')
+
+# The ratio rows of the result contract (tcp.tsv), one set per cell:
+#   throughput vs Netty epoll (>= 1.20), vs Netty io_uring (>= 1.00), vs Reactor Netty (info),
+#   p99 vs Netty epoll and Netty io_uring (<= 1.00: no worse).
+awk -F'\t' -v OFS='\t' -v cells="$(printf '%s\n' "${cells[@]}" | tr ' ' x | paste -sd' ')" '
+  { rps[$2, $3, $1] = $4; p99[$2, $3, $1] = $6; rounds[$1] = 1 }
+  function median(a, n,   i, j, t) {
+    for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
+    return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+  }
+  function label(c,   p) { split(c, p, "x"); return (p[1] == 4096 ? "4 KiB" : p[1] " B") " x " p[2] " conn" }
+  # what: "rps" or "p99"; target: ">= 1.20", "<= 1.00" or "-"
+  function row(c, what, peer, peername, target, unit,   r, n, m, ratios, js, ps, lo, hi, met, v, tv) {
+    n = 0
+    for (r in rounds) {
+      if (what == "rps" && ((c, "uring", r) in rps) && ((c, peer, r) in rps) && rps[c, peer, r] > 0) {
+        n++; js[n] = rps[c, "uring", r]; ps[n] = rps[c, peer, r]
+      } else if (what == "p99" && ((c, "uring", r) in p99) && ((c, peer, r) in p99) && p99[c, peer, r] > 0) {
+        n++; js[n] = p99[c, "uring", r]; ps[n] = p99[c, peer, r]
+      } else continue
+      ratios[n] = js[n] / ps[n]
+    }
+    name = "TCP ping-pong " label(c) ", " (what == "rps" ? "throughput" : "p99 latency") " (reactive-uring vs " peername ")"
+    if (n == 0) { print 6, name, "-", "-", unit, "-", "-", "-", target, target == "-" ? "info" : "no"; return }
+    lo = hi = ratios[1]
+    for (m = 2; m <= n; m++) { if (ratios[m] < lo) lo = ratios[m]; if (ratios[m] > hi) hi = ratios[m] }
+    m = median(ratios, n)
+    # the verdict is on the ratio as the table prints it (2 decimals), so "1.00x" never reads "no"
+    rm = sprintf("%.2f", m) + 0
+    split(target, tv, " ")
+    met = target == "-" ? "info" : (tv[1] == ">=" ? (rm >= tv[2] + 0 ? "yes" : "no") : (rm <= tv[2] + 0 ? "yes" : "no"))
+    print 6, name, sprintf(what == "rps" ? "%.0f" : "%.1f", median(js, n)), sprintf(what == "rps" ? "%.0f" : "%.1f", median(ps, n)),
+      unit, sprintf("%.3f", m), sprintf("%.3f", lo), sprintf("%.3f", hi), target, met
+  }
+  END {
+    print "issue", "comparison", "java", "peer", "unit", "ratio_median", "ratio_min", "ratio_max", "target", "met"
+    nc = split(cells, cs, " ")
+    for (i = 1; i <= nc; i++) {
+      row(cs[i], "rps", "epoll", "Netty epoll", ">= 1.20", "req/s")
+      row(cs[i], "rps", "iouring", "Netty io_uring", ">= 1.00", "req/s")
+      row(cs[i], "rps", "rnetty", "Reactor Netty", "-", "req/s")
+      row(cs[i], "p99", "epoll", "Netty epoll", "<= 1.00", "us")
+      row(cs[i], "p99", "iouring", "Netty io_uring", "<= 1.00", "us")
+    }
+  }' "$work/samples.tsv" > "$out_dir/tcp.tsv"
+
+{
+  echo "# TCP ping-pong (issue 6), $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo
+  echo "Command: \`benchmarks/run-tcp.sh$([ "$quick" -eq 1 ] && echo ' --quick') --rounds $rounds --threads $threads\`," \
+       "$rounds rounds per cell, ${warmup} s warm-up + ${secs} s measured per run, ${elapsed}s in all."
+  echo "Machine: $cpus CPUs ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), Linux $(uname -r)," \
+       "$("$java" -version 2>&1 | head -1); $pinning."
+  echo "Servers ($threads event loop thread(s) each, TCP_NODELAY, JVM ${jvm[*]:2}): ${transports%, }."
+  echo "Load generator: \`benchmarks/c/tcp_pingpong.c\` (one thread, epoll, closed loop: each connection sends"
+  echo "the message and waits for the whole echo; latency from send to last echoed byte, log-linear histogram"
+  echo "with 32 sub-buckets per power of two, so within about 3 %)."
+  echo "Cells: $cell_list$([ "$quick" -eq 1 ] && echo ' (quick mode: 3 of the 6 cells)')."
+  echo
+  echo "Each round runs every server once per cell, in an order that rotates round by round; a ratio is"
+  echo "reactive-uring / peer within one round, shown as the median over rounds with its min-max spread;"
+  echo "a target is judged on the median rounded to 2 decimals (p99 comes from a histogram good to about 3 %)."
+  [ -z "$note" ] || { echo; echo "Note: $note"; }
+  if [ -f "$work/notes.txt" ]; then
+    echo
+    sort -u "$work/notes.txt" | sed 's/^/Warning: /'
+  fi
+  echo
+  echo "## Medians per server"
+  echo
+  echo "req/s and latency in microseconds, medians over rounds; gen CPU and server CPU are CPU time per"
+  echo "wall second (a load generator near 1.00 may be what limits the rate)."
+  echo
+  echo "| cell | server | req/s | p50 us | p99 us | p99.9 us | gen CPU | server CPU |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|"
+  awk -F'\t' -v cells="$(printf '%s\n' "${cells[@]}" | tr ' ' x | paste -sd' ')" '
+    { k = $2 SUBSEP $3; n[k]++; for (f = 4; f <= 9; f++) v[k, f, n[k]] = $f }
+    function median(k, f,   i, j, t, a, m) {
+      m = n[k]; for (i = 1; i <= m; i++) a[i] = v[k, f, i]
+      for (i = 2; i <= m; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
+      return m % 2 ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2
+    }
+    END {
+      split("uring epoll iouring rnetty", ks, " ")
+      split("reactive-uring|Netty epoll|Netty io_uring|Reactor Netty", names, "|")
+      nc = split(cells, cs, " ")
+      for (i = 1; i <= nc; i++) {
+        split(cs[i], p, "x"); lab = (p[1] == 4096 ? "4 KiB" : p[1] " B") " x " p[2]
+        for (s = 1; s <= 4; s++) {
+          k = cs[i] SUBSEP ks[s]
+          if (!(k in n)) { printf "| %s | %s | - | - | - | - | - | - |\n", lab, names[s]; continue }
+          printf "| %s | %s | %.0f | %.1f | %.1f | %.1f | %.2f | %.2f |\n", lab, names[s], median(k, 4),
+            median(k, 5), median(k, 6), median(k, 7), median(k, 8), median(k, 9)
+        }
+      }
+    }' "$work/samples.tsv"
+  echo
+  echo "## Ratios against the targets"
+  echo
+  echo "| comparison | reactive-uring | peer | ratio median (min-max) | target | met |"
+  echo "|---|---:|---:|---:|---:|:---:|"
+  awk -F'\t' 'NR > 1 {
+      unit = $5 == "us" ? " us" : ""
+      if ($6 == "-") { printf "| %s | - | - | no data | %s | %s |\n", $2, $9, $10; next }
+      printf "| %s | %s%s | %s%s | %.2fx (%.2f-%.2f) | %s | %s |\n", $2, $3, unit, $4, unit, $6, $7, $8, $9,
+        $10 == "no" ? "**no**" : $10 }' "$out_dir/tcp.tsv"
+  echo
+  echo "Raw samples (round, cell, server, req/s, p50, p99, p99.9 us, gen CPU, server CPU):"
+  echo
+  echo '```'
+  sort -k2,2 -k1,1n -k3,3 "$work/samples.tsv"
+  echo '```'
+} > "$out_dir/tcp.md"
+cat "$out_dir/tcp.md"
+log "report written to $out_dir/tcp.md and $out_dir/tcp.tsv"

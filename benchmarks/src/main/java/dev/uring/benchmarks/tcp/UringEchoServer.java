@@ -1,0 +1,35 @@
+package dev.uring.benchmarks.tcp;
+
+import dev.uring.reactor.Connection;
+import dev.uring.reactor.DisposableServer;
+import dev.uring.reactor.TcpOptions;
+import dev.uring.reactor.TcpServer;
+import dev.uring.reactor.Uring;
+
+/**
+ * reactive-uring echo server: {@link TcpServer} on a {@link Uring} of {@code --threads} loops, each
+ * connection sending back what it receives with {@link Connection#sendReceived} (no copy: the
+ * provided buffer the kernel filled is sent, then returned to the ring). TCP_NODELAY is on
+ * ({@link TcpOptions#defaults()}).
+ *
+ * <p>Usage: {@code UringEchoServer [--host H] [--port N] [--threads N]}.
+ */
+public final class UringEchoServer {
+    private UringEchoServer() {
+    }
+
+    /** Starts the server and serves until the process is killed. */
+    public static void main(String[] args) throws Exception {
+        EchoArgs options = EchoArgs.parse(args);
+        try (Uring uring = Uring.create(options.threads())) {
+            DisposableServer server = TcpServer.bind(uring, options.address(), TcpOptions.defaults().noDelay(true),
+                            connection -> connection.sendReceived(connection.receive()))
+                    .block();
+            if (server == null) {
+                throw new IllegalStateException("TcpServer.bind completed without a server");
+            }
+            EchoArgs.announce(server.port(), "reactive-uring");
+            server.onDispose().block();
+        }
+    }
+}
