@@ -13,7 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.Map;
-import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.http.HttpStatus;
@@ -103,7 +103,9 @@ final class FileHandler {
         if (target.equals(root.path())) {
             return error(HttpStatus.FORBIDDEN, "cannot replace the served root");
         }
-        Path temp = target.resolveSibling("." + target.getFileName() + ".upload-" + UUID.randomUUID());
+        Path temp = target.resolveSibling("." + target.getFileName() + ".upload-"
+                // not UUID.randomUUID(): its SecureRandom may block on a server thread
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         return UringDataBuffers.write(uring, request.bodyToFlux(org.springframework.core.io.buffer.DataBuffer.class), temp,
                         StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)
                 .flatMap(bytes -> ReactiveFiles.move(uring, temp, target, StandardCopyOption.REPLACE_EXISTING)

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.Resource;
@@ -21,7 +22,6 @@ import org.springframework.http.MediaTypeFactory;
 import org.springframework.http.ReactiveHttpOutputMessage;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
-import org.springframework.util.MimeTypeUtils;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -154,7 +154,9 @@ final class FileResponses {
             }
             return message.writeWith(UringDataBuffers.read(file, r.start(), r.length(), factory, bufferSize, depth));
         }
-        String boundary = MimeTypeUtils.generateMultipartBoundaryString();
+        // not MimeTypeUtils' boundary: its SecureRandom may block on first use, here on a loop thread
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        String boundary = "uring-" + Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong());
         headers.setContentType(MediaType.parseMediaType("multipart/byteranges;boundary=" + boundary));
         List<byte[]> partHeads = new ArrayList<>(regions.size());
         long length = 0;
