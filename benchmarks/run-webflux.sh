@@ -26,7 +26,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 export LC_ALL=C
-if [ "$quick" -eq 1 ]; then secs=3; warmup=3; rounds=${rounds:-3}; else secs=10; warmup=10; rounds=${rounds:-5}; fi
+if [ "$quick" -eq 1 ]; then secs=2; warmup=2; rounds=${rounds:-3}; else secs=10; warmup=10; rounds=${rounds:-5}; fi
 if ! [ "$rounds" -ge 1 ] 2>/dev/null; then echo "--rounds must be a positive number, got $rounds" >&2; exit 2; fi
 work="benchmarks/target/run-webflux"
 mkdir -p "$work" "$outdir"
