@@ -108,7 +108,7 @@ public class FileServerApplication {
                   curl -s -H 'Range: bytes=0-4' %s/hello.txt    # 206, 5 bytes
                   curl -s -H 'Range: bytes=-3' %s/hello.txt     # the last 3 bytes
                   curl -s -o /dev/null -w '%%{http_code} %%{size_download}\\n' %s/1m.bin
-                  curl -s -T README.md %s/uploads/README.md      # PUT, streamed to disk through io_uring
+                  echo hello | curl -s -T - %s/uploads/hello.txt   # PUT, streamed to disk through io_uring
                   curl -s --path-as-is %s/../etc/passwd          # 403: confined to the root
                 stop with Ctrl-C
                 %n""", url, root.path(), uring ? "io_uring" : "Spring's stock writer",
