@@ -11,6 +11,8 @@
 #   --quick     short runs (about a minute on 2 cores)
 #   --rounds N  rounds (default 3 quick, 5 full)
 #   --out DIR   writes DIR/webflux.md and DIR/webflux.tsv (default benchmarks/results)
+# Environment: URING_SERVER_ARGS, extra arguments for the io_uring server only, to try settings,
+#   e.g. "--reactive-uring.webflux.buffer-size=262144 --reactive-uring.loops=1".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -61,13 +63,13 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
-# start_server NAME ENABLED: the file server on a free port, its port in $port
+# start_server NAME ENABLED [ARGS...]: the file server on a free port, its port in $port
 start_server() {
-  local name=$1 enabled=$2 i
+  local name=$1 enabled=$2 i; shift 2
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   "$java" --enable-native-access=ALL-UNNAMED -Xms512m -Xmx512m -cp "$cp" \
     dev.uring.samples.fileserver.FileServerApplication "$PWD/$root" --server.port="$port" \
-    --reactive-uring.webflux.enabled="$enabled" --logging.level.root=warn > "$work/$name.log" 2>&1 &
+    --reactive-uring.webflux.enabled="$enabled" --logging.level.root=warn "$@" > "$work/$name.log" 2>&1 &
   pids+=($!)
   for i in $(seq 1 120); do
     curl -sf -o /dev/null "http://127.0.0.1:$port/files/4k.bin" && return 0
@@ -75,9 +77,10 @@ start_server() {
   done
   echo "the $name server did not start, see $work/$name.log" >&2; tail -20 "$work/$name.log" >&2; exit 1
 }
-start_server uring true; uring_port=$port
+# shellcheck disable=SC2086
+start_server uring true ${URING_SERVER_ARGS:-}; uring_port=$port
 start_server stock false; stock_port=$port
-log "servers: io_uring writer on port $uring_port, Spring's stock writer on port $stock_port"
+log "servers: io_uring writer on port $uring_port${URING_SERVER_ARGS:+ ($URING_SERVER_ARGS)}, Spring's stock writer on port $stock_port"
 
 # the same bytes from both
 for f in 4k.bin 1m.bin; do
@@ -146,6 +149,7 @@ awk -F'\t' '
   echo "the peer runs with \`reactive-uring.webflux.enabled=false\`, so its bodies go through Spring's"
   echo "ResourceHttpMessageWriter, which on Reactor Netty over plain HTTP/1.1 uses zero-copy sendfile."
   echo "Both pay the same handler (path confinement, one STATX through io_uring)."
+  [ -z "${URING_SERVER_ARGS:-}" ] || echo "io_uring server arguments: \`$URING_SERVER_ARGS\`."
   echo
   echo "| comparison | io_uring req/s | stock req/s | ratio median (min-max) | target | met |"
   echo "|---|---:|---:|---:|---:|:---:|"
