@@ -5,8 +5,19 @@ module dev.uring.reactor {
     requires transitive org.reactivestreams;
     requires static org.jspecify;
     requires static reactor.blockhound;
+    // WebFlux integration (dev.uring.reactor.spring): optional, present only in Spring applications
+    requires static spring.core;
+    requires static spring.beans;
+    requires static spring.context;
+    requires static spring.web;
+    requires static spring.webflux;
+    requires static spring.boot;
+    requires static spring.boot.autoconfigure;
+    requires static spring.boot.http.codec;
 
     exports dev.uring.reactor;
+    exports dev.uring.reactor.spring;
+    opens dev.uring.reactor.spring to spring.core, spring.beans, spring.context;
 
     provides reactor.blockhound.integration.BlockHoundIntegration
             with dev.uring.reactor.UringBlockHoundIntegration;

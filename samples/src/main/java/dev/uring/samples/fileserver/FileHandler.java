@@ -1,0 +1,124 @@
+package dev.uring.samples.fileserver;
+
+import dev.uring.core.Statx;
+import dev.uring.reactor.ReactiveFiles;
+import dev.uring.reactor.Uring;
+import dev.uring.reactor.spring.UringDataBuffers;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+import org.springframework.core.io.FileSystemResource;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.BodyInserters;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * GET/HEAD of a file (the body written by whichever Resource writer WebFlux has: io_uring's when
+ * reactive-uring's auto-configuration is on), GET of a directory as a JSON listing, PUT of a file
+ * streamed to disk through io_uring (into a temporary file, renamed over the target when complete).
+ */
+final class FileHandler {
+    /** The route's prefix: {@code /files/a/b.txt} is {@code a/b.txt} under the root. */
+    static final String PREFIX = "/files";
+
+    private final ServedRoot root;
+    private final Uring uring;
+
+    FileHandler(ServedRoot root, Uring uring) {
+        this.root = root;
+        this.uring = uring;
+    }
+
+    private Path resolve(ServerRequest request) throws ServedRoot.Refused, IOException {
+        String raw = request.requestPath().pathWithinApplication().value();
+        return root.resolve(raw.length() > PREFIX.length() ? raw.substring(PREFIX.length()) : "");
+    }
+
+    Mono<ServerResponse> get(ServerRequest request) {
+        Path path;
+        try {
+            path = resolve(request);
+        } catch (ServedRoot.Refused e) {
+            return error(HttpStatus.FORBIDDEN, e.getMessage());
+        } catch (IOException e) {
+            return error(HttpStatus.NOT_FOUND, "no such file: " + request.path());
+        }
+        return ReactiveFiles.stat(uring, path)
+                .flatMap(stat -> stat.isDirectory() ? listing(path) : file(path, stat))
+                .onErrorResume(NoSuchFileException.class, e -> error(HttpStatus.NOT_FOUND, "no such file: " + request.path()));
+    }
+
+    private Mono<ServerResponse> file(Path path, Statx stat) {
+        if (!stat.isRegularFile()) {
+            return error(HttpStatus.FORBIDDEN, "not a regular file");
+        }
+        return ServerResponse.ok().body(BodyInserters.fromResource(new FileSystemResource(path)));
+    }
+
+    /** io_uring has no directory read: the listing runs on boundedElastic. */
+    private Mono<ServerResponse> listing(Path dir) {
+        return Mono.fromCallable(() -> {
+            try (Stream<Path> entries = Files.list(dir)) {
+                return entries.sorted(Comparator.comparing(Path::getFileName))
+                        .map(this::entry)
+                        .toList();
+            }
+        }).subscribeOn(Schedulers.boundedElastic())
+                .flatMap(entries -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(Map.of("path", "/" + root.relative(dir), "entries", entries)));
+    }
+
+    private Map<String, Object> entry(Path p) {
+        boolean dir = Files.isDirectory(p);
+        long size;
+        try {
+            size = dir ? 0 : Files.size(p);
+        } catch (IOException e) {
+            size = -1;
+        }
+        return Map.of("name", p.getFileName().toString(), "type", dir ? "directory" : "file", "size", size);
+    }
+
+    Mono<ServerResponse> put(ServerRequest request) {
+        Path target;
+        try {
+            target = resolve(request);
+        } catch (ServedRoot.Refused e) {
+            return error(HttpStatus.FORBIDDEN, e.getMessage());
+        } catch (IOException e) {
+            return error(HttpStatus.CONFLICT, "the parent directory does not exist: " + request.path());
+        }
+        if (target.equals(root.path())) {
+            return error(HttpStatus.FORBIDDEN, "cannot replace the served root");
+        }
+        Path temp = target.resolveSibling("." + target.getFileName() + ".upload-"
+                // not UUID.randomUUID(): its SecureRandom may block on a server thread
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        return UringDataBuffers.write(uring, request.bodyToFlux(org.springframework.core.io.buffer.DataBuffer.class), temp,
+                        StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)
+                .flatMap(bytes -> ReactiveFiles.move(uring, temp, target, StandardCopyOption.REPLACE_EXISTING)
+                        .then(ServerResponse.status(HttpStatus.CREATED).contentType(MediaType.APPLICATION_JSON)
+                                .bodyValue(Map.of("path", "/" + root.relative(target), "bytes", bytes))))
+                .onErrorResume(e -> ReactiveFiles.delete(uring, temp).onErrorComplete()
+                        .then(e instanceof FileAlreadyExistsException || e instanceof java.nio.file.FileSystemException
+                                ? error(HttpStatus.CONFLICT, String.valueOf(e.getMessage()))
+                                : Mono.error(e)));
+    }
+
+    static Mono<ServerResponse> error(HttpStatus status, String message) {
+        return ServerResponse.status(status).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("status", status.value(), "error", message));
+    }
+}

@@ -1,0 +1,131 @@
+package dev.uring.samples.fileserver;
+
+import dev.uring.reactor.Uring;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+import org.springframework.web.reactive.function.server.RequestPredicates;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+/**
+ * The main sample: a WebFlux file server whose file bodies and uploads go through io_uring.
+ * Nothing here mentions io_uring for the downloads: reactive-uring on the class path is enough
+ * (its auto-configuration replaces WebFlux's Resource writer); {@code --reactive-uring.webflux.enabled=false}
+ * gives Spring's stock path. Uploads use {@code UringDataBuffers.write} directly.
+ *
+ * <p>{@code FileServerApplication [root] [--server.port=N] [--spring.property=value...]}: without
+ * a root it creates a demo directory; without a port it takes 8080 when free, else an ephemeral one.
+ */
+@SpringBootApplication
+public class FileServerApplication {
+    /** The property naming the served directory. */
+    static final String ROOT_PROPERTY = "fileserver.root";
+
+    /** Created by Spring. */
+    public FileServerApplication() {
+    }
+
+    @Bean
+    ServedRoot servedRoot(Environment environment) throws IOException {
+        String root = environment.getProperty(ROOT_PROPERTY);
+        return new ServedRoot(root == null ? demoDirectory() : Path.of(root));
+    }
+
+    @Bean
+    RouterFunction<ServerResponse> fileRoutes(ServedRoot root, Uring uring) {
+        FileHandler files = new FileHandler(root, uring);
+        return RouterFunctions.route()
+                .GET(FileHandler.PREFIX, files::get)
+                .GET(FileHandler.PREFIX + "/**", files::get)
+                .HEAD(FileHandler.PREFIX + "/**", files::get)
+                .PUT(FileHandler.PREFIX + "/**", files::put)
+                .GET("/", request -> ServerResponse.temporaryRedirect(
+                        request.uriBuilder().replacePath(FileHandler.PREFIX + "/").build()).build())
+                .build()
+                .and(RouterFunctions.route(RequestPredicates.all(),
+                        request -> FileHandler.error(org.springframework.http.HttpStatus.NOT_FOUND,
+                                "no route: " + request.path())));
+    }
+
+    /** Starts the server; see the class comment for the arguments. */
+    public static void main(String[] args) throws IOException {
+        Map<String, Object> defaults = new HashMap<>();
+        String root = null;
+        for (String a : args) {
+            if (!a.startsWith("--")) {
+                root = a;
+            }
+        }
+        if (root != null) {
+            defaults.put(ROOT_PROPERTY, root);
+        }
+        boolean portGiven = false;
+        for (String a : args) {
+            portGiven |= a.startsWith("--server.port=");
+        }
+        if (!portGiven) {
+            defaults.put("server.port", portFree(8080) ? 8080 : 0);
+        }
+        defaults.put("server.address", "127.0.0.1");
+        defaults.put("spring.main.banner-mode", "off");
+        SpringApplication app = new SpringApplication(FileServerApplication.class);
+        app.setDefaultProperties(defaults);
+        ConfigurableApplicationContext context = app.run(args);
+        printUsage(context);
+    }
+
+    private static boolean portFree(int port) {
+        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort() == port;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void printUsage(ConfigurableApplicationContext context) {
+        Environment env = context.getEnvironment();
+        String url = "http://127.0.0.1:" + env.getProperty("local.server.port") + FileHandler.PREFIX;
+        ServedRoot root = context.getBean(ServedRoot.class);
+        boolean uring = env.getProperty("reactive-uring.webflux.enabled", Boolean.class, true);
+        System.out.printf("""
+
+                reactive-uring file server: %s  (serving %s, file bodies through %s)
+                try:
+                  curl -s %s/                                  # JSON listing of the root
+                  curl -s %s/hello.txt
+                  curl -s -H 'Range: bytes=0-4' %s/hello.txt    # 206, 5 bytes
+                  curl -s -H 'Range: bytes=-3' %s/hello.txt     # the last 3 bytes
+                  curl -s -o /dev/null -w '%%{http_code} %%{size_download}\\n' %s/1m.bin
+                  echo hello | curl -s -T - %s/uploads/hello.txt   # PUT, streamed to disk through io_uring
+                  curl -s --path-as-is %s/../etc/passwd          # 403: confined to the root
+                stop with Ctrl-C
+                %n""", url, root.path(), uring ? "io_uring" : "Spring's stock writer",
+                url, url, url, url, url, url, url);
+    }
+
+    /** A demo directory with a text file, 4 KiB and 1 MiB files of random bytes, and an uploads folder. */
+    static Path demoDirectory() throws IOException {
+        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "reactive-uring-demo");
+        Files.createDirectories(dir.resolve("uploads"));
+        Files.writeString(dir.resolve("hello.txt"), "Hello from io_uring, through Spring WebFlux!\n");
+        Random random = new Random(42);
+        for (var e : Map.of("4k.bin", 4096, "1m.bin", 1 << 20).entrySet()) {
+            byte[] data = new byte[e.getValue()];
+            random.nextBytes(data);
+            Files.write(dir.resolve(e.getKey()), data);
+        }
+        return dir;
+    }
+}

@@ -1,0 +1,217 @@
+package dev.uring.reactor.spring;
+
+import dev.uring.reactor.ReactiveFile;
+import dev.uring.reactor.Uring;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
+import org.springframework.core.io.FileSystemResource;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpRange;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.MediaTypeFactory;
+import org.springframework.http.ReactiveHttpOutputMessage;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Writes a file, or byte ranges of it, as an HTTP body read through io_uring: the file is opened
+ * and sized (OPENAT, STATX) on the ring, its bytes read into the response's own buffers, and it is
+ * closed once the body is written. Several ranges make a {@code multipart/byteranges} body.
+ */
+final class FileResponses {
+    /** Like Spring's stock writer: more ranges than this in one request are refused (416). */
+    static final int MAX_RANGES = 100;
+
+    private final Uring uring;
+    private final int bufferSize;
+    private final int depth;
+
+    FileResponses(Uring uring, int bufferSize, int depth) {
+        if (bufferSize <= 0 || depth <= 0) {
+            throw new IllegalArgumentException("bufferSize and depth must be positive, got "
+                    + bufferSize + " and " + depth);
+        }
+        this.uring = uring;
+        this.bufferSize = bufferSize;
+        this.depth = depth;
+    }
+
+    /** The path of a file-system resource, or null when the resource is not a file. */
+    static @Nullable Path filePath(Resource resource) {
+        if (resource instanceof FileSystemResource fs) {
+            return fs.getFilePath();
+        }
+        try {
+            return resource.isFile() ? resource.getFile().toPath() : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The body's media type: the one asked for when concrete, else the file name's, else octet-stream. */
+    static MediaType mediaType(@Nullable MediaType asked, Resource resource) {
+        if (asked != null && asked.isConcrete() && !asked.equals(MediaType.APPLICATION_OCTET_STREAM)) {
+            return asked;
+        }
+        return MediaTypeFactory.getMediaType(resource).orElse(MediaType.APPLICATION_OCTET_STREAM);
+    }
+
+    /** The whole file, with Content-Type and Content-Length unless already set. */
+    Mono<Void> writeWhole(Path path, MediaType type, ReactiveHttpOutputMessage message) {
+        return withFile(path, (file, size) -> whole(file, size, type, message, false));
+    }
+
+    /**
+     * The whole file, or the ranges the request's Range header asks for: 206 with one range or a
+     * multipart/byteranges body of several; 416 with {@code Content-Range: bytes *}{@code /size}
+     * when the header is malformed or no range is satisfiable. A HEAD request gets the headers only.
+     */
+    Mono<Void> writeRanged(Path path, MediaType type, ServerHttpRequest request, ServerHttpResponse response) {
+        response.getHeaders().set(HttpHeaders.ACCEPT_RANGES, "bytes");
+        boolean head = HttpMethod.HEAD.equals(request.getMethod());
+        List<HttpRange> ranges;
+        try {
+            ranges = request.getHeaders().getRange();
+        } catch (IllegalArgumentException malformed) {
+            ranges = null;
+        }
+        List<HttpRange> asked = ranges;
+        return withFile(path, (file, size) -> {
+            if (asked != null && asked.isEmpty()) {
+                return whole(file, size, type, response, head);
+            }
+            List<Region> regions = asked == null ? null : Region.of(asked, size);
+            if (regions == null) {
+                response.setStatusCode(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE);
+                response.getHeaders().set(HttpHeaders.CONTENT_RANGE, "bytes */" + size);
+                return response.setComplete();
+            }
+            response.setStatusCode(HttpStatus.PARTIAL_CONTENT);
+            return regions(file, size, type, regions, response, head);
+        });
+    }
+
+    /** Given regions of a file (a ResourceRegion body): one plain, several as multipart/byteranges. */
+    Mono<Void> writeRegions(Path path, MediaType type, List<Region> regions, ReactiveHttpOutputMessage message) {
+        return withFile(path, (file, size) -> {
+            for (Region r : regions) {
+                if (r.end() >= size) {
+                    return Mono.error(new IllegalArgumentException("region " + r + " ends past the end of "
+                            + path + " (" + size + " bytes)"));
+                }
+            }
+            return regions(file, size, type, regions, message, false);
+        });
+    }
+
+    private interface FileBody {
+        Mono<Void> write(ReactiveFile file, long size);
+    }
+
+    private Mono<Void> withFile(Path path, FileBody body) {
+        return ReactiveFile.open(uring, path).flatMap(file -> file.size()
+                .flatMap(size -> body.write(file, size))
+                .doFinally(s -> UringDataBuffers.closeQuietly(file)));
+    }
+
+    private Mono<Void> whole(ReactiveFile file, long size, MediaType type, ReactiveHttpOutputMessage message, boolean head) {
+        HttpHeaders headers = message.getHeaders();
+        if (headers.getContentType() == null) {
+            headers.setContentType(type);
+        }
+        if (headers.getContentLength() < 0) {
+            headers.setContentLength(size);
+        }
+        if (head) {
+            return message.setComplete();
+        }
+        return message.writeWith(UringDataBuffers.read(file, 0, size, message.bufferFactory(), bufferSize, depth));
+    }
+
+    private Mono<Void> regions(ReactiveFile file, long size, MediaType type, List<Region> regions,
+            ReactiveHttpOutputMessage message, boolean head) {
+        HttpHeaders headers = message.getHeaders();
+        DataBufferFactory factory = message.bufferFactory();
+        if (regions.size() == 1) {
+            Region r = regions.getFirst();
+            headers.setContentType(type);
+            headers.set(HttpHeaders.CONTENT_RANGE, r.contentRange(size));
+            headers.setContentLength(r.length());
+            if (head) {
+                return message.setComplete();
+            }
+            return message.writeWith(UringDataBuffers.read(file, r.start(), r.length(), factory, bufferSize, depth));
+        }
+        // not MimeTypeUtils' boundary: its SecureRandom may block on first use, here on a loop thread
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        String boundary = "uring-" + Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong());
+        headers.setContentType(MediaType.parseMediaType("multipart/byteranges;boundary=" + boundary));
+        List<byte[]> partHeads = new ArrayList<>(regions.size());
+        long length = 0;
+        for (Region r : regions) {
+            byte[] part = ("\r\n--" + boundary + "\r\nContent-Type: " + type + "\r\nContent-Range: "
+                    + r.contentRange(size) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+            partHeads.add(part);
+            length += part.length + r.length();
+        }
+        byte[] end = ("\r\n--" + boundary + "--").getBytes(StandardCharsets.US_ASCII);
+        headers.setContentLength(length + end.length);
+        if (head) {
+            return message.setComplete();
+        }
+        Flux<DataBuffer> body = Flux.range(0, regions.size())
+                .concatMap(i -> Flux.concat(
+                        Mono.fromSupplier(() -> factory.wrap(partHeads.get(i))),
+                        UringDataBuffers.read(file, regions.get(i).start(), regions.get(i).length(), factory,
+                                bufferSize, depth)), 1)
+                .concatWith(Mono.fromSupplier(() -> factory.wrap(end)));
+        return message.writeWith(body);
+    }
+
+    /** One byte range of a file: first and last byte, inclusive. */
+    record Region(long start, long end) {
+        long length() {
+            return end - start + 1;
+        }
+
+        String contentRange(long size) {
+            return "bytes " + start + "-" + end + "/" + size;
+        }
+
+        /**
+         * The regions of a file of {@code size} bytes that {@code ranges} ask for, or null when
+         * none can be served: a range starting at or past the end, more than {@link #MAX_RANGES},
+         * or several ranges adding up to the whole file or more (Spring's guard against
+         * amplification).
+         */
+        static @Nullable List<Region> of(List<HttpRange> ranges, long size) {
+            if (ranges.size() > MAX_RANGES) {
+                return null;
+            }
+            List<Region> out = new ArrayList<>(ranges.size());
+            long total = 0;
+            for (HttpRange range : ranges) {
+                long start = range.getRangeStart(size);
+                long end = range.getRangeEnd(size);
+                if (start >= size || end < start) {
+                    return null;
+                }
+                out.add(new Region(start, end));
+                total += end - start + 1;
+            }
+            return out.size() > 1 && total >= size ? null : out;
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package dev.uring.reactor.spring;
+
+import dev.uring.reactor.Uring;
+import java.io.IOException;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.http.codec.CodecCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.web.reactive.handler.AbstractUrlHandlerMapping;
+import org.springframework.web.reactive.resource.ResourceWebHandler;
+
+/**
+ * Spring Boot auto-configuration: a {@link Uring} runtime bean (closed with the context), and,
+ * unless {@code reactive-uring.webflux.enabled=false}, the io_uring writers for file-system
+ * resources and resource regions, registered as custom codecs (so controllers, handler functions
+ * and {@code BodyInserters.fromResource} use them) and given to WebFlux's static-resource
+ * handlers.
+ *
+ * <p>Properties: {@code reactive-uring.loops} (loop threads of the runtime, default one per
+ * processor), {@code reactive-uring.webflux.buffer-size} (bytes per read, default 64 KiB),
+ * {@code reactive-uring.webflux.read-ahead} (reads ahead of the network, default 4).
+ */
+@AutoConfiguration(afterName = "org.springframework.boot.http.codec.autoconfigure.CodecsAutoConfiguration",
+        beforeName = "org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration")
+@ConditionalOnClass({Uring.class, org.springframework.core.io.buffer.DataBuffer.class})
+public class UringWebFluxAutoConfiguration {
+    /** The property that switches the WebFlux writers off (the runtime bean stays). */
+    public static final String ENABLED_PROPERTY = "reactive-uring.webflux.enabled";
+
+    /** Created by Spring. */
+    public UringWebFluxAutoConfiguration() {
+    }
+
+    /**
+     * The runtime, unless the application defines its own; closed when the context closes.
+     *
+     * @throws IOException when io_uring is unavailable (the cause says why)
+     */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    public Uring uring(Environment environment) throws IOException {
+        int loops = environment.getProperty("reactive-uring.loops", Integer.class,
+                Runtime.getRuntime().availableProcessors());
+        return Uring.create(loops);
+    }
+
+    /** The io_uring writers for WebFlux, on unless {@value #ENABLED_PROPERTY} is false. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass({CodecCustomizer.class, ResourceWebHandler.class})
+    @ConditionalOnProperty(name = ENABLED_PROPERTY, havingValue = "true", matchIfMissing = true)
+    public static class WebFluxWriters {
+        /** Created by Spring. */
+        public WebFluxWriters() {
+        }
+
+        /** The writer for file-system resources. */
+        @Bean
+        @ConditionalOnMissingBean
+        public UringResourceHttpMessageWriter uringResourceHttpMessageWriter(Uring uring, Environment environment) {
+            return new UringResourceHttpMessageWriter(uring, bufferSize(environment), readAhead(environment));
+        }
+
+        /** The writer for resource regions. */
+        @Bean
+        @ConditionalOnMissingBean
+        public UringResourceRegionHttpMessageWriter uringResourceRegionHttpMessageWriter(Uring uring,
+                Environment environment) {
+            return new UringResourceRegionHttpMessageWriter(uring, bufferSize(environment), readAhead(environment));
+        }
+
+        /** Puts both writers ahead of WebFlux's default ones. */
+        @Bean
+        public CodecCustomizer uringCodecCustomizer(UringResourceHttpMessageWriter resources,
+                UringResourceRegionHttpMessageWriter regions) {
+            return configurer -> {
+                configurer.customCodecs().register(resources);
+                configurer.customCodecs().register(regions);
+            };
+        }
+
+        /** Gives the resource writer to the static-resource handlers ({@code spring.web.resources}). */
+        @Bean
+        public static BeanPostProcessor uringResourceWebHandlers(ObjectProvider<UringResourceHttpMessageWriter> writer) {
+            return new BeanPostProcessor() {
+                @Override
+                public Object postProcessAfterInitialization(Object bean, String name) {
+                    if (bean instanceof AbstractUrlHandlerMapping mapping) {
+                        for (Object handler : mapping.getHandlerMap().values()) {
+                            if (handler instanceof ResourceWebHandler resources) {
+                                resources.setResourceHttpMessageWriter(writer.getObject());
+                            }
+                        }
+                    }
+                    return bean;
+                }
+            };
+        }
+
+        private static int bufferSize(Environment environment) {
+            return environment.getProperty("reactive-uring.webflux.buffer-size", Integer.class,
+                    UringDataBuffers.DEFAULT_BUFFER_SIZE);
+        }
+
+        private static int readAhead(Environment environment) {
+            return environment.getProperty("reactive-uring.webflux.read-ahead", Integer.class,
+                    UringDataBuffers.DEFAULT_DEPTH);
+        }
+    }
+}
