@@ -20,7 +20,7 @@ BENCH_LOCK=/tmp/reactive-uring-bench.lock
 usage_of() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$1"; }
 
 bench_init() {
-  quick=0; rounds=3; out=""; note=""
+  quick=0; rounds=""; out=""; note=""
   while [ $# -gt 0 ]; do
     case "$1" in
       --quick) quick=1 ;;
@@ -33,6 +33,8 @@ bench_init() {
     esac
     shift
   done
+  # a script may run fewer rounds in quick mode (quick_rounds, set before bench_init) to fit its budget
+  [ -n "$rounds" ] || rounds=$([ "$quick" -eq 1 ] && echo "${quick_rounds:-3}" || echo 3)
   if ! [ "$rounds" -ge 2 ] 2>/dev/null; then
     echo "--rounds must be a number of at least 2, got $rounds" >&2
     exit 2
@@ -127,7 +129,9 @@ jmh_round() {
   local r=$1 name=$2 regex=$3; shift 3
   local csv="$work/jmh-$name-$r.csv"
   jmh_run "$work/jmh-$name-$r.log" "$regex" "$@" -rf csv -rff "$csv"
-  awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) { h = $i; gsub(/"/, "", h); if (h ~ /^Param: /) { sub(/^Param: /, "", h); p[i] = h } } next }
+  # JMH writes the CSV with CRLF line ends: the \r goes before the last column is read
+  awk -F, '{ sub(/\r$/, "") }
+           NR == 1 { for (i = 1; i <= NF; i++) { h = $i; gsub(/"/, "", h); if (h ~ /^Param: /) { sub(/^Param: /, "", h); p[i] = h } } next }
            { gsub(/"/, ""); n = $1; sub(/.*\.benchmarks\.([a-z]+\.)?/, "", n)
              s = ""; for (i in p) if ($i != "") s = s ":" p[i] "=" $i
              if (n !~ /:/) printf "%s\tjava.%s%s\t%s\n", r, n, s, $5

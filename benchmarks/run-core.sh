@@ -82,8 +82,11 @@ bench_results <<'SPEC'
 2|hot randread: Ring vs AsynchronousFileChannel (depth 32)|java.RingRandomReadBenchmark.hot|java.PeerRandomReadBenchmark.asyncFileChannel|ops/s|-
 2|NOP batch 1: EventLoop hand-off vs bare Ring|java.EventLoopNopBenchmark.batch1|java.RingNopBenchmark.batch1|ops/s|-
 2|NOP batch 32: EventLoop hand-off vs bare Ring|java.EventLoopNopBenchmark.batch32|java.RingNopBenchmark.batch32|ops/s|-
+2|allocation, Ring NOP batch 1 (exact, benchmark thread)|exact.RingNopBenchmark.batch1|-|B/op|<= 0
 2|allocation, Ring NOP batch 32 (exact, benchmark thread)|exact.RingNopBenchmark.batch32|-|B/op|<= 0
 2|allocation, Ring randread hot (exact, benchmark thread)|exact.RingRandomReadBenchmark.hot|-|B/op|<= 0
+2|allocation, Ring randread O_DIRECT (exact, benchmark thread)|exact.RingRandomReadBenchmark.direct|-|B/op|<= 0
+2|allocation, Ring randread O_DIRECT busy-polling (exact, benchmark thread)|exact.RingRandomReadBenchmark.directBusyPoll|-|B/op|<= 0
 SPEC
 
 elapsed=$(( $(date +%s) - started ))

@@ -6,10 +6,12 @@
 # round (none, kernel, filters / kernel, filters, none / ...); each ratio is taken within a round.
 #
 # Usage: benchmarks/run-policy.sh [--quick|--full] [--rounds N] [--out DIR] [--note TEXT]
-#   (common arguments: see benchmarks/bench-lib.sh); writes DIR/policy.md and DIR/policy.tsv.
+#   (common arguments: see benchmarks/bench-lib.sh; --quick runs 2 rounds unless --rounds says);
+#   writes DIR/policy.md and DIR/policy.tsv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tag=policy
+quick_rounds=2
 . benchmarks/bench-lib.sh
 bench_init "$@"
 bench_jar

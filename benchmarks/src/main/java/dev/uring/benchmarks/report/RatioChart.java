@@ -21,7 +21,6 @@ final class RatioChart {
     private static final Color MET = new Color(0x2e7d32);
     private static final Color MISSED = new Color(0xc62828);
     private static final Color INFO = new Color(0x78909c);
-    private static final int LABEL_CHARS = 48;
 
     private RatioChart() {
     }
@@ -34,16 +33,16 @@ final class RatioChart {
     /** Writes the issue's chart as a PNG file. */
     static void write(String title, List<ResultRow> rows, Path png) throws IOException {
         List<ResultRow> charted = rows.stream().filter(RatioChart::charted).toList();
+        // the bars are named by their row number in the issue's table, which holds the long names
         List<String> labels = new ArrayList<>();
-        for (int i = 0; i < charted.size(); i++) {
-            labels.add(label(i + 1, charted.get(i).comparison()));
+        for (ResultRow r : charted) {
+            labels.add("#" + (rows.indexOf(r) + 1));
         }
-        CategoryChart chart = new CategoryChartBuilder().width(1000).height(720)
-                .title(title).xAxisTitle("").yAxisTitle("Java / peer (median, min-max over rounds)").build();
+        CategoryChart chart = new CategoryChartBuilder().width(1000).height(560)
+                .title(title).xAxisTitle("comparison (# in the table)").yAxisTitle("Java / peer (median, min-max over rounds)").build();
         chart.getStyler().setOverlapped(true);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
-        chart.getStyler().setXAxisLabelRotation(35);
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setPlotGridVerticalLinesVisible(false);
@@ -64,12 +63,6 @@ final class RatioChart {
         parity.setChartCategorySeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Line);
         parity.setMarker(SeriesMarkers.NONE).setLineColor(Color.DARK_GRAY);
         BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
-    }
-
-    /** The chart's label of the n-th comparison: its number (as in the table) and a shortened name. */
-    static String label(int n, String comparison) {
-        String s = comparison.length() <= LABEL_CHARS ? comparison : comparison.substring(0, LABEL_CHARS - 3) + "...";
-        return n + ". " + s;
     }
 
     private static boolean charted(ResultRow r) {
