@@ -1,6 +1,7 @@
 # Shared by every benchmarks/run-<name>.sh (sourced from the repository root, after the caller set
 # `tag` (its name: the output files are <out>/<tag>.md and <out>/<tag>.tsv)). Call bench_init "$@"
-# first; it parses the common arguments, picks the JDK and takes the machine-wide lock.
+# first; it parses the common arguments and takes the machine-wide lock. Sourcing picks the JDK
+# ($java).
 #
 # Common arguments of every run script:
 #   --quick       short runs (the script's share of run-all.sh --quick's 5 minutes)
@@ -46,33 +47,28 @@ bench_init() {
   rm -f "$work"/*.csv "$work"/*.log "$work"/samples.tsv "$work"/notes.txt
   started=$(date +%s)
   bench_lock
-  bench_java
   log "java: $java ($(uring_java_major "$java")), $([ "$quick" -eq 1 ] && echo quick || echo full) mode, $rounds rounds"
 }
 
 log() { echo "[$tag $(( $(date +%s) - started ))s] $*" >&2; }
 
-# One benchmark run on the machine at a time: a machine-wide flock, held until the script exits.
-# run-all.sh holds it for its children (BENCH_LOCK_HELD=1), which then do not take it again.
+# One benchmark script on the machine at a time: a machine-wide flock on fd 9, held until the
+# script exits (run-all.sh does not hold it, so that each script it runs can take it).
 bench_lock() {
-  [ "${BENCH_LOCK_HELD:-0}" = 1 ] && return 0
   exec 9>>"$BENCH_LOCK"
   if ! flock -n 9; then
     log "another benchmark run holds $BENCH_LOCK; waiting for it"
     flock 9
   fi
-  export BENCH_LOCK_HELD=1
 }
 
-# The JDK: the same choice ./mvnw and .ci/run make.
-bench_java() {
-  . .mvn/select-jdk.sh
-  java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-  if ! [ "$(uring_java_major "$java")" -ge 25 ] 2>/dev/null; then
-    echo "no JDK 25 or newer found (set JAVA_HOME)" >&2
-    exit 1
-  fi
-}
+# The JDK, chosen as soon as this file is sourced: the same choice ./mvnw and .ci/run make.
+. .mvn/select-jdk.sh
+java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+if ! [ "$(uring_java_major "$java")" -ge 25 ] 2>/dev/null; then
+  echo "no JDK 25 or newer found (set JAVA_HOME)" >&2
+  exit 1
+fi
 
 # Installs the Debian packages given as "command-or-file:package" pairs whose command/file is missing.
 bench_need() {

@@ -5,6 +5,8 @@
 # <out>/REPORT.md and one chart per issue (<out>/issue-<n>.png). A script that is missing is listed
 # as "not run: script missing"; one that fails is listed with its exit status and the others go on.
 #
+# Each script takes the machine-wide lock of bench-lib.sh itself, so two runs never overlap.
+#
 # Usage: benchmarks/run-all.sh [--quick|--full] [--out DIR] [--rounds N] [--note TEXT]
 #   --quick    about 5 minutes on 2 cores in all; --full (the default) takes much longer
 #   --out DIR  default benchmarks/results/run-<date>; the reference run is
@@ -31,8 +33,6 @@ done
 out="${out:-benchmarks/results/run-$(date -u +%Y-%m-%d)}"
 mkdir -p "$out"
 started=$(date +%s)
-bench_lock
-bench_java
 log "java: $java, mode $mode, out $out"
 
 log "building the benchmarks jar once for every script"
@@ -52,7 +52,12 @@ for name in core reactor policy files tcp webflux; do
   log "$name: running $script $mode"
   t0=$(date +%s)
   rc=0
-  bash "$script" "$mode" --out "$out" ${pass[@]+"${pass[@]}"} ${note:+--note "$note"} > "$out/$name.log" 2>&1 || rc=$?
+  # full is every script's default; --rounds and --note go to the scripts that take them
+  args=(--out "$out")
+  [ "$mode" = --full ] || args+=("$mode")
+  if [ ${#pass[@]} -gt 0 ] && grep -q -- '--rounds' "$script"; then args+=("${pass[@]}"); fi
+  if [ -n "$note" ] && grep -q -- '--note' "$script"; then args+=(--note "$note"); fi
+  bash "$script" "${args[@]}" > "$out/$name.log" 2>&1 || rc=$?
   secs=$(( $(date +%s) - t0 ))
   if [ "$rc" -eq 0 ] && [ -f "$out/$name.tsv" ]; then
     printf '%s\tok\t%s\n' "$name" "$secs" >> "$status"
