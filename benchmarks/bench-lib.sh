@@ -1,7 +1,68 @@
-# Shared by run-core.sh and run-reactor.sh (sourced from the repository root). Expects the caller to
-# set: tag (for log lines), started, quick, work, and later jar, jvm (array) and data_file.
+# Shared by every benchmarks/run-<name>.sh (sourced from the repository root, after the caller set
+# `tag` (its name: the output files are <out>/<tag>.md and <out>/<tag>.tsv)). Call bench_init "$@"
+# first; it parses the common arguments and takes the machine-wide lock. Sourcing picks the JDK
+# ($java).
+#
+# Common arguments of every run script:
+#   --quick       short runs (the script's share of run-all.sh --quick's 5 minutes)
+#   --full        full runs (the default)
+#   --rounds N    interleaved rounds (default 3; at least 2, so that both orders A,B and B,A run)
+#   --out DIR     where <tag>.md and <tag>.tsv go (default benchmarks/results/<tag>-<date>)
+#   --note TEXT   a remark printed above the table (e.g. what else ran on the machine)
+# Environment: BENCH_DIR (default benchmarks/target/bench-data) holds the 1 GiB data file;
+# BENCH_SKIP_BUILD=1 reuses benchmarks/target/benchmarks.jar (run-all.sh builds it once).
 
-# The JDK: the same choice ./mvnw and .ci/run make.
+export LC_ALL=C
+
+# TSV header of the result contract (benchmarks/README.md).
+BENCH_TSV_HEADER=$'issue\tcomparison\tjava\tpeer\tunit\tratio_median\tratio_min\tratio_max\ttarget\tmet'
+BENCH_LOCK=/tmp/reactive-uring-bench.lock
+
+usage_of() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$1"; }
+
+bench_init() {
+  quick=0; rounds=""; out=""; note=""
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --quick) quick=1 ;;
+      --full) quick=0 ;;
+      --rounds) rounds="${2:?--rounds needs a number}"; shift ;;
+      --out) out="${2:?--out needs a directory}"; shift ;;
+      --note) note="${2:?--note needs a text}"; shift ;;
+      -h|--help) usage_of "$0"; exit 0 ;;
+      *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
+    esac
+    shift
+  done
+  # a script may run fewer rounds in quick mode (quick_rounds, set before bench_init) to fit its budget
+  [ -n "$rounds" ] || rounds=$([ "$quick" -eq 1 ] && echo "${quick_rounds:-3}" || echo 3)
+  if ! [ "$rounds" -ge 2 ] 2>/dev/null; then
+    echo "--rounds must be a number of at least 2, got $rounds" >&2
+    exit 2
+  fi
+  out="${out:-benchmarks/results/$tag-$(date -u +%Y-%m-%d)}"
+  bench_dir="${BENCH_DIR:-benchmarks/target/bench-data}"
+  work="benchmarks/target/run-$tag"
+  mkdir -p "$work" "$out"
+  rm -f "$work"/*.csv "$work"/*.log "$work"/samples.tsv "$work"/notes.txt
+  started=$(date +%s)
+  bench_lock
+  log "java: $java ($(uring_java_major "$java")), $([ "$quick" -eq 1 ] && echo quick || echo full) mode, $rounds rounds"
+}
+
+log() { echo "[$tag $(( $(date +%s) - started ))s] $*" >&2; }
+
+# One benchmark script on the machine at a time: a machine-wide flock on fd 9, held until the
+# script exits (run-all.sh does not hold it, so that each script it runs can take it).
+bench_lock() {
+  exec 9>>"$BENCH_LOCK"
+  if ! flock -n 9; then
+    log "another benchmark run holds $BENCH_LOCK; waiting for it"
+    flock 9
+  fi
+}
+
+# The JDK, chosen as soon as this file is sourced: the same choice ./mvnw and .ci/run make.
 . .mvn/select-jdk.sh
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 if ! [ "$(uring_java_major "$java")" -ge 25 ] 2>/dev/null; then
@@ -9,7 +70,31 @@ if ! [ "$(uring_java_major "$java")" -ge 25 ] 2>/dev/null; then
   exit 1
 fi
 
-log() { echo "[$tag $(( $(date +%s) - started ))s] $*" >&2; }
+# Installs the Debian packages given as "command-or-file:package" pairs whose command/file is missing.
+bench_need() {
+  local missing=() pair what pkg
+  for pair in "$@"; do
+    what=${pair%%:*}; pkg=${pair#*:}
+    if [ "${what#/}" != "$what" ]; then [ -e "$what" ] || missing+=("$pkg")
+    else command -v "$what" >/dev/null 2>&1 || missing+=("$pkg"); fi
+  done
+  [ ${#missing[@]} -gt 0 ] || return 0
+  local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  log "installing ${missing[*]}"
+  $sudo apt-get install -y "${missing[@]}" >/dev/null 2>&1 \
+    || { $sudo apt-get update >/dev/null && $sudo apt-get install -y "${missing[@]}" >/dev/null; }
+}
+
+# Builds (unless BENCH_SKIP_BUILD=1) the JMH jar; sets jar and jvm.
+bench_jar() {
+  if [ "${BENCH_SKIP_BUILD:-0}" != 1 ] || [ ! -f benchmarks/target/benchmarks.jar ]; then
+    log "building the JMH jar"
+    ./mvnw -q -B -pl benchmarks -am package -DskipTests
+  fi
+  jar=benchmarks/target/benchmarks.jar
+  jvm=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Duser.language=en
+       "-During.bench.dir=$bench_dir")
+}
 
 # Each sample is one line "round<TAB>name<TAB>value" in samples.tsv.
 sample() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" >> "$work/samples.tsv"; }
@@ -31,4 +116,89 @@ jmh_run() {
   echo "another JMH run was running at the same time" >> "$work/notes.txt"
   "$java" "${jvm[@]}" -Djmh.ignoreLock=true -jar "$jar" "$@" > "$logf" 2>&1 \
     || { echo "JMH failed, see $logf" >&2; tail -20 "$logf" >&2; exit 1; }
+}
+
+# Runs JMH once for a round and adds its scores to samples.tsv: the primary score of
+# <pkg>.<Class>.<method> (with ":param=value" appended per JMH param) as java.<Class>.<method>[...],
+# and -prof gc's gc.alloc.rate.norm as alloc.<Class>.<method>[...].
+jmh_round() {
+  local r=$1 name=$2 regex=$3; shift 3
+  local csv="$work/jmh-$name-$r.csv"
+  jmh_run "$work/jmh-$name-$r.log" "$regex" "$@" -rf csv -rff "$csv"
+  # JMH writes the CSV with CRLF line ends: the \r goes before the last column is read
+  awk -F, '{ sub(/\r$/, "") }
+           NR == 1 { for (i = 1; i <= NF; i++) { h = $i; gsub(/"/, "", h); if (h ~ /^Param: /) { sub(/^Param: /, "", h); p[i] = h } } next }
+           { gsub(/"/, ""); n = $1; sub(/.*\.benchmarks\.([a-z]+\.)?/, "", n)
+             s = ""; for (i in p) if ($i != "") s = s ":" p[i] "=" $i
+             if (n !~ /:/) printf "%s\tjava.%s%s\t%s\n", r, n, s, $5
+             else if (n ~ /:gc.alloc.rate.norm$/) { sub(/:.*/, "", n); printf "%s\talloc.%s%s\t%s\n", r, n, s, $5 } }' \
+    r="$r" "$csv" >> "$work/samples.tsv"
+}
+
+# Reads comparison specs on stdin, one a line, "|"-separated:
+#   issue|label|java sample|peer sample|unit|target
+# and writes the contract TSV to <out>/<tag>.tsv from samples.tsv: per round the ratio java/peer,
+# then the median and min-max over rounds; java and peer are the medians of their samples.
+# A peer of "-" compares the java figure itself with the target (e.g. "<= 200" B/op): its ratio
+# columns hold the figure. target is ">= X", "<= X" or "-" (met = info). Without samples, a row
+# says "n/a" for its figures and met = "no data".
+bench_results() {
+  local tsv="$out/$tag.tsv"
+  { echo "$BENCH_TSV_HEADER"
+    awk -F'\t' '
+      FNR == NR { v[$2, $1] = $3; rounds[$1] = 1; next }
+      function median(a, n,   i, j, t) {
+        for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
+        return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+      }
+      {
+        split($0, f, "|"); issue = f[1]; label = f[2]; java = f[3]; peer = f[4]; unit = f[5]; target = f[6]
+        n = 0; delete ratios; delete js; delete ps
+        for (r in rounds) if (((java, r) in v) && (peer == "-" || (((peer, r) in v) && v[peer, r] > 0))) {
+          n++; js[n] = v[java, r]; ps[n] = peer == "-" ? 0 : v[peer, r]; ratios[n] = peer == "-" ? js[n] : js[n] / ps[n]
+        }
+        if (n == 0) { printf "%s\t%s\tn/a\t%s\t%s\tn/a\tn/a\tn/a\t%s\tno data\n", issue, label, peer == "-" ? "-" : "n/a", unit, target; next }
+        lo = hi = ratios[1]
+        for (m = 2; m <= n; m++) { if (ratios[m] < lo) lo = ratios[m]; if (ratios[m] > hi) hi = ratios[m] }
+        jm = median(js, n); pm = peer == "-" ? "-" : sprintf("%.6g", median(ps, n)); m = median(ratios, n)
+        split(target, t, " ")
+        met = target == "-" ? "info" : (t[1] == ">=" ? (m >= t[2] ? "yes" : "no") : (m <= t[2] ? "yes" : "no"))
+        printf "%s\t%s\t%.6g\t%s\t%s\t%.4f\t%.4f\t%.4f\t%s\t%s\n", issue, label, jm, pm, unit, m, lo, hi, target, met
+      }' "$work/samples.tsv" -
+  } > "$tsv"
+}
+
+# Prints the Markdown table of <out>/<tag>.tsv.
+bench_table() {
+  echo "| issue | comparison | Java | peer | unit | ratio median (min-max) | target | met |"
+  echo "|---:|---|---:|---:|---|---:|---:|:---:|"
+  awk -F'\t' 'function human(x) {
+                if (x == "-" || x == "n/a") return x
+                return x >= 1e6 ? sprintf("%.2f M", x / 1e6) : x >= 1e3 ? sprintf("%.0f k", x / 1e3) : sprintf("%.2f", x)
+              }
+              NR > 1 {
+                if ($4 == "-") r = $6 == "n/a" ? "no data" : sprintf("%.2f (%.2f-%.2f)", $6, $7, $8)
+                else r = $6 == "n/a" ? "no data" : sprintf("%.2fx (%.2f-%.2f)", $6, $7, $8)
+                printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, human($3), human($4), $5, r, $9, $10 == "no" ? "**no**" : $10
+              }' "$out/$tag.tsv"
+}
+
+# The machine line shared by every script's Markdown.
+bench_machine() {
+  echo "Machine: $(nproc) CPUs ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), Linux $(uname -r)," \
+       "$("$java" -version 2>&1 | head -1)."
+}
+
+# Warnings and the raw samples, at the end of every script's Markdown.
+bench_footer() {
+  if [ -f "$work/notes.txt" ]; then
+    echo
+    echo "Warning: $(sort -u "$work/notes.txt" | tr '\n' ' ')(these numbers are noisier)."
+  fi
+  echo
+  echo "Raw samples (round, name, value):"
+  echo
+  echo '```'
+  sort -k2,2 -k1,1n "$work/samples.tsv"
+  echo '```'
 }

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Runs every comparison script present, one after the other, and renders the report (issue 8):
+#   core (issue 2), reactor (5), policy (4), files (3), tcp (6), webflux (7)
+# Each writes <out>/<name>.md and <out>/<name>.tsv; dev.uring.benchmarks.report.Report then writes
+# <out>/REPORT.md and one chart per issue (<out>/issue-<n>.png). A script that is missing is listed
+# as "not run: script missing"; one that fails is listed with its exit status and the others go on.
+#
+# Each script takes the machine-wide lock of bench-lib.sh itself, so two runs never overlap.
+#
+# Usage: benchmarks/run-all.sh [--quick|--full] [--out DIR] [--rounds N] [--note TEXT]
+#   --quick    about 5 minutes on 2 cores in all; --full (the default) takes much longer
+#   --out DIR  default benchmarks/results/run-<date>; the reference run is
+#              benchmarks/run-all.sh --quick --out benchmarks/results/reference
+#   --rounds N passed to every script (default: each script's own, 3)
+#   --note     a remark for the report (e.g. "smoke run on a busy machine")
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tag=all
+. benchmarks/bench-lib.sh
+
+mode=--full; out=""; pass=(); note=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick|--full) mode=$1 ;;
+    --out) out="${2:?--out needs a directory}"; shift ;;
+    --rounds) pass+=(--rounds "${2:?--rounds needs a number}"); shift ;;
+    --note) note="${2:?--note needs a text}"; shift ;;
+    -h|--help) usage_of "$0"; exit 0 ;;
+    *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+out="${out:-benchmarks/results/run-$(date -u +%Y-%m-%d)}"
+mkdir -p "$out"
+started=$(date +%s)
+log "java: $java, mode $mode, out $out"
+
+log "building the benchmarks jar once for every script"
+./mvnw -q -B -pl benchmarks -am package -DskipTests
+export BENCH_SKIP_BUILD=1
+
+status="$out/status.tsv"
+printf 'script\tstatus\tseconds\n' > "$status"
+for name in core reactor policy files tcp webflux; do
+  script="benchmarks/run-$name.sh"
+  rm -f "$out/$name.tsv" "$out/$name.md"
+  if [ ! -f "$script" ]; then
+    log "$name: not run: script missing"
+    printf '%s\tnot run: script missing\t0\n' "$name" >> "$status"
+    continue
+  fi
+  log "$name: running $script $mode"
+  t0=$(date +%s)
+  rc=0
+  # full is every script's default; --rounds and --note go to the scripts that take them
+  args=(--out "$out")
+  [ "$mode" = --full ] || args+=("$mode")
+  if [ ${#pass[@]} -gt 0 ] && grep -q -- '--rounds' "$script"; then args+=("${pass[@]}"); fi
+  if [ -n "$note" ] && grep -q -- '--note' "$script"; then args+=(--note "$note"); fi
+  bash "$script" "${args[@]}" > "$out/$name.log" 2>&1 || rc=$?
+  secs=$(( $(date +%s) - t0 ))
+  if [ "$rc" -eq 0 ] && [ -f "$out/$name.tsv" ]; then
+    printf '%s\tok\t%s\n' "$name" "$secs" >> "$status"
+  else
+    log "$name: FAILED (exit $rc), see $out/$name.log"
+    tail -5 "$out/$name.log" >&2
+    printf '%s\tfailed (exit %s, see %s.log)\t%s\n' "$name" "$rc" "$name" "$secs" >> "$status"
+  fi
+  log "$name: ${secs}s"
+done
+
+total=$(( $(date +%s) - started ))
+log "rendering the report"
+"$java" -Djava.awt.headless=true -cp benchmarks/target/benchmarks.jar dev.uring.benchmarks.report.Report \
+  --dir "$out" --mode "${mode#--}" --seconds "$total" ${note:+--note "$note"}
+log "done in ${total}s: $out/REPORT.md"
