@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.uring.core.loop.EventLoop;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,11 +35,17 @@ public final class Invariants {
     }
 
     /**
-     * The process baseline now, taken after one event loop has run, so that the process-wide ring
-     * that wakes loops (created once, kept for the life of the JVM) is part of it.
+     * The process baseline now, taken after one event loop has run and one loopback connection was
+     * closed, so that the fds kept for the life of the JVM are part of it: the process-wide ring that
+     * wakes loops, and the socket the JDK keeps for closing sockets (its "pre-close" fd).
      */
     public static Baseline baseline() throws IOException {
         EventLoop.start(EventLoop.defaultOptions(2).setupHooks(false), Thread.ofPlatform().factory()).close();
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             Socket client = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
+             Socket accepted = server.accept()) {
+            accepted.setSoLinger(true, 0);
+        }
         return new Baseline(TestRing.fdCount(), ringMappings());
     }
 

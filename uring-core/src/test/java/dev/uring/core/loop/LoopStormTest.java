@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 20, unit = TimeUnit.MINUTES)
 class LoopStormTest {
-    private static final int ETIME = 62;
+    private static final int ETIME = Errno.ETIME;
 
     private enum Kind { NOP, TIMEOUT_FIRES, TIMEOUT_CANCELLED_NOW, TIMEOUT_CANCELLED_LATER, POLL_CANCELLED, POLL_LINK_TIMEOUT }
 
