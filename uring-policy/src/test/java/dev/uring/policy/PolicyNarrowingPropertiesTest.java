@@ -19,6 +19,7 @@ import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
+import net.jqwik.api.From;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
@@ -114,7 +115,7 @@ class PolicyNarrowingPropertiesTest {
      * than any scope of the chain does on its own.
      */
     @Property(tries = 200)
-    void nestedScopesNeverWiden(@ForAll @Size(min = 1, max = 6) List<@net.jqwik.api.From("policies") RingPolicy> chain,
+    void nestedScopesNeverWiden(@ForAll @Size(min = 1, max = 6) List<@From("policies") RingPolicy> chain,
             @ForAll @Size(min = 1, max = 16) List<@IntRange(min = 0, max = 1 << 20) Integer> sqeSeeds) throws Exception {
         RingPolicy[] seen = new RingPolicy[1];
         nest(chain, 0, () -> seen[0] = PolicyScope.current().orElseThrow());
@@ -173,7 +174,7 @@ class PolicyNarrowingPropertiesTest {
      */
     @Property(tries = 12)
     void ringsCreatedInNestedScopesAreRefusedWhatTheChainDenies(
-            @ForAll @Size(min = 1, max = 4) List<@net.jqwik.api.From("policies") RingPolicy> chain) throws Exception {
+            @ForAll @Size(min = 1, max = 4) List<@From("policies") RingPolicy> chain) throws Exception {
         Ring[] ring = new Ring[1];
         nest(chain, 0, () -> {
             try {
