@@ -264,63 +264,67 @@ class ArgumentFilterFuzzTest {
     @Property(tries = 1000)
     void pathsUnderARoot(@ForAll @Size(max = 5) List<@IntRange(min = 0, max = 5) Integer> names, @ForAll boolean absolute)
             throws Exception {
-        Path base = Files.createTempDirectory("uring-fuzz");
-        try {
-            Path root = Files.createDirectory(base.resolve("root"));
-            Path outside = Files.createDirectory(base.resolve("outside"));
+        Path root = rootTree();
+        String[] tokens = {"in", "..", ".", "out", "inlink", "new"};
+        // where each name leads: the root, root/in, outside (through the "out" symlink), or a name
+        // that does not exist (beneath the root, or outside)
+        StringBuilder rel = new StringBuilder();
+        boolean dotdot = false;
+        String at = "root";
+        for (int n : names) {
+            rel.append(rel.isEmpty() ? "" : "/").append(tokens[n]);
+            dotdot |= n == 1;
+            at = switch (tokens[n]) {
+                case "." -> at;
+                case "in", "inlink" -> at.equals("root") ? "in" : at.startsWith("outside") ? "outside-new" : "new";
+                case "out" -> at.equals("root") ? "outside" : at.startsWith("outside") ? "outside-new" : "new";
+                default -> at.startsWith("outside") ? "outside-new" : "new"; // "..": refused anyway; "new"
+            };
+        }
+        boolean escapes = at.startsWith("outside");
+        String p = absolute ? root + "/" + rel : rel.toString();
+        MemorySegment path = arena.allocateFrom(p.isEmpty() ? "." : p);
+        RingPolicy policy = allowing(Opcode.OPENAT, List.of(new ArgumentFilter.Open(true, true, root, false)));
+        // relative paths resolve against the dirfd, here an fd of the root itself
+        Sqe sqe = pad.next().prepOpenat(absolute ? AtFlags.FDCWD : rootFd, path, 0, 0);
+        judge(policy, sqe, !dotdot && !escapes);
+    }
+
+    private Path treeBase;
+    private int rootFd = -1;
+
+    /** root/{in, out -> ../outside, inlink -> root/in} beside outside/, and an fd of root; made once per property. */
+    private Path rootTree() throws Exception {
+        if (treeBase == null) {
+            treeBase = Files.createTempDirectory("uring-fuzz");
+            Path root = Files.createDirectory(treeBase.resolve("root"));
+            Path outside = Files.createDirectory(treeBase.resolve("outside"));
             Files.createDirectory(root.resolve("in"));
             Files.createSymbolicLink(root.resolve("out"), outside);
             Files.createSymbolicLink(root.resolve("inlink"), root.resolve("in"));
-            String[] tokens = {"in", "..", ".", "out", "inlink", "new"};
-            // where each name leads: the root, root/in, outside (through the "out" symlink), or a name
-            // that does not exist (beneath the root, or outside)
-            StringBuilder rel = new StringBuilder();
-            boolean dotdot = false;
-            String at = "root";
-            for (int n : names) {
-                rel.append(rel.isEmpty() ? "" : "/").append(tokens[n]);
-                dotdot |= n == 1;
-                at = switch (tokens[n]) {
-                    case "." -> at;
-                    case "in", "inlink" -> at.equals("root") ? "in" : at.startsWith("outside") ? "outside-new" : "new";
-                    case "out" -> at.equals("root") ? "outside" : at.startsWith("outside") ? "outside-new" : "new";
-                    default -> at.startsWith("outside") ? "outside-new" : "new"; // "..": refused anyway; "new"
-                };
+            try (Ring r = Ring.open(RingOptions.defaults().entries(2).setupHooks(false))) {
+                rootFd = OneShot.run(r, 1, s -> s.prepOpenat(AtFlags.FDCWD, arena.allocateFrom(root.toString()),
+                        dev.uring.core.OpenFlags.O_RDONLY | dev.uring.core.OpenFlags.O_DIRECTORY
+                                | dev.uring.core.OpenFlags.O_CLOEXEC, 0));
             }
-            boolean escapes = at.startsWith("outside");
-            String p = absolute ? root + "/" + rel : rel.toString();
-            MemorySegment path = arena.allocateFrom(p.isEmpty() ? "." : p);
-            RingPolicy policy = allowing(Opcode.OPENAT, List.of(new ArgumentFilter.Open(true, true, root, false)));
-            Sqe sqe = pad.next().prepOpenat(absolute ? AtFlags.FDCWD : dirfd(root), path, 0, 0);
-            // relative paths resolve against the dirfd, here an fd of the root itself
-            judge(policy, sqe, !dotdot && !escapes);
-        } finally {
-            closeDirfds();
-            try (var w = Files.walk(base)) {
-                w.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
+            assertThat(rootFd).isNotNegative();
         }
+        return treeBase.resolve("root");
     }
 
-    private final List<Integer> dirfds = new ArrayList<>();
-
-    private int dirfd(Path dir) throws Exception {
-        try (Ring r = Ring.open(RingOptions.defaults().entries(2).setupHooks(false))) {
-            int fd = OneShot.run(r, 1, s -> s.prepOpenat(AtFlags.FDCWD, arena.allocateFrom(dir.toString()),
-                    dev.uring.core.OpenFlags.O_RDONLY | dev.uring.core.OpenFlags.O_DIRECTORY | dev.uring.core.OpenFlags.O_CLOEXEC, 0));
-            assertThat(fd).isNotNegative();
-            dirfds.add(fd);
-            return fd;
+    @AfterProperty
+    void removeTree() throws Exception {
+        if (treeBase == null) {
+            return;
         }
-    }
-
-    private void closeDirfds() throws Exception {
         try (Ring r = Ring.open(RingOptions.defaults().entries(2).setupHooks(false))) {
-            for (int fd : dirfds) {
-                OneShot.run(r, 2, s -> s.prepClose(fd));
-            }
+            int fd = rootFd;
+            OneShot.run(r, 2, s -> s.prepClose(fd));
         }
-        dirfds.clear();
+        try (var w = Files.walk(treeBase)) {
+            w.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+        treeBase = null;
     }
 
     // ------------------------------------------------------------------ lengths, and several rules at once
