@@ -204,7 +204,7 @@ class SqeEncodingPropertiesTest {
 
     // ------------------------------------------------------------------ valid arguments
 
-    @Property(tries = 300)
+    @Property
     void readAndWriteCarryFdBufferLengthAndOffset(@ForAll("fds") int fd, @ForAll("offsets") long offset,
             @ForAll("sizes") int size, @ForAll long userData, @ForAll boolean write) {
         MemorySegment buf = arena.allocate(Math.max(size, 1)).asSlice(0, size);
@@ -227,7 +227,7 @@ class SqeEncodingPropertiesTest {
         assertThat(r.addr3()).isZero();
     }
 
-    @Property(tries = 200)
+    @Property
     void fixedReadsAndWritesNameTheirRegisteredBuffer(@ForAll("fds") int fd, @ForAll("offsets") long offset,
             @ForAll @IntRange(min = 0, max = 65535) int from, @ForAll @IntRange(min = 0, max = 65536) int len,
             @ForAll boolean write) {
@@ -247,7 +247,7 @@ class SqeEncodingPropertiesTest {
         assertThat(r.bufIndex()).isZero();
     }
 
-    @Property(tries = 300)
+    @Property
     void readSelectNamesTheBufferGroup(@ForAll("fds") int fd, @ForAll @IntRange(min = 0) int len,
             @ForAll("offsets") long offset, @ForAll @IntRange(min = 0, max = 65535) int group) {
         Raw r = prep(2, s -> s.prepReadSelect(fd, len, offset, group));
@@ -258,7 +258,7 @@ class SqeEncodingPropertiesTest {
         assertThat(r.flags()).isEqualTo(32); // IOSQE_BUFFER_SELECT
     }
 
-    @Property(tries = 300)
+    @Property
     void openatCarriesDirfdPathFlagsModeAndSlot(@ForAll int dirfd, @ForAll int openFlags,
             @ForAll @IntRange(min = 0, max = 07777) int mode, @ForAll @IntRange(min = -1, max = 1 << 20) int slot,
             @ForAll boolean direct) {
@@ -279,7 +279,7 @@ class SqeEncodingPropertiesTest {
         assertThat(r.fileIndex()).isEqualTo(!direct ? 0 : slot == -1 ? 0xFFFFFFFF : slot + 1);
     }
 
-    @Property(tries = 200)
+    @Property
     void openat2PointsAtItsOpenHow(@ForAll int dirfd, @ForAll int openFlags, @ForAll @LongRange(min = 0, max = 0x3f) long resolve,
             @ForAll @IntRange(min = -1, max = 1000) int slot, @ForAll boolean direct) {
         MemorySegment path = arena.allocateFrom("/tmp/q");
@@ -301,7 +301,7 @@ class SqeEncodingPropertiesTest {
         assertThat(r.fileIndex()).isEqualTo(!direct ? 0 : slot == -1 ? 0xFFFFFFFF : slot + 1);
     }
 
-    @Property(tries = 200)
+    @Property
     void closeStatxFsyncFallocateFtruncate(@ForAll("fds") int fd, @ForAll @IntRange(min = 0, max = 1 << 24) int slot,
             @ForAll int atFlags, @ForAll int mask, @ForAll boolean datasync, @ForAll int mode,
             @ForAll @LongRange(min = 0) long offset, @ForAll @LongRange(min = 1) long length) {
@@ -332,7 +332,7 @@ class SqeEncodingPropertiesTest {
         assertThat(ft.off()).isEqualTo(offset);
     }
 
-    @Property(tries = 200)
+    @Property
     void pathOps(@ForAll int dirfd, @ForAll int newDirfd, @ForAll int flags, @ForAll int mode) {
         MemorySegment a = arena.allocateFrom("a");
         MemorySegment b = arena.allocateFrom("b");
@@ -353,7 +353,7 @@ class SqeEncodingPropertiesTest {
         assertThat(mk.len()).isEqualTo(mode);
     }
 
-    @Property(tries = 300)
+    @Property
     void timeoutsAndCancels(@ForAll @IntRange(min = 0) int count, @ForAll int timeoutFlags, @ForAll long target,
             @ForAll int cancelFlags, @ForAll("fds") int fd, @ForAll @LongRange(min = 0, max = Long.MAX_VALUE / 2) long nanos) {
         MemorySegment ts = Timespec.allocate(arena, Duration.ofNanos(nanos));
@@ -383,7 +383,7 @@ class SqeEncodingPropertiesTest {
         assertThat(cf.opFlags()).isEqualTo(cancelFlags | 2); // IORING_ASYNC_CANCEL_FD
     }
 
-    @Property(tries = 300)
+    @Property
     void socketOps(@ForAll int domain, @ForAll int type, @ForAll int protocol, @ForAll int flags,
             @ForAll @IntRange(min = -1, max = 1 << 20) int slot, @ForAll("fds") int fd,
             @ForAll @IntRange(min = 0) int backlog, @ForAll @IntRange(min = 0, max = 2) int how,
@@ -447,7 +447,7 @@ class SqeEncodingPropertiesTest {
         assertThat(pa.len()).isEqualTo(1); // IORING_POLL_ADD_MULTI
     }
 
-    @Property(tries = 300)
+    @Property
     void spliceMsgRingFilesUpdateAndFdInstall(@ForAll("fds") int fdIn, @ForAll("fds") int fdOut,
             @ForAll("offsets") long offIn, @ForAll("offsets") long offOut, @ForAll @IntRange(min = 0) int len,
             @ForAll int spliceFlags, @ForAll int res, @ForAll long userData, @ForAll int msgFlags,
@@ -485,7 +485,7 @@ class SqeEncodingPropertiesTest {
         assertThat(fi.opFlags()).isEqualTo(cloexec ? 0 : 1); // IORING_FIXED_FD_NO_CLOEXEC
     }
 
-    @Property(tries = 300)
+    @Property
     void flagsSurviveThePrepAndVectorsCarryTheirCount(@ForAll @IntRange(min = 0, max = 0x7f) int flags,
             @ForAll @IntRange(min = 1, max = 16) int vecs, @ForAll("fds") int fd) {
         int valid = (flags & 4) != 0 ? flags & ~8 : flags; // IO_LINK and IO_HARDLINK are exclusive
@@ -502,7 +502,7 @@ class SqeEncodingPropertiesTest {
 
     // ------------------------------------------------------------------ invalid arguments
 
-    @Property(tries = 300)
+    @Property
     void negativeFdsAreRefusedNamingTheFd(@ForAll @IntRange(min = Integer.MIN_VALUE, max = -1) int fd) {
         MemorySegment buf = arena.allocate(8);
         List<Consumer<Sqe>> preps = List.of(s -> s.prepRead(fd, buf, 0), s -> s.prepWrite(fd, buf, 0),
@@ -518,7 +518,7 @@ class SqeEncodingPropertiesTest {
         }
     }
 
-    @Property(tries = 300)
+    @Property
     void badOffsetsLengthsAndCountsAreRefusedNamingThem(
             @ForAll @LongRange(min = Long.MIN_VALUE, max = -2) long offset,
             @ForAll @IntRange(min = Integer.MIN_VALUE, max = -1) int negative,
@@ -547,7 +547,7 @@ class SqeEncodingPropertiesTest {
         refused("slot", s -> s.prepFixedFdInstall(negative, true));
     }
 
-    @Property(tries = 200)
+    @Property
     void badMemoryIsRefusedNamingIt(@ForAll @IntRange(min = 1, max = 200) int size, @ForAll("fds") int fd,
             @ForAll @IntRange(min = 0x80, max = 0xff) int badFlag) {
         MemorySegment heap = MemorySegment.ofArray(new byte[size]);
@@ -602,7 +602,7 @@ class SqeEncodingPropertiesTest {
      * Arbitrary ints and longs into every prep that takes plain numbers: the prep either encodes
      * them or throws IllegalArgumentException; nothing else escapes, nothing crashes.
      */
-    @Property(tries = 1000)
+    @Property
     void arbitraryNumbersNeverEscapeAsAnythingButIllegalArgument(@ForAll int a, @ForAll int b, @ForAll int c,
             @ForAll long x, @ForAll long y, @ForAll @IntRange(min = 0, max = 30) int which) {
         MemorySegment buf = arena.allocate(16);

@@ -129,7 +129,7 @@ class ArgumentFilterFuzzTest {
                 Arbitraries.of(0, 6, 17, 132, 255).set().ofMaxSize(3)).as(ArgumentFilter.Socket::new);
     }
 
-    @Property(tries = 2000)
+    @Property
     void socketArguments(@ForAll @Size(min = 1, max = 3) List<@From("socketRules") Socket> rules,
             @ForAll("families") int family, @ForAll int type, @ForAll("protocols") int protocol) throws Exception {
         Sqe sqe = pad.next().prepSocket(family, type, protocol, 0);
@@ -172,7 +172,7 @@ class ArgumentFilterFuzzTest {
      * A random sockaddr of a random length (what the SQE's addrlen says), its address often taken
      * from a destination with a few bits flipped, its port near a range's bounds.
      */
-    @Property(tries = 3000)
+    @Property
     void connectArguments(@ForAll @Size(min = 0, max = 4) List<@From("destinations") Destination> allowed,
             @ForAll @IntRange(min = 0, max = 4) int familyPick, @ForAll @IntRange(min = 2, max = 128) int addrLen,
             @ForAll @IntRange(min = 0, max = 3) int pick, @ForAll @IntRange(min = 0, max = 127) int flipBit,
@@ -236,7 +236,7 @@ class ArgumentFilterFuzzTest {
 
     // ------------------------------------------------------------------ OPENAT / OPENAT2
 
-    @Property(tries = 3000)
+    @Property
     void openArguments(@ForAll boolean write, @ForAll boolean create, @ForAll boolean beneath, @ForAll boolean openat2,
             @ForAll("openFlags") int flags, @ForAll @LongRange(min = 0, max = 0x3f) long resolve) throws Exception {
         MemorySegment path = arena.allocateFrom("/nonexistent/fuzz");
@@ -261,7 +261,7 @@ class ArgumentFilterFuzzTest {
      * staying in, relative to the root or absolute: allowed exactly when no {@code ..} appears and
      * the path, symlinks followed, stays beneath the root.
      */
-    @Property(tries = 1000)
+    @Property
     void pathsUnderARoot(@ForAll @Size(max = 5) List<@IntRange(min = 0, max = 5) Integer> names, @ForAll boolean absolute)
             throws Exception {
         Path root = rootTree();
@@ -329,7 +329,7 @@ class ArgumentFilterFuzzTest {
 
     // ------------------------------------------------------------------ lengths, and several rules at once
 
-    @Property(tries = 2000)
+    @Property
     void lengthsAndCombinedRules(@ForAll @LongRange(min = 0, max = 0xffff_ffffL) long max, @ForAll("sizes") int size,
             @ForAll boolean write, @ForAll @Size(max = 2) List<@From("socketRules") Socket> noise)
             throws Exception {

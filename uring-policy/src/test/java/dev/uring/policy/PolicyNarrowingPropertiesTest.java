@@ -86,7 +86,7 @@ class PolicyNarrowingPropertiesTest {
         return Arbitraries.oneOf(socket, open, maxLength, connect);
     }
 
-    @Property(tries = 500)
+    @Property
     void narrowingIsAnIntersectionThatNeverWidens(@ForAll("policies") RingPolicy a, @ForAll("policies") RingPolicy b) {
         RingPolicy n = a.narrow(b);
         PolicyInvariants.assertNeverWider(n, a);
@@ -98,7 +98,7 @@ class PolicyNarrowingPropertiesTest {
         assertThat(n.isNarrowerOrEqual(a) && n.isNarrowerOrEqual(b)).isTrue();
     }
 
-    @Property(tries = 300)
+    @Property
     void narrowingIsIdempotentCommutativeAndAssociative(@ForAll("policies") RingPolicy a,
             @ForAll("policies") RingPolicy b, @ForAll("policies") RingPolicy c) {
         PolicyInvariants.assertSameDecisions(a.narrow(a), a);
@@ -114,7 +114,7 @@ class PolicyNarrowingPropertiesTest {
      * and judges real SQEs (random op, random flags, random socket arguments) no more leniently
      * than any scope of the chain does on its own.
      */
-    @Property(tries = 200)
+    @Property
     void nestedScopesNeverWiden(@ForAll @Size(min = 1, max = 6) List<@From("policies") RingPolicy> chain,
             @ForAll @Size(min = 1, max = 16) List<@IntRange(min = 0, max = 1 << 20) Integer> sqeSeeds) throws Exception {
         RingPolicy[] seen = new RingPolicy[1];

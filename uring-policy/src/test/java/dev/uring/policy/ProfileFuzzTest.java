@@ -82,7 +82,7 @@ class ProfileFuzzTest {
         assertThat(p.getMessage()).startsWith("fuzz:" + p.line() + ": ");
     }
 
-    @Property(tries = 1000)
+    @Property
     void randomText(@ForAll @Size(max = 400) String text) throws Exception {
         parsesOrRefusesWithALine(text);
         parsesOrRefusesWithALine("uring-policy 1\n" + text);
@@ -94,7 +94,7 @@ class ProfileFuzzTest {
         return Arbitraries.of(WORDS).list().ofMinSize(1).ofMaxSize(8).map(w -> String.join(" ", w));
     }
 
-    @Property(tries = 2000)
+    @Property
     void linesOfTheFormatsOwnWords(@ForAll @Size(max = 12) List<@From("lines") String> body, @ForAll boolean header,
             @ForAll boolean named) throws Exception {
         StringBuilder b = new StringBuilder();
@@ -117,7 +117,7 @@ class ProfileFuzzTest {
     }
 
     /** Valid profiles with characters deleted, inserted or replaced, words swapped in, lines duplicated or dropped. */
-    @Property(tries = 2000)
+    @Property
     void mutatedValidProfiles(@ForAll("validProfiles") String valid,
             @ForAll @Size(min = 1, max = 6) List<@IntRange(min = 0, max = 1 << 20) Integer> edits,
             @ForAll @IntRange(min = 0, max = 5) int kind, @ForAll char c) throws Exception {
@@ -152,7 +152,7 @@ class ProfileFuzzTest {
         parsesOrRefusesWithALine(t.toString());
     }
 
-    @Property(tries = 500)
+    @Property
     void formatThenParseKeepsEveryDecision(@ForAll("randomPolicies") RingPolicy p) throws Exception {
         RingPolicy back = PolicyProfiles.parse(PolicyProfiles.format(p), "round-trip");
         INPUTS.incrementAndGet();
