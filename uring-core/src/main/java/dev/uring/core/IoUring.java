@@ -177,7 +177,7 @@ public final class IoUring {
 
     private static @Nullable String statusField(String name) {
         try {
-            List<String> lines = Files.readAllLines(Path.of("/proc/self/status"));
+            List<String> lines = Files.readAllLines(Path.of("/proc/thread-self/status"));
             for (String l : lines) {
                 if (l.startsWith(name + ":")) {
                     return l.substring(name.length() + 1).trim();

@@ -1,0 +1,171 @@
+package dev.uring.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.uring.core.buffers.ProvidedBufferRing;
+import dev.uring.core.ffi.Errno;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Provided buffers under a storm of reads that pick their buffer (BUFFER_SELECT) from a FIFO, some
+ * cancelled, the rest cut off at the end of each round: no buffer is lost (every one is back with
+ * the kernel afterwards, proved by taking them all again and one more failing with ENOBUFS), no
+ * cancelled read holds one, and the bytes read add up to the bytes written.
+ */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class ProvidedBufferStormTest {
+    private static final int GROUP = 7;
+    private static final int BUFFERS = 64;
+    private static final int SIZE = 256;
+
+    @TempDir
+    Path dir;
+
+    /** Submits and reaps into {@code handler} until {@code done}, failing after 10 s. */
+    private static void pump(Ring ring, CqeConsumer handler, java.util.function.BooleanSupplier done, String what)
+            throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        ring.submit();
+        ring.reapCqes(handler);
+        while (!done.getAsBoolean()) {
+            assertThat(System.nanoTime() < deadline).as("%s did not complete", what).isTrue();
+            ring.submitAndWait(1, TimeUnit.MILLISECONDS.toNanos(100));
+            ring.reapCqes(handler);
+        }
+    }
+
+    @Test
+    void buffersComeBackThroughCancelsAndCutOffReads() throws Exception {
+        int rounds = Invariants.scale(300, 30_000);
+        Invariants.Baseline before = Invariants.baseline();
+        SplittableRandom rnd = new SplittableRandom(0xB0F);
+        long reads = 0;
+        long cancelled = 0;
+        long written = 0;
+        long read = 0;
+        long sumWritten = 0;
+        long sumRead = 0;
+        long cancelledHoldingBuffer = 0;
+        try (Ring ring = TestRing.open(256); Arena arena = Arena.ofShared()) {
+            TestRing.Pipe pipe = TestRing.pipe(ring, arena, dir, "fifo");
+            MemorySegment chunk = arena.allocate(4 * SIZE);
+            try (ProvidedBufferRing pbr = ProvidedBufferRing.register(ring, GROUP, BUFFERS, SIZE)) {
+                for (int round = 0; round < rounds; round++) {
+                    int n = 1 + rnd.nextInt(32);
+                    // per round: reads done, write result, bytes read, byte sum, cancelled, cancelled holding a buffer
+                    long[] f = new long[6];
+                    f[1] = Long.MIN_VALUE;
+                    CqeConsumer handler = (ud, res, flags) -> {
+                        if (ud == 2) {
+                            f[1] = res;
+                        }
+                        if (ud < 1000) {
+                            return; // cancels and writes
+                        }
+                        f[0]++;
+                        int bid = CqeFlags.bufferId(flags);
+                        if (res > 0) {
+                            assertThat(bid).as("a read with data names its buffer").isNotNegative();
+                            MemorySegment data = pbr.take(bid, res);
+                            for (int b = 0; b < res; b++) {
+                                f[3] += data.get(ValueLayout.JAVA_BYTE, b) & 0xff;
+                            }
+                            f[2] += res;
+                            pbr.recycle(bid);
+                        } else {
+                            assertThat(res).as("a read without data was cancelled").isEqualTo(-Errno.ECANCELED);
+                            f[4]++;
+                            if (bid >= 0) {
+                                f[5]++;
+                                pbr.take(bid, 0);
+                                pbr.recycle(bid);
+                            }
+                        }
+                    };
+                    for (int i = 0; i < n; i++) {
+                        ring.nextSqe().prepReadSelect(pipe.readFd(), SIZE, -1, GROUP).userData(1000 + i);
+                        if (rnd.nextInt(4) == 0) {
+                            ring.nextSqe().prepCancel(1000 + i, 0).userData(1);
+                        }
+                    }
+                    ring.submit();
+                    int chunks = rnd.nextInt(4);
+                    for (int c = 0; c < chunks; c++) {
+                        int len = 1 + rnd.nextInt((int) chunk.byteSize());
+                        for (int b = 0; b < len; b++) {
+                            byte v = (byte) rnd.nextInt(256);
+                            chunk.set(ValueLayout.JAVA_BYTE, b, v);
+                            sumWritten += v & 0xff;
+                        }
+                        f[1] = Long.MIN_VALUE;
+                        ring.nextSqe().prepWrite(pipe.writeFd(), chunk.asSlice(0, len), -1).userData(2);
+                        pump(ring, handler, () -> f[1] != Long.MIN_VALUE, "WRITE");
+                        assertThat(f[1]).as("WRITE to the FIFO").isEqualTo(len);
+                        written += len;
+                    }
+                    // cut off whatever still waits
+                    ring.nextSqe().prepCancelFd(pipe.readFd(), CancelFlags.ALL).userData(3);
+                    pump(ring, handler, () -> f[0] == n, "round " + round + " reads");
+                    reads += f[0];
+                    read += f[2];
+                    sumRead += f[3];
+                    cancelled += f[4];
+                    cancelledHoldingBuffer += f[5];
+                }
+                // drain what cancelled reads left in the FIFO
+                MemorySegment drain = arena.allocate(4096);
+                while (read < written) {
+                    int want = (int) Math.min(drain.byteSize(), written - read);
+                    ring.nextSqe().prepRead(pipe.readFd(), drain.asSlice(0, want), -1).userData(4);
+                    int r = TestRing.one(ring).res();
+                    assertThat(r).isPositive();
+                    for (int b = 0; b < r; b++) {
+                        sumRead += drain.get(ValueLayout.JAVA_BYTE, b) & 0xff;
+                    }
+                    read += r;
+                }
+                // every buffer is with the kernel again: BUFFERS reads get one each, one more gets ENOBUFS
+                int zero = TestRing.openat(ring, arena, "/dev/zero", OpenFlags.O_RDONLY, 0);
+                for (int i = 0; i <= BUFFERS; i++) {
+                    ring.nextSqe().prepReadSelect(zero, SIZE, -1, GROUP).userData(5000 + i);
+                }
+                List<TestRing.Cqe> all = TestRing.await(ring, BUFFERS + 1);
+                Set<Integer> bids = new HashSet<>();
+                int enobufs = 0;
+                for (TestRing.Cqe c : all) {
+                    if (c.res() == -Errno.ENOBUFS) {
+                        enobufs++;
+                    } else {
+                        assertThat(c.res()).isEqualTo(SIZE);
+                        bids.add(CqeFlags.bufferId(c.flags()));
+                    }
+                }
+                assertThat(bids).as("distinct buffers the kernel still had").hasSize(BUFFERS);
+                assertThat(enobufs).as("reads beyond the buffers").isEqualTo(1);
+                for (int bid : bids) {
+                    pbr.take(bid, SIZE);
+                    pbr.recycle(bid);
+                }
+                TestRing.close(ring, zero);
+            }
+            TestRing.close(ring, pipe.readFd());
+            TestRing.close(ring, pipe.writeFd());
+        }
+        Invariants.assertBackTo(before);
+        Invariants.report("provided-buffer-storm", "rounds", rounds, "reads", reads, "cancelled", cancelled,
+                "bytes", written, "bytes_lost", written - read, "checksum_mismatch", sumWritten - sumRead,
+                "cancelled_holding_buffer", cancelledHoldingBuffer, "buffers_lost", 0);
+        assertThat(sumRead).as("byte sum read vs written").isEqualTo(sumWritten);
+    }
+}
