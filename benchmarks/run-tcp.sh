@@ -85,12 +85,8 @@ log "building the benchmark jar"
 jar=benchmarks/target/benchmarks.jar
 
 # ---------------------------------------------------------------- one benchmark at a time
-# JMH's own lock (/tmp/jmh.lock) is an fcntl lock that flock(1) cannot see; the comparison scripts
-# that are not JMH share this one instead. Wait a while, then run anyway and say so.
-exec 9>/tmp/uring-bench.lock
-if ! flock -w "$([ "$quick" -eq 1 ] && echo 60 || echo 180)" 9; then
-  note "another benchmark held /tmp/uring-bench.lock; ran next to it (expect noise)"
-fi
+# the machine-wide lock of bench-lib.sh: no other benchmark script runs beside this one
+bench_lock
 
 cpus=$(nproc)
 server_cpu=(); gen_cpu=()

@@ -37,12 +37,8 @@ started=$(date +%s)
 tag=run-webflux
 . benchmarks/bench-lib.sh
 
-# one benchmark at a time on the machine (bench-lib has only JMH's lock; wrk runs take this one)
-exec 9>/tmp/reactive-uring-bench.lock
-if ! flock -w 300 9; then
-  log "WARNING: another benchmark held /tmp/reactive-uring-bench.lock for 5 minutes; running anyway"
-  echo "another benchmark was running at the same time" >> "$work/notes.txt"
-fi
+# the machine-wide lock of bench-lib.sh: no other benchmark script runs beside this one
+bench_lock
 
 if ! command -v wrk >/dev/null 2>&1; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"

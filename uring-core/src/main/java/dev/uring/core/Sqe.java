@@ -133,9 +133,7 @@ public final class Sqe {
 
     /** Names the provided buffer group to pick from (with {@link SqeFlags#BUFFER_SELECT}). */
     public Sqe bufferGroup(int group) {
-        if (group < 0 || group > 0xFFFF) {
-            throw new IllegalArgumentException("buffer group must be 0..65535, got " + group);
-        }
+        checkGroup(group);
         putTail16(IoUringSqe.BUF_INDEX, group);
         return this;
     }
@@ -280,6 +278,12 @@ public final class Sqe {
         putTail64(IoUringSqe.ADDR3, value);
     }
 
+    private static void checkGroup(int group) {
+        if (group < 0 || group > 0xFFFF) {
+            throw new IllegalArgumentException("buffer group must be 0..65535, got " + group);
+        }
+    }
+
     private static int checkFd(Opcode op, int fd) {
         if (fd < 0) {
             throw new IllegalArgumentException(op + ": file descriptor must not be negative, got " + fd);
@@ -371,6 +375,7 @@ public final class Sqe {
         if (len < 0) {
             throw new IllegalArgumentException("READ: length must not be negative, got " + len);
         }
+        checkGroup(group);
         rw(Opcode.READ, checkFd(Opcode.READ, fd), 0L, len, checkOffset(Opcode.READ, offset));
         bufferGroup(group);
         return addFlags(SqeFlags.BUFFER_SELECT);
@@ -439,8 +444,9 @@ public final class Sqe {
             // the kernel answers a bare EINVAL: a fixed slot is not an fd and has no close-on-exec
             throw new IllegalArgumentException("OPENAT: O_CLOEXEC is invalid for a direct (fixed slot) open");
         }
+        int index = directIndex(Opcode.OPENAT, slot);
         prepOpenat(dirfd, path, openFlags, mode);
-        fileIndex(directIndex(Opcode.OPENAT, slot));
+        fileIndex(index);
         return this;
     }
 
@@ -453,8 +459,9 @@ public final class Sqe {
 
     /** IORING_OP_OPENAT2 into fixed slot {@code slot} (or {@link FileIndex#ALLOC}). */
     public Sqe prepOpenat2Direct(int dirfd, MemorySegment path, MemorySegment openHow, int slot) {
+        int index = directIndex(Opcode.OPENAT2, slot);
         prepOpenat2(dirfd, path, openHow);
-        fileIndex(directIndex(Opcode.OPENAT2, slot));
+        fileIndex(index);
         return this;
     }
 
@@ -466,8 +473,9 @@ public final class Sqe {
 
     /** IORING_OP_CLOSE of fixed slot {@code slot}. */
     public Sqe prepCloseDirect(int slot) {
+        int index = checkSlot(Opcode.CLOSE, slot) + 1;
         rw(Opcode.CLOSE, 0, 0L, 0, 0L);
-        fileIndex(checkSlot(Opcode.CLOSE, slot) + 1);
+        fileIndex(index);
         return this;
     }
 
@@ -592,8 +600,9 @@ public final class Sqe {
 
     /** IORING_OP_SOCKET into fixed slot {@code slot} (or {@link FileIndex#ALLOC}). */
     public Sqe prepSocketDirect(int domain, int type, int protocol, int flags, int slot) {
+        int index = directIndex(Opcode.SOCKET, slot);
         prepSocket(domain, type, protocol, flags);
-        fileIndex(directIndex(Opcode.SOCKET, slot));
+        fileIndex(index);
         return this;
     }
 
@@ -644,9 +653,10 @@ public final class Sqe {
 
     /** IORING_OP_ACCEPT into fixed slot {@code slot} (or {@link FileIndex#ALLOC}), no peer address. */
     public Sqe prepAcceptDirect(int fd, int flags, int slot) {
+        int index = directIndex(Opcode.ACCEPT, slot);
         rw(Opcode.ACCEPT, checkFd(Opcode.ACCEPT, fd), 0L, 0, 0L);
         opFlags(flags);
-        fileIndex(directIndex(Opcode.ACCEPT, slot));
+        fileIndex(index);
         return this;
     }
 
@@ -670,6 +680,7 @@ public final class Sqe {
      * (with F_MORE and a buffer id) per chunk received.
      */
     public Sqe prepRecvMultishot(int fd, int group, int msgFlags) {
+        checkGroup(group);
         rw(Opcode.RECV, checkFd(Opcode.RECV, fd), 0L, 0, 0L);
         opFlags(msgFlags);
         ioprio(IoUringConstants.IORING_RECV_MULTISHOT);
@@ -711,9 +722,10 @@ public final class Sqe {
         if (len < 0) {
             throw new IllegalArgumentException("SPLICE: length must not be negative, got " + len);
         }
+        int in = checkFd(Opcode.SPLICE, fdIn);
         rw(Opcode.SPLICE, checkFd(Opcode.SPLICE, fdOut), checkOffset(Opcode.SPLICE, offIn), len,
                 checkOffset(Opcode.SPLICE, offOut));
-        fileIndex(checkFd(Opcode.SPLICE, fdIn));
+        fileIndex(in);
         opFlags(spliceFlags);
         return this;
     }
@@ -734,10 +746,12 @@ public final class Sqe {
      * With {@code msgRingFlags} {@link MsgRingFlags#CQE_SKIP} the target posts no CQE.
      */
     public Sqe prepMsgRingFd(int targetRingFd, int srcSlot, int dstSlot, long targetUserData, int msgRingFlags) {
+        int src = checkSlot(Opcode.MSG_RING, srcSlot);
+        int dst = directIndex(Opcode.MSG_RING, dstSlot);
         rw(Opcode.MSG_RING, checkFd(Opcode.MSG_RING, targetRingFd), IoUringConstants.IORING_MSG_SEND_FD, 0,
                 targetUserData);
-        addr3(checkSlot(Opcode.MSG_RING, srcSlot));
-        fileIndex(directIndex(Opcode.MSG_RING, dstSlot));
+        addr3(src);
+        fileIndex(dst);
         sqes.set(JAVA_INT, base + IoUringSqe.OP_FLAGS, msgRingFlags);
         return this;
     }
@@ -770,6 +784,7 @@ public final class Sqe {
      * CQE names the buffer ({@link CqeFlags#bufferId(int)}); res 0 means the peer closed.
      */
     public Sqe prepRecvSelect(int fd, int group, int msgFlags) {
+        checkGroup(group);
         rw(Opcode.RECV, checkFd(Opcode.RECV, fd), 0L, 0, 0L);
         opFlags(msgFlags);
         bufferGroup(group);

@@ -159,16 +159,21 @@ public final class RingPolicy {
             return null;
         }
         OpArguments args = null;
-        for (ArgumentFilter f : filters) {
-            if (f.ops().contains(sqe.opcode())) {
-                if (args == null) {
-                    args = OpArguments.from(sqe);
-                }
-                String why = FilterCheck.check(f, sqe, args);
-                if (why != null) {
-                    return why;
+        try {
+            for (ArgumentFilter f : filters) {
+                if (f.ops().contains(sqe.opcode())) {
+                    if (args == null) {
+                        args = OpArguments.from(sqe);
+                    }
+                    String why = FilterCheck.check(f, sqe, args);
+                    if (why != null) {
+                        return why;
+                    }
                 }
             }
+        } catch (IllegalStateException e) {
+            // fail closed: an SQE whose arguments cannot be read (a null path or sockaddr) is refused
+            return sqe.opcode() + " denied: its arguments cannot be checked (" + e.getMessage() + ")";
         }
         return null;
     }

@@ -57,7 +57,7 @@ public final class ReactiveFile {
         int flags = OpenOptions.toFlags(options);
         String p = path.toString();
         return new MonoUringOp<>(uring, null, () -> new OpenOp(p, flags, 0666), 0)
-                .map(h -> new ReactiveFile(uring, h, path, 0));
+                .map(h -> uring.track(h, new ReactiveFile(uring, h, path, 0)));
     }
 
     /** The path this file was opened with. */
@@ -232,9 +232,11 @@ public final class ReactiveFile {
      */
     public Mono<Void> close() {
         return Mono.defer(() -> Mono.<Void>create(sink -> {
-            boolean first = file.close(() -> new MonoUringOp<>(uring, null, () -> new CloseOp(file.fd(), file.path()), 0)
+            boolean first = file.close(() -> new MonoUringOp<>(uring, uring.closingLoop(), () -> new CloseOp(file.fd(), file.path()), 0)
                     .subscribe(null, sink::error, sink::success));
-            if (!first) {
+            if (first) {
+                uring.untrack(file);
+            } else {
                 sink.success();
             }
         }));

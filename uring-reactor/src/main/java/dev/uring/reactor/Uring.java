@@ -33,6 +33,9 @@ public final class Uring implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final UringScheduler scheduler;
     private final SocketRuntime sockets;
+    // the files still open, closed by close() while the loops still run: else their fds would
+    // outlive the runtime with no ring left to CLOSE them
+    private final java.util.Map<FileHandle, ReactiveFile> openFiles = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Uring(EventLoopGroup group, boolean isShared) {
         this.group = group;
@@ -105,6 +108,11 @@ public final class Uring implements AutoCloseable {
         return group.current();
     }
 
+    /** A loop even while {@link #close()} runs: the CLOSEs of the files it closes go out on it. */
+    EventLoop closingLoop() {
+        return group.current();
+    }
+
     /**
      * A {@link Scheduler} whose workers run on the loop threads (each worker pinned to one loop);
      * delayed and periodic tasks use the kernel's TIMEOUT, never a sleeping thread.
@@ -149,6 +157,34 @@ public final class Uring implements AutoCloseable {
     }
 
     /** The socket state (buffer pools, open servers and connections) of this runtime. */
+    /** Remembers an opened file until it is closed, so that {@link #close()} can close it. */
+    ReactiveFile track(FileHandle handle, ReactiveFile file) {
+        openFiles.put(handle, file);
+        if (closed.get()) {
+            // lost a race with close(): close() may not have seen this file
+            file.close().subscribe(null, e -> { });
+        }
+        return file;
+    }
+
+    void untrack(FileHandle handle) {
+        openFiles.remove(handle);
+    }
+
+    private void closeFiles(Duration timeout) {
+        java.util.List<Mono<Void>> closing = new java.util.ArrayList<>();
+        for (ReactiveFile f : openFiles.values()) {
+            closing.add(f.close().onErrorComplete());
+        }
+        if (!closing.isEmpty()) {
+            try {
+                Mono.when(closing).block(timeout);
+            } catch (RuntimeException e) {
+                // a loop that does not answer: the loops' close cancels what is left
+            }
+        }
+    }
+
     SocketRuntime sockets() {
         return sockets;
     }
@@ -159,7 +195,8 @@ public final class Uring implements AutoCloseable {
     }
 
     /**
-     * Closes every loop: ops in flight are cancelled and fail, the rings are unmapped. Blocks until
+     * Closes the servers, connections and files still open (their fds go back to the kernel), then
+     * every loop: ops in flight are cancelled and fail, the rings are unmapped. Blocks until
      * the loop threads end, so never call it on a loop thread. Does nothing on {@link #shared()}.
      */
     @Override
@@ -170,6 +207,7 @@ public final class Uring implements AutoCloseable {
         if (closed.compareAndSet(false, true)) {
             // sockets first, while the loops still run their CLOSEs; their buffer rings after the loops
             sockets.closeAll(Duration.ofSeconds(5));
+            closeFiles(Duration.ofSeconds(5));
             scheduler.dispose();
             group.close();
             sockets.freeBuffers();

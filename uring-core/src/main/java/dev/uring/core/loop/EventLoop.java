@@ -92,6 +92,9 @@ public final class EventLoop implements Executor, AutoCloseable {
             if (failure instanceof IOException io) {
                 throw io;
             }
+            if (failure instanceof UncheckedIOException u) {
+                throw u.getCause();
+            }
             if (failure instanceof RuntimeException re) {
                 throw re;
             }

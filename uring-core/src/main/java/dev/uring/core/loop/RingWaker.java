@@ -14,7 +14,7 @@ import java.io.UncheckedIOException;
  * without setup hooks.
  */
 final class RingWaker {
-    private static final RingWaker INSTANCE = new RingWaker();
+    private static volatile @org.jspecify.annotations.Nullable RingWaker instance;
     private static final int ENTRIES = 64;
 
     private final Ring ring;
@@ -28,8 +28,19 @@ final class RingWaker {
         }
     }
 
+    /** The wake-up ring, opened on first use; a failed open is retried by the next caller. */
     static RingWaker instance() {
-        return INSTANCE;
+        RingWaker w = instance;
+        if (w == null) {
+            synchronized (RingWaker.class) {
+                w = instance;
+                if (w == null) {
+                    w = new RingWaker();
+                    instance = w;
+                }
+            }
+        }
+        return w;
     }
 
     /**
