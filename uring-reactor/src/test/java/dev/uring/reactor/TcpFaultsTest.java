@@ -30,7 +30,7 @@ import reactor.core.publisher.Mono;
 class TcpFaultsTest {
     @Test
     void serverSurvivesClientsThatResetOrStall() throws Exception {
-        int rounds = ReactorInvariants.scale(30, 3000);
+        int rounds = ReactorInvariants.scale(30, 300);
         ReactorInvariants.Baseline before = ReactorInvariants.baseline();
         AtomicLong handlersStarted = new AtomicLong();
         AtomicLong handlersEnded = new AtomicLong();
@@ -107,7 +107,7 @@ class TcpFaultsTest {
 
     @Test
     void clientConnectionsToPeersThatResetOrStallTerminate() throws Exception {
-        int rounds = ReactorInvariants.scale(30, 3000);
+        int rounds = ReactorInvariants.scale(30, 300);
         ReactorInvariants.Baseline before = ReactorInvariants.baseline();
         long errors = 0;
         try (Uring uring = Uring.create(2);
