@@ -1,5 +1,6 @@
 package dev.uring.core;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -25,10 +26,12 @@ public final class RingOptions {
     private final boolean registerRingFd;
     private final boolean setupHooks;
     private final List<RingCustomizer> customizers;
+    private final long busyPollNanos;
 
     private RingOptions(int entries, int cqEntries, int flags, int sqThreadIdleMillis, int sqThreadCpu,
             @Nullable Ring attachWq, int ioWqBounded, int ioWqUnbounded, boolean registerRingFd, boolean setupHooks,
-            List<RingCustomizer> customizers) {
+            List<RingCustomizer> customizers, long busyPollNanos) {
+        this.busyPollNanos = busyPollNanos;
         this.entries = entries;
         this.cqEntries = cqEntries;
         this.flags = flags;
@@ -42,9 +45,12 @@ public final class RingOptions {
         this.customizers = List.copyOf(customizers);
     }
 
-    /** 256 entries, no setup flags, the kernel's default CQ size, setup hooks applied. */
+    /** The longest {@link #busyPoll} accepted: past a millisecond, sleeping costs less than spinning. */
+    public static final Duration MAX_BUSY_POLL = Duration.ofMillis(1);
+
+    /** 256 entries, no setup flags, the kernel's default CQ size, setup hooks applied, no busy poll. */
     public static RingOptions defaults() {
-        return new RingOptions(256, 0, 0, 0, -1, null, 0, 0, false, true, List.of());
+        return new RingOptions(256, 0, 0, 0, -1, null, 0, 0, false, true, List.of(), 0);
     }
 
     /**
@@ -56,7 +62,7 @@ public final class RingOptions {
             throw new IllegalArgumentException("entries must be at least 1, got " + entries);
         }
         return new RingOptions(entries, cqEntries, flags, sqThreadIdleMillis, sqThreadCpu, attachWq, ioWqBounded,
-                ioWqUnbounded, registerRingFd, setupHooks, customizers);
+                ioWqUnbounded, registerRingFd, setupHooks, customizers, busyPollNanos);
     }
 
     /** The number of CQ entries (sets {@link SetupFlags#CQSIZE}); at least {@link #entries()}. */
@@ -65,13 +71,13 @@ public final class RingOptions {
             throw new IllegalArgumentException("cqEntries must be at least 1, got " + cqEntries);
         }
         return new RingOptions(entries, cqEntries, flags | SetupFlags.CQSIZE, sqThreadIdleMillis, sqThreadCpu,
-                attachWq, ioWqBounded, ioWqUnbounded, registerRingFd, setupHooks, customizers);
+                attachWq, ioWqBounded, ioWqUnbounded, registerRingFd, setupHooks, customizers, busyPollNanos);
     }
 
     /** Replaces the setup flags ({@link SetupFlags}), checked when the ring opens. */
     public RingOptions flags(int flags) {
         return new RingOptions(entries, cqEntries, flags, sqThreadIdleMillis, sqThreadCpu, attachWq, ioWqBounded,
-                ioWqUnbounded, registerRingFd, setupHooks, customizers);
+                ioWqUnbounded, registerRingFd, setupHooks, customizers, busyPollNanos);
     }
 
     /** Adds setup flags to those already set. */
@@ -91,13 +97,13 @@ public final class RingOptions {
         }
         int f = flags | SetupFlags.SQPOLL | (cpu >= 0 ? SetupFlags.SQ_AFF : 0);
         return new RingOptions(entries, cqEntries, f, idleMillis, cpu, attachWq, ioWqBounded, ioWqUnbounded,
-                registerRingFd, setupHooks, customizers);
+                registerRingFd, setupHooks, customizers, busyPollNanos);
     }
 
     /** Shares {@code ring}'s async worker pool (sets {@link SetupFlags#ATTACH_WQ}). */
     public RingOptions attachWq(Ring ring) {
         return new RingOptions(entries, cqEntries, flags | SetupFlags.ATTACH_WQ, sqThreadIdleMillis, sqThreadCpu, ring,
-                ioWqBounded, ioWqUnbounded, registerRingFd, setupHooks, customizers);
+                ioWqBounded, ioWqUnbounded, registerRingFd, setupHooks, customizers, busyPollNanos);
     }
 
     /** Caps io-wq workers (IORING_REGISTER_IOWQ_MAX_WORKERS); 0 keeps the kernel's value. */
@@ -106,13 +112,13 @@ public final class RingOptions {
             throw new IllegalArgumentException("io-wq worker limits must not be negative: " + bounded + ", " + unbounded);
         }
         return new RingOptions(entries, cqEntries, flags, sqThreadIdleMillis, sqThreadCpu, attachWq, bounded, unbounded,
-                registerRingFd, setupHooks, customizers);
+                registerRingFd, setupHooks, customizers, busyPollNanos);
     }
 
     /** Registers the ring's own fd (IORING_REGISTER_RING_FDS) so io_uring_enter skips the fd lookup. */
     public RingOptions registerRingFd(boolean register) {
         return new RingOptions(entries, cqEntries, flags, sqThreadIdleMillis, sqThreadCpu, attachWq, ioWqBounded,
-                ioWqUnbounded, register, setupHooks, customizers);
+                ioWqUnbounded, register, setupHooks, customizers, busyPollNanos);
     }
 
     /** Adds a customizer run while the ring is disabled (sets {@link SetupFlags#R_DISABLED} at open). */
@@ -120,13 +126,35 @@ public final class RingOptions {
         List<RingCustomizer> list = new ArrayList<>(customizers);
         list.add(customizer);
         return new RingOptions(entries, cqEntries, flags, sqThreadIdleMillis, sqThreadCpu, attachWq, ioWqBounded,
-                ioWqUnbounded, registerRingFd, setupHooks, list);
+                ioWqUnbounded, registerRingFd, setupHooks, list, busyPollNanos);
+    }
+
+    /**
+     * How long an {@link dev.uring.core.loop.EventLoop} on this ring keeps polling for completions
+     * (an io_uring_enter that runs the ring's task work without sleeping, in a loop) once it has
+     * nothing to do, before it sleeps in io_uring_enter; {@link Duration#ZERO} (the default) sleeps
+     * at once. A completion that arrives within the window is handled without the wake-up of a
+     * sleeping thread (tens of microseconds on a loaded machine), which is most of the latency of
+     * a lone request/response connection. The cost is CPU: while events come at intervals shorter
+     * than the window, the loop's thread uses a whole CPU even when it does little work. A bare
+     * {@link Ring} ignores it.
+     *
+     * @throws IllegalArgumentException when negative or longer than {@link #MAX_BUSY_POLL}
+     */
+    public RingOptions busyPoll(Duration window) {
+        if (window.isNegative() || window.compareTo(MAX_BUSY_POLL) > 0) {
+            throw new IllegalArgumentException("busy poll window must be between 0 and " + MAX_BUSY_POLL + ", got "
+                    + window);
+        }
+        long busyPollNanos = window.toNanos();
+        return new RingOptions(entries, cqEntries, flags, sqThreadIdleMillis, sqThreadCpu, attachWq, ioWqBounded,
+                ioWqUnbounded, registerRingFd, setupHooks, customizers, busyPollNanos);
     }
 
     /** Whether {@link RingSetupHook} services are consulted (default true). */
     public RingOptions setupHooks(boolean apply) {
         return new RingOptions(entries, cqEntries, flags, sqThreadIdleMillis, sqThreadCpu, attachWq, ioWqBounded,
-                ioWqUnbounded, registerRingFd, apply, customizers);
+                ioWqUnbounded, registerRingFd, apply, customizers, busyPollNanos);
     }
 
     /**
@@ -141,7 +169,7 @@ public final class RingOptions {
         List<RingCustomizer> list = new ArrayList<>(customizers);
         list.addAll(SetupHooks.capture(this));
         return new RingOptions(entries, cqEntries, flags, sqThreadIdleMillis, sqThreadCpu, attachWq, ioWqBounded,
-                ioWqUnbounded, registerRingFd, false, list);
+                ioWqUnbounded, registerRingFd, false, list, busyPollNanos);
     }
 
     /** The SQ entries asked for. */
@@ -192,6 +220,11 @@ public final class RingOptions {
     /** Whether setup hooks are consulted at open. */
     public boolean setupHooks() {
         return setupHooks;
+    }
+
+    /** The busy poll window of an event loop in nanoseconds, 0 for none ({@link #busyPoll}). */
+    public long busyPollNanos() {
+        return busyPollNanos;
     }
 
     /** The customizers added explicitly or captured. */

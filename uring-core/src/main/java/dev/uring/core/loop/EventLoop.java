@@ -28,7 +28,9 @@ import org.jspecify.annotations.Nullable;
  * (a lock-free queue plus a MSG_RING wake-up); on the loop thread, work prepares SQEs with
  * {@link #nextSqe()} and registers a {@link Completion} with {@link #register(Completion)}, whose
  * token is the SQE's user_data. The loop submits and waits in one io_uring_enter, then dispatches
- * each CQE by user_data. The thread blocks nowhere but in that io_uring_enter.
+ * each CQE by user_data. The thread blocks nowhere but in that io_uring_enter. With a
+ * {@linkplain RingOptions#busyPoll busy poll window}, an idle loop first polls for completions
+ * that long (without sleeping) before it waits.
  *
  * <p>The ring is created on the loop thread, with {@code SINGLE_ISSUER|DEFER_TASKRUN} by default.
  * {@link #close()} cancels what is in flight, waits (bounded) for the final CQEs, then unmaps the
@@ -54,6 +56,7 @@ public final class EventLoop implements Executor, AutoCloseable {
     private final PendingOps pending = new PendingOps(1024);
     private final CqeConsumer dispatcher = this::dispatch;
     private final long closeTimeoutNanos;
+    private final long busyPollNanos;
     private final Thread thread;
     private final int index;
     private @Nullable Ring ring;
@@ -64,6 +67,7 @@ public final class EventLoop implements Executor, AutoCloseable {
     private EventLoop(RingOptions options, ThreadFactory factory, int index, long closeTimeoutNanos) {
         this.index = index;
         this.closeTimeoutNanos = closeTimeoutNanos;
+        this.busyPollNanos = options.busyPollNanos();
         RingOptions captured = options.captureSetupHooks();
         this.thread = factory.newThread(() -> run(captured));
         if (thread == null) {
@@ -317,6 +321,10 @@ public final class EventLoop implements Executor, AutoCloseable {
                 r.reapCqes(dispatcher);
                 continue;
             }
+            if (busyPollNanos > 0 && tasks.isEmpty() && busyPoll(r)) {
+                r.reapCqes(dispatcher);
+                continue;
+            }
             if (tasks.isEmpty()) {
                 sleeping.set(true);
                 if (!tasks.isEmpty() || state.get() != RUNNING) {
@@ -331,6 +339,23 @@ public final class EventLoop implements Executor, AutoCloseable {
             }
             r.reapCqes(dispatcher);
         }
+    }
+
+    /**
+     * Polls for up to {@link RingOptions#busyPollNanos()} before the loop would sleep: each round
+     * submits what is queued and runs the ring's task work (DEFER_TASKRUN posts CQEs only inside
+     * io_uring_enter) without waiting. True when there is something to do: CQEs, tasks, a close.
+     */
+    private boolean busyPoll(Ring r) throws IOException {
+        long deadline = System.nanoTime() + busyPollNanos;
+        do {
+            submit(r);
+            if (r.cqReady() > 0 || !tasks.isEmpty() || state.get() != RUNNING) {
+                return true;
+            }
+            Thread.onSpinWait();
+        } while (System.nanoTime() - deadline < 0);
+        return false;
     }
 
     private void submit(Ring r) throws IOException {
