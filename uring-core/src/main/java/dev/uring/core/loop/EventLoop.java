@@ -43,12 +43,14 @@ public final class EventLoop implements Executor, AutoCloseable {
     /** The default setup flags of a loop's ring. */
     public static final int DEFAULT_FLAGS = SetupFlags.SINGLE_ISSUER | SetupFlags.DEFER_TASKRUN;
     /**
-     * The default busy poll window of a loop ({@link RingOptions#busyPoll}): 50 microseconds, longer
-     * than a peer's turnaround on loopback, so a lone request/response connection is served without
-     * a sleep and a wake-up per message (2.5 to 3 times the requests per second of a loop that
-     * sleeps at once). Its cost: a loop whose events come less than 50 us apart uses a whole CPU.
+     * A busy poll window for latency-bound loops ({@link RingOptions#busyPoll}, off by default):
+     * 50 microseconds, longer than a peer's turnaround on loopback, so a lone request/response
+     * connection is served without a sleep and a wake-up per message (2.5 to 3 times the requests
+     * per second of a loop that sleeps at once). Its cost: a loop whose events come less than 50 us
+     * apart uses a whole CPU, which slows everything else when loops and other threads share cores
+     * (on 2 cores, reactive file reads lost a third of their throughput with it on).
      */
-    public static final Duration DEFAULT_BUSY_POLL = Duration.ofNanos(50_000);
+    public static final Duration LOW_LATENCY_BUSY_POLL = Duration.ofNanos(50_000);
     // not 0: a stray CQE with user_data 0 (a zeroed SQE, a MSG_RING from elsewhere) must not pass for the wake-up read
     private static final long WAKE_TOKEN = PendingOps.token(PendingOps.WAKE_SLOT, 0x57414B45);
     private static final int RUNNING = 0;
@@ -115,9 +117,9 @@ public final class EventLoop implements Executor, AutoCloseable {
         return loop;
     }
 
-    /** Options for a loop's ring: {@code entries} SQ entries, {@link #DEFAULT_FLAGS} and {@link #DEFAULT_BUSY_POLL}. */
+    /** Options for a loop's ring: {@code entries} SQ entries and {@link #DEFAULT_FLAGS}; no busy poll. */
     public static RingOptions defaultOptions(int entries) {
-        return RingOptions.defaults().entries(entries).flags(DEFAULT_FLAGS).busyPoll(DEFAULT_BUSY_POLL);
+        return RingOptions.defaults().entries(entries).flags(DEFAULT_FLAGS);
     }
 
     // ------------------------------------------------------------------ any thread
