@@ -416,7 +416,14 @@ public final class Ring implements AutoCloseable {
 
     private void applyFilters(Sqe s) {
         for (SubmissionFilter f : filters) {
-            String reason = f.check(s);
+            String reason;
+            try {
+                reason = f.check(s);
+            } catch (RuntimeException e) {
+                // fail closed: a filter that cannot judge an SQE (a null path or sockaddr) refuses it;
+                // a throw from here would leave filteredTail behind and wedge every later submit
+                reason = s.opcode() + " denied: its arguments cannot be checked (" + e.getMessage() + ")";
+            }
             if (reason != null) {
                 long userData = s.userDataValue();
                 denials.put(userData, reason);

@@ -159,21 +159,16 @@ public final class RingPolicy {
             return null;
         }
         OpArguments args = null;
-        try {
-            for (ArgumentFilter f : filters) {
-                if (f.ops().contains(sqe.opcode())) {
-                    if (args == null) {
-                        args = OpArguments.from(sqe);
-                    }
-                    String why = FilterCheck.check(f, sqe, args);
-                    if (why != null) {
-                        return why;
-                    }
+        for (ArgumentFilter f : filters) {
+            if (f.ops().contains(sqe.opcode())) {
+                if (args == null) {
+                    args = OpArguments.from(sqe);   // throws on a null path or sockaddr: the ring refuses the SQE
+                }
+                String why = FilterCheck.check(f, sqe, args);
+                if (why != null) {
+                    return why;
                 }
             }
-        } catch (IllegalStateException e) {
-            // fail closed: an SQE whose arguments cannot be read (a null path or sockaddr) is refused
-            return sqe.opcode() + " denied: its arguments cannot be checked (" + e.getMessage() + ")";
         }
         return null;
     }

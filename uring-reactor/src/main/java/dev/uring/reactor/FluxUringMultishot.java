@@ -47,7 +47,7 @@ final class FluxUringMultishot<T> extends Flux<T> {
             loop = pinned != null ? pinned : uring.loop();
             op = factory.get();
         } catch (Throwable t) {
-            Operators.error(actual, Operators.onOperatorError(reactor.core.Exceptions.unwrap(t), actual.currentContext()));
+            MonoUringOp.refuse(actual, t);
             return;
         }
         actual.onSubscribe(new MultishotSubscription<>(actual, loop, op));
