@@ -12,7 +12,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousFileChannel;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -80,31 +79,6 @@ public class ReactorRandomReadBenchmark {
         public void close() {
             file.close().block();
             uring.close();
-        }
-    }
-
-    /** A FileChannel over the warmed file and one direct 4 KiB buffer per JMH thread. */
-    @State(Scope.Thread)
-    public static class Sync {
-        @SuppressWarnings("NullAway.Init")
-        FileChannel channel;
-        final ByteBuffer buffer = ByteBuffer.allocateDirect(BenchFile.BLOCK);
-        final long[] offsets = BenchFile.randomOffsets(OFFSETS, 7);
-        int next;
-
-        /** Creates and warms the file, then opens it. */
-        @Setup(Level.Trial)
-        public void open() throws IOException {
-            Path file = BenchFile.ensure();
-            BenchFile.warm(file);
-            channel = FileChannel.open(file, StandardOpenOption.READ);
-            next = (int) (Thread.currentThread().threadId() * 4099) & (OFFSETS - 1);
-        }
-
-        /** Closes the channel. */
-        @TearDown(Level.Trial)
-        public void close() throws IOException {
-            channel.close();
         }
     }
 
@@ -240,13 +214,7 @@ public class ReactorRandomReadBenchmark {
     /** FileChannel.read(buffer, position) of 4 KiB on {@value #LOOPS} threads: blocking pread IOPS summed. */
     @Benchmark
     @Threads(LOOPS)
-    public int fileChannel(Sync s) throws IOException {
-        long offset = s.offsets[s.next];
-        s.next = (s.next + 1) & (OFFSETS - 1);
-        int n = s.channel.read(s.buffer.clear(), offset);
-        if (n != BenchFile.BLOCK) {
-            throw new IOException("short read: " + n + " bytes at " + offset);
-        }
-        return n;
+    public int fileChannel(PeerRandomReadBenchmark.Sync s) throws IOException {
+        return s.read();
     }
 }
