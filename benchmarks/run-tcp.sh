@@ -6,8 +6,8 @@
 # The generator runs in its io_uring mode by default (one io_uring_enter per batch of completions,
 # multishot recv): its epoll mode spends more CPU per request, and on loopback the generator's CPU
 # also carries the kernel's receive processing of what it sends, so it used to saturate first.
-# A minimal C echo server on io_uring (benchmarks/c/tcp_echo.c) runs beside the Java servers as the
-# "bound" row: what a server with no runtime around the ring reaches on the same machine (information,
+# A minimal C echo server on io_uring (benchmarks/c/tcp_echo.c, polling 50 us before it sleeps like
+# reactive-uring's) runs beside the Java servers as the "bound" row: what a server with no runtime around the ring reaches on the same machine (information,
 # not a target).
 #
 # All four servers start once and stay up (idle ones sleep in epoll_wait/io_uring_enter); for each
@@ -148,7 +148,8 @@ trap stop_servers EXIT
 start_server() {
   local k=$1 i
   if [ "$k" = bound ]; then
-    "${server_cpu[@]}" "$c_echo" > "$work/$k.out" 2> "$work/$k.err" 9>&- &
+    # the same 50 us busy poll window as reactive-uring's echo server
+    "${server_cpu[@]}" "$c_echo" --busy-poll-us 50 > "$work/$k.out" 2> "$work/$k.err" 9>&- &
   else
     # shellcheck disable=SC2086
     "${server_cpu[@]}" "$java" "${jvm[@]}" -cp "$jar" ${server_main[$k]} --threads "$threads" \
@@ -365,7 +366,7 @@ awk -F'\t' -v OFS='\t' -v bound="$bound" -v cells="$(printf '%s\n' "${cells[@]}"
   echo "a sender's CPU also runs the kernel's receive processing of what it sent, so either side's CPU"
   echo "includes part of the other's TCP work. The reactive-uring server polls 50 us before it sleeps,"
   echo "so its CPU stays near 1.00 even when it waits."
-  [ "$bound" -eq 0 ] || echo "The C io_uring echo row is the bound, not a competitor: a server in C with nothing but the ring."
+  [ "$bound" -eq 0 ] || echo "The C io_uring echo row is the bound, not a competitor: a server in C with nothing but the ring (busy poll 50 us too)."
   echo
   echo "| cell | server | req/s | p50 us | p99 us | p99.9 us | gen CPU | server CPU | gen us/req | server us/req |"
   echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
