@@ -1,0 +1,248 @@
+/*
+ * A minimal TCP echo server in C on io_uring: the "bound" row of benchmarks/run-tcp.sh, an estimate of
+ * what a server with no runtime around the ring at all reaches under the same load generator on the
+ * same machine. It is information for reading the comparison, not a target.
+ *
+ * One thread, one ring (single issuer, deferred task work), a multishot accept, a multishot recv per
+ * connection into a provided buffer ring, and the filled buffer sent back as it is; the buffer returns
+ * to the ring when its send completes. A connection has at most one send in flight (the others wait
+ * in its queue) so that the echo keeps the byte order. One io_uring_enter per batch submits every send
+ * and re-arm queued since the last one and waits for the next completions. TCP_NODELAY on accepted
+ * sockets, like the Java servers. With --busy-poll-us N it polls the ring (submit and run task work
+ * without waiting) for up to N microseconds before it sleeps, as reactive-uring's echo server does
+ * with its 50 us window: without it, a quiet moment costs a sleep and a wake-up, which at 1 and 16
+ * connections makes the plain C server slower than a polling one.
+ *
+ * Prints "listening PORT c-io_uring[-busy-poll-Nus]" once it accepts, then serves until killed.
+ *
+ * Usage: tcp_echo [--port N] [--busy-poll-us N]   (loopback, port 0 = the kernel picks one)
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <liburing.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define BGID 0
+#define NBUFS 4096
+#define BUFSZ 16384
+#define MAX_CONNS 4096
+/* a connection's queue of received buffers waiting for their send: NBUFS bounds it */
+#define QCAP 64
+
+enum { KIND_ACCEPT, KIND_RECV, KIND_SEND };
+
+struct conn {
+    int fd;
+    uint32_t gen;         /* tells its CQEs from those of an earlier connection on the same fd */
+    int sending;          /* a send is in flight */
+    unsigned sent;        /* bytes of the head buffer already sent */
+    unsigned qhead, qlen; /* queue of (bid, len) */
+    unsigned short qbid[QCAP];
+    unsigned qbytes[QCAP];
+};
+
+static struct io_uring ring;
+static struct io_uring_buf_ring *br;
+static unsigned char *bufs;
+static int mask;
+static int recycled;
+static struct conn *conns[MAX_CONNS]; /* by fd */
+static uint32_t gens[MAX_CONNS];      /* the generation the next connection on an fd gets */
+
+static void die(const char *what, int err) {
+    fprintf(stderr, "%s: %s\n", what, strerror(err));
+    exit(1);
+}
+
+static uint64_t now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static struct io_uring_sqe *sqe_of(void) {
+    struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
+    if (!sqe) {
+        int rc = io_uring_submit(&ring);
+        if (rc < 0) die("io_uring_submit", -rc);
+        sqe = io_uring_get_sqe(&ring);
+        if (!sqe) die("io_uring_get_sqe", EBUSY);
+    }
+    return sqe;
+}
+
+/* user_data: generation << 32 | fd << 2 | kind */
+static uint64_t data_of(int kind, int fd, uint32_t gen) { return (uint64_t)gen << 32 | (uint64_t)fd << 2 | (uint64_t)kind; }
+
+static void queue_accept(int lfd) {
+    struct io_uring_sqe *sqe = sqe_of();
+    io_uring_prep_multishot_accept(sqe, lfd, NULL, NULL, 0);
+    io_uring_sqe_set_data64(sqe, data_of(KIND_ACCEPT, lfd, 0));
+}
+
+static void queue_recv(struct conn *c) {
+    struct io_uring_sqe *sqe = sqe_of();
+    io_uring_prep_recv_multishot(sqe, c->fd, NULL, 0, 0);
+    sqe->flags |= IOSQE_BUFFER_SELECT;
+    sqe->buf_group = BGID;
+    io_uring_sqe_set_data64(sqe, data_of(KIND_RECV, c->fd, c->gen));
+}
+
+/* sends the rest of the head of c's queue */
+static void queue_send(struct conn *c) {
+    unsigned short bid = c->qbid[c->qhead];
+    struct io_uring_sqe *sqe = sqe_of();
+    io_uring_prep_send(sqe, c->fd, bufs + (size_t)bid * BUFSZ + c->sent, c->qbytes[c->qhead] - c->sent, MSG_NOSIGNAL);
+    io_uring_sqe_set_data64(sqe, data_of(KIND_SEND, c->fd, c->gen));
+    c->sending = 1;
+}
+
+static void recycle(unsigned short bid) {
+    io_uring_buf_ring_add(br, bufs + (size_t)bid * BUFSZ, BUFSZ, bid, mask, recycled++);
+}
+
+static void drop(struct conn *c) {
+    for (unsigned k = 0; k < c->qlen; k++) recycle(c->qbid[(c->qhead + k) % QCAP]);
+    conns[c->fd] = NULL;
+    close(c->fd); /* cancels its multishot recv; a send in flight completes with an error we ignore */
+    free(c);
+}
+
+int main(int argc, char **argv) {
+    int port = 0;
+    long busy_us = 0;
+    for (int a = 1; a < argc; a += 2) {
+        if (a + 1 < argc && strcmp(argv[a], "--port") == 0) port = atoi(argv[a + 1]);
+        else if (a + 1 < argc && strcmp(argv[a], "--busy-poll-us") == 0) busy_us = atol(argv[a + 1]);
+        else {
+            fprintf(stderr, "usage: tcp_echo [--port N] [--busy-poll-us N]\n");
+            return 2;
+        }
+    }
+    uint64_t busy_ns = busy_us > 0 ? (uint64_t)busy_us * 1000 : 0;
+    int lfd = socket(AF_INET, SOCK_STREAM, 0);
+    if (lfd < 0) die("socket", errno);
+    int one = 1;
+    setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+                               .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    if (bind(lfd, (struct sockaddr *)&addr, sizeof addr) < 0) die("bind", errno);
+    if (listen(lfd, 1024) < 0) die("listen", errno);
+    socklen_t alen = sizeof addr;
+    getsockname(lfd, (struct sockaddr *)&addr, &alen);
+
+    struct io_uring_params p = {0};
+    p.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_CQSIZE;
+    p.cq_entries = 16384;
+    int rc = io_uring_queue_init_params(4096, &ring, &p);
+    if (rc < 0) die("io_uring_queue_init_params", -rc);
+    br = mmap(NULL, NBUFS * sizeof(struct io_uring_buf), PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_PRIVATE, -1, 0);
+    if (br == MAP_FAILED) die("mmap", errno);
+    bufs = malloc((size_t)NBUFS * BUFSZ);
+    if (!bufs) die("malloc", ENOMEM);
+    struct io_uring_buf_reg reg = {.ring_addr = (uint64_t)(uintptr_t)br, .ring_entries = NBUFS, .bgid = BGID};
+    rc = io_uring_register_buf_ring(&ring, &reg, 0);
+    if (rc < 0) die("io_uring_register_buf_ring", -rc);
+    io_uring_buf_ring_init(br);
+    mask = io_uring_buf_ring_mask(NBUFS);
+    for (int b = 0; b < NBUFS; b++) recycle((unsigned short)b);
+    io_uring_buf_ring_advance(br, recycled);
+    recycled = 0;
+
+    queue_accept(lfd);
+    if (busy_ns) printf("listening %d c-io_uring-busy-poll-%ldus\n", ntohs(addr.sin_port), busy_us);
+    else printf("listening %d c-io_uring\n", ntohs(addr.sin_port));
+    fflush(stdout);
+
+    for (;;) {
+        if (busy_ns) {
+            /* submit and run the deferred task work without sleeping until something completes */
+            uint64_t deadline = now_ns() + busy_ns;
+            do {
+                rc = io_uring_submit_and_get_events(&ring);
+                if (rc < 0 && rc != -EINTR) die("io_uring_submit_and_get_events", -rc);
+            } while (io_uring_cq_ready(&ring) == 0 && now_ns() < deadline);
+        }
+        if (io_uring_cq_ready(&ring) == 0) {
+            rc = io_uring_submit_and_wait(&ring, 1);
+            if (rc < 0 && rc != -EINTR) die("io_uring_submit_and_wait", -rc);
+        }
+        struct io_uring_cqe *cqe;
+        unsigned head, seen = 0;
+        io_uring_for_each_cqe(&ring, head, cqe) {
+            seen++;
+            int kind = (int)(cqe->user_data & 3);
+            int fd = (int)((cqe->user_data >> 2) & 0x3fffffff);
+            uint32_t gen = (uint32_t)(cqe->user_data >> 32);
+            if (kind == KIND_ACCEPT) {
+                if (cqe->res >= 0) {
+                    int cfd = cqe->res;
+                    if (cfd >= MAX_CONNS) {
+                        close(cfd);
+                    } else {
+                        setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+                        struct conn *c = calloc(1, sizeof *c);
+                        if (!c) die("calloc", ENOMEM);
+                        c->fd = cfd;
+                        c->gen = gens[cfd]++;
+                        conns[cfd] = c;
+                        queue_recv(c);
+                    }
+                }
+                if (!(cqe->flags & IORING_CQE_F_MORE)) queue_accept(lfd);
+                continue;
+            }
+            struct conn *c = conns[fd];
+            if (c && c->gen != gen) c = NULL; /* a CQE of a connection already dropped */
+            if (kind == KIND_SEND) {
+                if (!c) continue;
+                c->sending = 0;
+                if (cqe->res < 0) {
+                    drop(c);
+                    continue;
+                }
+                c->sent += (unsigned)cqe->res;
+                if (c->sent == c->qbytes[c->qhead]) {
+                    recycle(c->qbid[c->qhead]);
+                    c->qhead = (c->qhead + 1) % QCAP;
+                    c->qlen--;
+                    c->sent = 0;
+                }
+                if (c->qlen > 0) queue_send(c);
+                continue;
+            }
+            /* KIND_RECV */
+            if (cqe->res > 0) {
+                unsigned short bid = (unsigned short)(cqe->flags >> IORING_CQE_BUFFER_SHIFT);
+                if (!c || c->qlen == QCAP) {
+                    recycle(bid);
+                    if (c) drop(c);
+                    continue;
+                }
+                unsigned tail = (c->qhead + c->qlen) % QCAP;
+                c->qbid[tail] = bid;
+                c->qbytes[tail] = (unsigned)cqe->res;
+                c->qlen++;
+                if (!c->sending) queue_send(c);
+                if (!(cqe->flags & IORING_CQE_F_MORE)) queue_recv(c);
+            } else if (cqe->res == -ENOBUFS && c) {
+                queue_recv(c);
+            } else if (c) {
+                drop(c); /* end of stream or an error: the client went away */
+            }
+        }
+        io_uring_buf_ring_advance(br, recycled);
+        recycled = 0;
+        io_uring_cq_advance(&ring, seen);
+    }
+}
