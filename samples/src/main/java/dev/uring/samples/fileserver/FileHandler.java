@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -35,10 +36,16 @@ final class FileHandler {
 
     private final ServedRoot root;
     private final Uring uring;
+    private final @Nullable InMemoryBodies inMemory;
 
-    FileHandler(ServedRoot root, Uring uring) {
+    /**
+     * A handler serving {@code root}; with {@code inMemory} (a measuring aid, off unless
+     * {@value InMemoryBodies#PROPERTY} is set) file bodies come from memory instead of a Resource writer.
+     */
+    FileHandler(ServedRoot root, Uring uring, @Nullable InMemoryBodies inMemory) {
         this.root = root;
         this.uring = uring;
+        this.inMemory = inMemory;
     }
 
     private Path resolve(ServerRequest request) throws ServedRoot.Refused, IOException {
@@ -63,6 +70,9 @@ final class FileHandler {
     private Mono<ServerResponse> file(Path path, Statx stat) {
         if (!stat.isRegularFile()) {
             return error(HttpStatus.FORBIDDEN, "not a regular file");
+        }
+        if (inMemory != null) {
+            return inMemory.response(path);
         }
         return ServerResponse.ok().body(BodyInserters.fromResource(new FileSystemResource(path)));
     }
