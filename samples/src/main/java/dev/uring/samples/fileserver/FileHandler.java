@@ -4,6 +4,7 @@ import dev.uring.core.Statx;
 import dev.uring.reactor.ReactiveFiles;
 import dev.uring.reactor.Uring;
 import dev.uring.reactor.spring.UringDataBuffers;
+import dev.uring.reactor.spring.UringFileSystemResource;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -16,7 +17,6 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
-import org.springframework.core.io.FileSystemResource;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.BodyInserters;
@@ -74,7 +74,8 @@ final class FileHandler {
         if (inMemory != null) {
             return inMemory.response(path);
         }
-        return ServerResponse.ok().body(BodyInserters.fromResource(new FileSystemResource(path)));
+        // the STATX just taken goes along: the io_uring writer then needs no STATX of its own
+        return ServerResponse.ok().body(BodyInserters.fromResource(new UringFileSystemResource(path, stat)));
     }
 
     /** io_uring has no directory read: the listing runs on boundedElastic. */
