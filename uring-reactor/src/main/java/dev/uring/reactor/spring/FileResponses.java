@@ -39,16 +39,21 @@ final class FileResponses {
     private final OpenFiles files;
     private final int bufferSize;
     private final int depth;
+    private final int singleReadLimit;
 
-    /** Responses reading in buffers of {@code bufferSize}, {@code depth} ahead, keeping up to {@code openFiles} files open. */
-    FileResponses(Uring uring, int bufferSize, int depth, int openFiles) {
-        if (bufferSize <= 0 || depth <= 0) {
-            throw new IllegalArgumentException("bufferSize and depth must be positive, got "
-                    + bufferSize + " and " + depth);
+    /**
+     * Responses reading bodies of at most {@code singleReadLimit} bytes in one READ, larger ones
+     * in buffers of {@code bufferSize}, {@code depth} ahead; keeping up to {@code openFiles} files open.
+     */
+    FileResponses(Uring uring, int bufferSize, int depth, int singleReadLimit, int openFiles) {
+        if (bufferSize <= 0 || depth <= 0 || singleReadLimit < 0) {
+            throw new IllegalArgumentException("bufferSize and depth must be positive and singleReadLimit not "
+                    + "negative, got " + bufferSize + ", " + depth + " and " + singleReadLimit);
         }
         this.files = new OpenFiles(uring, openFiles);
         this.bufferSize = bufferSize;
         this.depth = depth;
+        this.singleReadLimit = Math.max(singleReadLimit, bufferSize);
     }
 
     /** The files kept open. */
@@ -141,12 +146,13 @@ final class FileResponses {
     }
 
     /**
-     * {@code count} bytes at {@code position}: a body of at most one buffer is one READ into one
-     * buffer, written as a Mono (Reactor Netty sends that in one write and flush); a larger one
-     * is read in buffers of {@code bufferSize}, {@code depth} ahead.
+     * {@code count} bytes at {@code position}: a body of at most {@code singleReadLimit} bytes (or
+     * one buffer) is one READ into one buffer, written as a Mono (Reactor Netty writes and flushes
+     * that once); a larger one is read in buffers of {@code bufferSize}, {@code depth} ahead, so
+     * that a large file never holds more than that much memory per response.
      */
     private Publisher<DataBuffer> body(ReactiveFile file, long position, long count, DataBufferFactory factory) {
-        if (count > 0 && count <= bufferSize) {
+        if (count > 0 && count <= singleReadLimit) {
             return KernelBuffer.read(file, position, (int) count, factory);
         }
         return UringDataBuffers.read(file, position, count, factory, bufferSize, depth);

@@ -35,25 +35,28 @@ public class UringResourceRegionHttpMessageWriter implements HttpMessageWriter<R
 
     /**
      * A writer on {@code uring} reading in buffers of {@code bufferSize} bytes, up to
-     * {@code depth} reads ahead of the network, keeping up to
-     * {@link UringResourceHttpMessageWriter#DEFAULT_OPEN_FILES} files open.
+     * {@code depth} reads ahead of the network, with the defaults
+     * {@link UringResourceHttpMessageWriter#DEFAULT_SINGLE_READ_LIMIT} and
+     * {@link UringResourceHttpMessageWriter#DEFAULT_OPEN_FILES}.
      *
      * @throws IllegalArgumentException when {@code bufferSize} or {@code depth} is not positive
      */
     public UringResourceRegionHttpMessageWriter(Uring uring, int bufferSize, int depth) {
-        this(uring, bufferSize, depth, UringResourceHttpMessageWriter.DEFAULT_OPEN_FILES);
+        this(uring, bufferSize, depth, UringResourceHttpMessageWriter.DEFAULT_SINGLE_READ_LIMIT,
+                UringResourceHttpMessageWriter.DEFAULT_OPEN_FILES);
     }
 
     /**
-     * A writer on {@code uring} reading in buffers of {@code bufferSize} bytes, up to
-     * {@code depth} reads ahead of the network, keeping up to {@code openFiles} files open
-     * between responses, as {@link UringResourceHttpMessageWriter#UringResourceHttpMessageWriter(Uring, int, int, int)}.
+     * A writer on {@code uring} with the buffer size, read-ahead, single-read limit and open files
+     * of {@link UringResourceHttpMessageWriter#UringResourceHttpMessageWriter(Uring, int, int, int, int)}.
      *
      * @throws IllegalArgumentException when {@code bufferSize} or {@code depth} is not positive,
-     *     or {@code openFiles} negative
+     *     or {@code singleReadLimit} or {@code openFiles} negative
      */
-    public UringResourceRegionHttpMessageWriter(Uring uring, int bufferSize, int depth, int openFiles) {
-        this.files = new FileResponses(Objects.requireNonNull(uring, "uring"), bufferSize, depth, openFiles);
+    public UringResourceRegionHttpMessageWriter(Uring uring, int bufferSize, int depth, int singleReadLimit,
+            int openFiles) {
+        this.files = new FileResponses(Objects.requireNonNull(uring, "uring"), bufferSize, depth, singleReadLimit,
+                openFiles);
     }
 
     /** Closes the files kept open (once the responses reading them are done); Spring calls it on shutdown. */

@@ -25,6 +25,8 @@ import org.springframework.web.reactive.resource.ResourceWebHandler;
  * <p>Properties: {@code reactive-uring.loops} (loop threads of the runtime, default one per
  * processor), {@code reactive-uring.webflux.buffer-size} (bytes per read, default 64 KiB),
  * {@code reactive-uring.webflux.read-ahead} (reads ahead of the network, default 4),
+ * {@code reactive-uring.webflux.single-read-limit} (bodies and ranges of at most this many bytes
+ * are read in one READ into one buffer, default 1 MiB),
  * {@code reactive-uring.webflux.open-files} (files kept open between responses, default 256, 0 for
  * none; closed with the context).
  */
@@ -66,7 +68,7 @@ public class UringWebFluxAutoConfiguration {
         @ConditionalOnMissingBean
         public UringResourceHttpMessageWriter uringResourceHttpMessageWriter(Uring uring, Environment environment) {
             return new UringResourceHttpMessageWriter(uring, bufferSize(environment), readAhead(environment),
-                    openFiles(environment));
+                    singleReadLimit(environment), openFiles(environment));
         }
 
         /** The writer for resource regions. */
@@ -75,7 +77,7 @@ public class UringWebFluxAutoConfiguration {
         public UringResourceRegionHttpMessageWriter uringResourceRegionHttpMessageWriter(Uring uring,
                 Environment environment) {
             return new UringResourceRegionHttpMessageWriter(uring, bufferSize(environment), readAhead(environment),
-                    openFiles(environment));
+                    singleReadLimit(environment), openFiles(environment));
         }
 
         /** Puts both writers ahead of WebFlux's default ones. */
@@ -109,6 +111,11 @@ public class UringWebFluxAutoConfiguration {
         private static int bufferSize(Environment environment) {
             return environment.getProperty("reactive-uring.webflux.buffer-size", Integer.class,
                     UringDataBuffers.DEFAULT_BUFFER_SIZE);
+        }
+
+        private static int singleReadLimit(Environment environment) {
+            return environment.getProperty("reactive-uring.webflux.single-read-limit", Integer.class,
+                    UringResourceHttpMessageWriter.DEFAULT_SINGLE_READ_LIMIT);
         }
 
         private static int openFiles(Environment environment) {
