@@ -141,12 +141,15 @@ final class OpenFiles implements AutoCloseable {
             }
             remove(path, kept);
         }
+        // until a lease holds it, a cancelled or failed response closes the file it opened
         return ReactiveFile.open(uring, path).flatMap(file -> ReactiveFiles.stat(uring, path)
+                .doOnCancel(() -> UringDataBuffers.closeQuietly(file))
                 .flatMap(after -> {
                     if (!sameFile(after, now)) {
                         // the path changed around the OPENAT: which file the fd is, is unknown, so
                         // this response reads it at its own size and it is not kept
-                        return file.size().map(size -> new Lease(file, size, null));
+                        return file.size().doOnCancel(() -> UringDataBuffers.closeQuietly(file))
+                                .map(size -> new Lease(file, size, null));
                     }
                     Entry fresh = new Entry(file, after);
                     fresh.acquire();
@@ -158,6 +161,7 @@ final class OpenFiles implements AutoCloseable {
 
     private Mono<Lease> openUncached(Path path) {
         return ReactiveFile.open(uring, path).flatMap(file -> file.size()
+                .doOnCancel(() -> UringDataBuffers.closeQuietly(file))
                 .map(size -> new Lease(file, size, null))
                 .doOnError(e -> UringDataBuffers.closeQuietly(file)));
     }
