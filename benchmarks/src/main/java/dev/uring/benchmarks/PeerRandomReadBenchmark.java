@@ -32,7 +32,10 @@ import org.openjdk.jmh.annotations.TearDown;
 public class PeerRandomReadBenchmark {
     private static final int OFFSETS = 1 << 16;
 
-    /** A FileChannel over the warmed file and one direct 4 KiB buffer. */
+    /**
+     * A FileChannel over the warmed file and one direct 4 KiB buffer per JMH thread; each thread
+     * starts at its own place in the offsets, so threads do not read the same blocks in step.
+     */
     @State(Scope.Thread)
     public static class Sync {
         FileChannel channel;
@@ -46,6 +49,18 @@ public class PeerRandomReadBenchmark {
             Path file = BenchFile.ensure();
             BenchFile.warm(file);
             channel = FileChannel.open(file, StandardOpenOption.READ);
+            next = (int) (Thread.currentThread().threadId() * 4099) & (OFFSETS - 1);
+        }
+
+        /** One 4 KiB pread at the next random offset. */
+        public int read() throws IOException {
+            long offset = offsets[next];
+            next = (next + 1) & (OFFSETS - 1);
+            int n = channel.read(buffer.clear(), offset);
+            if (n != BenchFile.BLOCK) {
+                throw new IOException("short read: " + n + " bytes at " + offset);
+            }
+            return n;
         }
 
         /** Closes the channel. */
@@ -125,13 +140,7 @@ public class PeerRandomReadBenchmark {
     /** FileChannel.read(buffer, position) of 4 KiB at a random offset on one thread: blocking pread IOPS. */
     @Benchmark
     public int fileChannel(Sync s) throws IOException {
-        long offset = s.offsets[s.next];
-        s.next = (s.next + 1) & (OFFSETS - 1);
-        int n = s.channel.read(s.buffer.clear(), offset);
-        if (n != BenchFile.BLOCK) {
-            throw new IOException("short read: " + n + " bytes at " + offset);
-        }
-        return n;
+        return s.read();
     }
 
     /** AsynchronousFileChannel 4 KiB random reads with 32 in flight: IOPS through the JDK's thread pool. */

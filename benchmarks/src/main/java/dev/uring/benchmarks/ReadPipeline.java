@@ -50,7 +50,7 @@ final class ReadPipeline implements CqeConsumer, AutoCloseable {
         // sized like fio's ring (strace: sq_entries=32, cq_entries=32 at iodepth 32): the SQ holds the
         // refills between two submits and the CQ every completion of the depth reads in flight
         ring = Ring.open(RingOptions.defaults().entries(depth).flags(Integer.getInteger(FLAGS_PROPERTY, FLAGS))
-                .cqEntries(depth));
+                .cqEntries(depth).registerRingFd(true));
         try {
             fd = openThroughRing(file, openFlags);
             MemorySegment all = arena.allocate((long) depth * BenchFile.BLOCK, BenchFile.BLOCK);

@@ -24,26 +24,23 @@ final class MonoDirectRead extends Mono<Integer> {
         }
     }
 
-    private final Uring uring;
-    private final FileHandle file;
+    // three fields (32 bytes with the header): the runtime, the handle and the timeout come from the file
+    private final ReactiveFile file;
     private final ByteBuffer dst;
     private final long position;
-    private final long timeoutNanos;
 
-    MonoDirectRead(Uring uring, FileHandle file, ByteBuffer dst, long position, long timeoutNanos) {
-        this.uring = uring;
+    MonoDirectRead(ReactiveFile file, ByteBuffer dst, long position) {
         this.file = file;
         this.dst = dst;
         this.position = position;
-        this.timeoutNanos = timeoutNanos;
     }
 
     @Override
     public void subscribe(CoreSubscriber<? super Integer> actual) {
         EventLoop loop;
         try {
-            loop = uring.loop();
-            file.acquire();
+            loop = file.uring().loop();
+            file.handle().acquire();
         } catch (Throwable t) {
             MonoUringOp.refuse(actual, t);
             return;
@@ -64,15 +61,25 @@ final class MonoDirectRead extends Mono<Integer> {
         private final MonoDirectRead source;
 
         Read(CoreSubscriber<? super Integer> actual, EventLoop loop, MonoDirectRead source) {
-            super(actual, loop, source.timeoutNanos);
+            super(actual, loop);
             this.source = source;
+        }
+
+        @Override
+        UringOperation<Integer> op() {
+            return this;
+        }
+
+        @Override
+        long timeoutNanos() {
+            return source.file.timeoutNanos();
         }
 
         @Override
         public void prep(Sqe sqe) {
             MonoDirectRead s = source;
             // a view of dst's remaining bytes, bounds checked by prepRead; it does not outlive this call
-            sqe.prepRead(s.file.fd(), MemorySegment.ofBuffer(s.dst), s.position);
+            sqe.prepRead(s.file.handle().fd(), MemorySegment.ofBuffer(s.dst), s.position);
         }
 
         @Override
@@ -92,12 +99,12 @@ final class MonoDirectRead extends Mono<Integer> {
 
         @Override
         public String target() {
-            return source.file.path();
+            return source.file.handle().path();
         }
 
         @Override
         public void release() {
-            source.file.release();
+            source.file.handle().release();
         }
     }
 }

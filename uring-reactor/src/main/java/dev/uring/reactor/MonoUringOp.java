@@ -57,7 +57,7 @@ final class MonoUringOp<T> extends Mono<T> {
             refuse(actual, t);
             return;
         }
-        actual.onSubscribe(new OpSubscription<>(actual, loop, op, timeoutNanos));
+        actual.onSubscribe(new Delegating<>(actual, loop, op, timeoutNanos));
     }
 
     /** Fails a subscriber whose op could not be made (a closed runtime or file, bad state). */
@@ -66,11 +66,12 @@ final class MonoUringOp<T> extends Mono<T> {
     }
 
     /**
-     * One subscription: the subscriber, the op, and the CAS state; also the op's Completion. A
-     * subclass may be its own op (it implements {@link UringOperation}), which saves an object per
-     * subscription on hot paths ({@link MonoDirectRead}).
+     * One subscription: the subscriber and the CAS state; also the op's Completion. The op and
+     * the timeout come from the subclass: {@link Delegating} holds them, and a hot path's subclass
+     * may be its own op and take the timeout from its source ({@link MonoDirectRead}), which saves
+     * an object and two fields per subscription.
      */
-    static class OpSubscription<T> implements Subscription, Scannable, Completion, Runnable {
+    abstract static class OpSubscription<T> implements Subscription, Scannable, Completion, Runnable {
         static final int NEW = 0;
         static final int QUEUED = 1;
         static final int SUBMITTED = 2;
@@ -82,8 +83,6 @@ final class MonoUringOp<T> extends Mono<T> {
 
         final CoreSubscriber<? super T> actual;
         final EventLoop loop;
-        final UringOperation<T> op;
-        final long timeoutNanos;
         volatile int state;
         // loop thread only from here on
         long userData;
@@ -93,24 +92,16 @@ final class MonoUringOp<T> extends Mono<T> {
         @Nullable Arena timeoutArena;
         boolean released;
 
-        OpSubscription(CoreSubscriber<? super T> actual, EventLoop loop, UringOperation<T> op, long timeoutNanos) {
+        OpSubscription(CoreSubscriber<? super T> actual, EventLoop loop) {
             this.actual = actual;
             this.loop = loop;
-            this.op = op;
-            this.timeoutNanos = timeoutNanos;
         }
 
-        /** A subscription that is its own op: the subclass implements {@link UringOperation}. */
-        @SuppressWarnings("unchecked")
-        OpSubscription(CoreSubscriber<? super T> actual, EventLoop loop, long timeoutNanos) {
-            if (!(this instanceof UringOperation)) {
-                throw new IllegalStateException(getClass().getName() + " is not a UringOperation");
-            }
-            this.actual = actual;
-            this.loop = loop;
-            this.op = (UringOperation<T>) this;
-            this.timeoutNanos = timeoutNanos;
-        }
+        /** The op this subscription runs. */
+        abstract UringOperation<T> op();
+
+        /** The op's timeout, 0 for none. */
+        abstract long timeoutNanos();
 
         @Override
         public final void request(long n) {
@@ -122,7 +113,7 @@ final class MonoUringOp<T> extends Mono<T> {
                         loop.execute(this);
                     } catch (RejectedExecutionException e) {
                         if (STATE.compareAndSet(this, QUEUED, COMPLETED)) {
-                            op.release();
+                            op().release();
                             actual.onError(new IllegalStateException("the io_uring runtime is closed", e));
                         }
                     }
@@ -155,7 +146,8 @@ final class MonoUringOp<T> extends Mono<T> {
         }
 
         private void submit() {
-            boolean linked = timeoutNanos > 0;
+            long timeout = timeoutNanos();
+            boolean linked = timeout > 0;
             Ring ring = loop.ring();
             if (ring.sqSpaceLeft() < (linked ? 2 : 1)) {
                 // a link chain must not be split across two submissions
@@ -168,7 +160,7 @@ final class MonoUringOp<T> extends Mono<T> {
             long ud = loop.register(this);
             Sqe sqe = loop.nextSqe();
             try {
-                op.prep(sqe);
+                op().prep(sqe);
             } catch (Throwable t) {
                 sqe.prepNop().userData(EventLoop.NO_COMPLETION);
                 loop.unregister(ud);
@@ -186,7 +178,7 @@ final class MonoUringOp<T> extends Mono<T> {
                     a = Arena.ofConfined();
                     timeoutArena = a;
                 }
-                MemorySegment ts = Timespec.allocate(a, Duration.ofNanos(timeoutNanos));
+                MemorySegment ts = Timespec.allocate(a, Duration.ofNanos(timeout));
                 loop.nextSqe().prepLinkTimeout(ts, 0).userData(loop.register(this::timeoutComplete));
                 cqesLeft = 2;
             }
@@ -209,16 +201,16 @@ final class MonoUringOp<T> extends Mono<T> {
             int r = opRes;
             KernelHeld.release();
             if (state == CANCELLED) {
-                if (op.isSuccess(r)) {
-                    op.discard(r, loop);
+                if (op().isSuccess(r)) {
+                    op().discard(r, loop);
                 }
                 releaseOnce();
                 return;
             }
-            boolean ok = op.isSuccess(r);
+            boolean ok = op().isSuccess(r);
             boolean timedOut = timeoutRes == -Errnos.ETIME && !ok;
             try {
-                if (!timedOut && op.again(r)) {
+                if (!timedOut && op().again(r)) {
                     submit();
                     return;
                 }
@@ -227,14 +219,14 @@ final class MonoUringOp<T> extends Mono<T> {
                 return;
             }
             if (timedOut) {
-                finish(null, new TimeoutException(op.name() + (op.target() == null ? "" : " on " + op.target())
-                        + " timed out after " + Duration.ofNanos(timeoutNanos)));
+                finish(null, new TimeoutException(op().name() + (op().target() == null ? "" : " on " + op().target())
+                        + " timed out after " + Duration.ofNanos(timeoutNanos())));
             } else if (!ok) {
-                finish(null, r == -Errnos.EACCES ? denied(r) : op.error(r));
+                finish(null, r == -Errnos.EACCES ? denied(r) : op().error(r));
             } else {
                 T value;
                 try {
-                    value = op.result(r);
+                    value = op().result(r);
                 } catch (Throwable t) {
                     finish(null, t);
                     return;
@@ -247,12 +239,12 @@ final class MonoUringOp<T> extends Mono<T> {
         private Throwable denied(int r) {
             String why;
             try {
-                why = loop.ring().accessDenied(dev.uring.core.Opcode.valueOf(op.name()), userData);
+                why = loop.ring().accessDenied(dev.uring.core.Opcode.valueOf(op().name()), userData);
             } catch (IllegalArgumentException e) {
                 why = null;
             }
-            return why == null ? op.error(r)
-                    : new java.nio.file.AccessDeniedException(op.target() == null ? op.name() : op.target(), null, why);
+            return why == null ? op().error(r)
+                    : new java.nio.file.AccessDeniedException(op().target() == null ? op().name() : op().target(), null, why);
         }
 
         private void finish(@Nullable T value, @Nullable Throwable error) {
@@ -278,7 +270,7 @@ final class MonoUringOp<T> extends Mono<T> {
                     a.close();
                     timeoutArena = null;
                 }
-                op.release();
+                op().release();
             }
         }
 
@@ -293,7 +285,7 @@ final class MonoUringOp<T> extends Mono<T> {
             } while (!STATE.compareAndSet(this, s, CANCELLED));
             if (s == NEW) {
                 // never handed to the loop: nothing else touches the op
-                op.release();
+                op().release();
             } else if (s == SUBMITTED) {
                 if (loop.inEventLoop()) {
                     loop.cancel(userData);
@@ -329,6 +321,27 @@ final class MonoUringOp<T> extends Mono<T> {
                 return actual;
             }
             return null;
+        }
+    }
+    /** The general subscription: holds an op made per subscription and the Mono's timeout. */
+    static final class Delegating<T> extends OpSubscription<T> {
+        private final UringOperation<T> op;
+        private final long timeoutNanos;
+
+        Delegating(CoreSubscriber<? super T> actual, EventLoop loop, UringOperation<T> op, long timeoutNanos) {
+            super(actual, loop);
+            this.op = op;
+            this.timeoutNanos = timeoutNanos;
+        }
+
+        @Override
+        UringOperation<T> op() {
+            return op;
+        }
+
+        @Override
+        long timeoutNanos() {
+            return timeoutNanos;
         }
     }
 }

@@ -39,6 +39,21 @@ public final class ReactiveFile {
         this.timeoutNanos = timeoutNanos;
     }
 
+    /** The runtime the file's ops run on. */
+    Uring uring() {
+        return uring;
+    }
+
+    /** The fd and its reference count. */
+    FileHandle handle() {
+        return file;
+    }
+
+    /** The timeout of this view's ops, 0 for none. */
+    long timeoutNanos() {
+        return timeoutNanos;
+    }
+
     /** Opens {@code path} on the {@link Uring#shared()} runtime; see {@link #open(Uring, Path, OpenOption...)}. */
     public static Mono<ReactiveFile> open(Path path, OpenOption... options) {
         return open(Uring.shared(), path, options);
@@ -126,7 +141,7 @@ public final class ReactiveFile {
             return nothingToDo();
         }
         if (dst.isDirect()) {
-            return new MonoDirectRead(uring, file, dst, position, timeoutNanos);
+            return new MonoDirectRead(this, dst, position);
         }
         return op(() -> ReadOp.into(file, dst, position));
     }

@@ -103,7 +103,7 @@ public class FixedFileReadBenchmark {
     }
 
     /** OPENAT on {@code loop}: a plain fd, usable by every ring. */
-    private static int openPlain(EventLoop loop, Path f) throws Exception {
+    public static int openPlain(EventLoop loop, Path f) throws Exception {
         CompletableFuture<Integer> res = new CompletableFuture<>();
         try (Arena a = Arena.ofShared()) {
             MemorySegment path = a.allocateFrom(f.toString());
@@ -115,6 +115,13 @@ public class FixedFileReadBenchmark {
             }
             return fd;
         }
+    }
+
+    /** CLOSE of a plain fd on {@code loop}, waited for. */
+    public static void closePlain(EventLoop loop, int fd) throws Exception {
+        CompletableFuture<Integer> closed = new CompletableFuture<>();
+        loop.execute(() -> loop.nextSqe().prepClose(fd).userData(loop.register((r, flags) -> closed.complete(r))));
+        closed.get(10, TimeUnit.SECONDS);
     }
 
     /** Releases the slot, closes the table, the plain fd and the group, and deletes the file. */
@@ -129,11 +136,7 @@ public class FixedFileReadBenchmark {
         }
         if (g != null) {
             if (plainFd >= 0) {
-                EventLoop l = g.get(0);
-                CompletableFuture<Integer> closed = new CompletableFuture<>();
-                int fd = plainFd;
-                l.execute(() -> l.nextSqe().prepClose(fd).userData(l.register((r, flags) -> closed.complete(r))));
-                closed.get(10, TimeUnit.SECONDS);
+                closePlain(g.get(0), plainFd);
             }
             g.close();
         }

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeoutException;
  * spread over the whole batch. Everything but {@link #run} and {@link #close} runs on the loop
  * thread, allocation-free: one completion and one buffer per queue position, reused.
  */
-final class ReadBatch implements AutoCloseable {
+public final class ReadBatch implements AutoCloseable {
     private final EventLoop loop;
     private final int ops;
     private final int blockSize;
@@ -36,7 +36,11 @@ final class ReadBatch implements AutoCloseable {
     private int completed;
     private int firstError;
 
-    ReadBatch(EventLoop loop, int depth, int ops, int blockSize, long fileSize, long seed) {
+    /**
+     * Prepares batches of {@code ops} reads of {@code blockSize} bytes at random block offsets of a
+     * file of {@code fileSize} bytes, {@code depth} in flight, on {@code loop}.
+     */
+    public ReadBatch(EventLoop loop, int depth, int ops, int blockSize, long fileSize, long seed) {
         if (depth < 1 || ops < depth || fileSize < blockSize) {
             throw new IllegalArgumentException("need 1 <= depth <= ops and a file of at least one block, got depth "
                     + depth + ", ops " + ops + ", file " + fileSize + " bytes");
@@ -61,7 +65,7 @@ final class ReadBatch implements AutoCloseable {
      *
      * @throws IOException when a read failed or came back short
      */
-    void run(int fdOrSlot, boolean fixed) throws IOException, InterruptedException {
+    public void run(int fdOrSlot, boolean fixed) throws IOException, InterruptedException {
         fd = fdOrSlot;
         sqeFlags = fixed ? SqeFlags.FIXED_FILE : 0;
         CompletableFuture<Void> f = new CompletableFuture<>();

@@ -2,6 +2,9 @@ package dev.uring.benchmarks.reactor;
 
 import dev.uring.benchmarks.BenchFile;
 import dev.uring.benchmarks.PeerRandomReadBenchmark;
+import dev.uring.benchmarks.files.FixedFileReadBenchmark;
+import dev.uring.benchmarks.files.ReadBatch;
+import dev.uring.core.loop.EventLoopGroup;
 import dev.uring.reactor.ReactiveFile;
 import dev.uring.reactor.Uring;
 import java.io.IOException;
@@ -9,9 +12,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousFileChannel;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -79,31 +82,6 @@ public class ReactorRandomReadBenchmark {
         }
     }
 
-    /** A FileChannel over the warmed file and one direct 4 KiB buffer per JMH thread. */
-    @State(Scope.Thread)
-    public static class Sync {
-        @SuppressWarnings("NullAway.Init")
-        FileChannel channel;
-        final ByteBuffer buffer = ByteBuffer.allocateDirect(BenchFile.BLOCK);
-        final long[] offsets = BenchFile.randomOffsets(OFFSETS, 7);
-        int next;
-
-        /** Creates and warms the file, then opens it. */
-        @Setup(Level.Trial)
-        public void open() throws IOException {
-            Path file = BenchFile.ensure();
-            BenchFile.warm(file);
-            channel = FileChannel.open(file, StandardOpenOption.READ);
-            next = (int) (Thread.currentThread().threadId() * 4099) & (OFFSETS - 1);
-        }
-
-        /** Closes the channel. */
-        @TearDown(Level.Trial)
-        public void close() throws IOException {
-            channel.close();
-        }
-    }
-
     /**
      * {@value #READS} Monos of {@code ReactiveFile.read(buffer, offset)}, {@value #DEPTH} subscribed
      * at a time by {@code flatMap}; each completion subscribes the next read on the loop that
@@ -165,6 +143,67 @@ public class ReactorRandomReadBenchmark {
         return s.next;
     }
 
+    /**
+     * The ceiling for any reactive layer: the same 4 KiB reads on {@value #LOOPS} event loops
+     * through the core API alone ({@link ReadBatch}: a reused completion and buffer per read in
+     * flight, no Mono, no allocation), {@value #DEPTH} in flight in all, one loop per JMH thread.
+     */
+    @State(Scope.Benchmark)
+    public static class CoreLoops {
+        @SuppressWarnings("NullAway.Init")
+        EventLoopGroup group;
+        int fd = -1;
+        final AtomicInteger nextLoop = new AtomicInteger();
+
+        /** Warms the file, starts the loops and opens the file on the first. */
+        @Setup(Level.Trial)
+        public void open() throws Exception {
+            Path path = BenchFile.ensure();
+            BenchFile.warm(path);
+            group = EventLoopGroup.create(LOOPS);
+            fd = FixedFileReadBenchmark.openPlain(group.get(0), path);
+        }
+
+        /** Closes the file and the loops. */
+        @TearDown(Level.Trial)
+        public void close() throws Exception {
+            FixedFileReadBenchmark.closePlain(group.get(0), fd);
+            group.close();
+        }
+    }
+
+    /** One JMH thread's loop of {@link CoreLoops} and its batch of reads. */
+    @State(Scope.Thread)
+    public static class CoreBatch {
+        @SuppressWarnings("NullAway.Init")
+        ReadBatch batch;
+
+        /** Takes the next loop of the group. */
+        @Setup(Level.Trial)
+        public void open(CoreLoops loops) {
+            int i = loops.nextLoop.getAndIncrement();
+            batch = new ReadBatch(loops.group.get(i % LOOPS), DEPTH / LOOPS, READS / LOOPS, BenchFile.BLOCK,
+                    BenchFile.SIZE, 7 + i);
+        }
+
+        /** Frees the batch's buffers. */
+        @TearDown(Level.Trial)
+        public void close() {
+            batch.close();
+        }
+    }
+
+    /**
+     * {@value #READS} reads per invocation split over {@value #LOOPS} JMH threads, each handing its
+     * share to its own loop once: what io_uring gives on these loops with no Reactor in between.
+     */
+    @Benchmark
+    @Threads(LOOPS)
+    @OperationsPerInvocation(READS / LOOPS)
+    public void coreLoops(CoreLoops loops, CoreBatch b) throws IOException, InterruptedException {
+        b.batch.run(loops.fd, false);
+    }
+
     /** AsynchronousFileChannel 4 KiB random reads with {@value #DEPTH} in flight (the JDK's thread pool). */
     @Benchmark
     @OperationsPerInvocation(READS)
@@ -175,13 +214,7 @@ public class ReactorRandomReadBenchmark {
     /** FileChannel.read(buffer, position) of 4 KiB on {@value #LOOPS} threads: blocking pread IOPS summed. */
     @Benchmark
     @Threads(LOOPS)
-    public int fileChannel(Sync s) throws IOException {
-        long offset = s.offsets[s.next];
-        s.next = (s.next + 1) & (OFFSETS - 1);
-        int n = s.channel.read(s.buffer.clear(), offset);
-        if (n != BenchFile.BLOCK) {
-            throw new IOException("short read: " + n + " bytes at " + offset);
-        }
-        return n;
+    public int fileChannel(PeerRandomReadBenchmark.Sync s) throws IOException {
+        return s.read();
     }
 }

@@ -62,6 +62,17 @@ class EventLoopWakeUpTest {
     }
 
     @Test
+    void theLoopEntersItsRingThroughItsRegisteredRingFdAndOtherThreadsStillWakeIt() throws Exception {
+        try (EventLoop loop = LoopTesting.start(8)) {
+            for (int i = 0; i < 100; i++) {
+                // each hand-over wakes the loop from its io_uring_enter wait on the registered index
+                assertThat(LoopTesting.onLoop(loop, () -> loop.ring().isRingFdRegistered())).isTrue();
+                Thread.sleep(1);
+            }
+        }
+    }
+
+    @Test
     void aForeignCqeWithUserDataZeroIsDroppedAsStaleNotTakenForTheWakeUp() throws Exception {
         try (EventLoop loop = LoopTesting.start(8);
                 Ring other = Ring.open(RingOptions.defaults().entries(2).setupHooks(false))) {
