@@ -43,6 +43,19 @@ class OpenFilesTest {
         return files.open(path, null).block(WAIT);
     }
 
+    /** A response that came and went: the file it was given, released. */
+    private static OpenFiles.Lease served(OpenFiles files, Path path) {
+        OpenFiles.Lease lease = open(files, path);
+        lease.release();
+        return lease;
+    }
+
+    /** Replaces {@code path} as an upload does: a new file renamed over it (a new inode). */
+    private void renameOver(Path path, String text) throws Exception {
+        Path next = Files.writeString(dir.resolve(path.getFileName() + ".next"), text);
+        Files.move(next, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
     private static String contents(OpenFiles.Lease lease) {
         ByteBuffer b = lease.file.read(0, (int) Math.max(1, lease.size)).defaultIfEmpty(ByteBuffer.allocate(0)).block(WAIT);
         return StandardCharsets.UTF_8.decode(b).toString();
@@ -52,8 +65,7 @@ class OpenFilesTest {
     void aSecondResponseReusesTheOpenFileAndAReleasedOneStaysOpen() throws Exception {
         Path f = Files.writeString(dir.resolve("a.txt"), "first");
         try (OpenFiles files = new OpenFiles(uring, 4)) {
-            OpenFiles.Lease one = open(files, f);
-            one.release();
+            OpenFiles.Lease one = served(files, f);
             OpenFiles.Lease two = open(files, f);
             assertThat(two.file).isSameAs(one.file);
             assertThat(two.file.isOpen()).isTrue();
@@ -67,10 +79,8 @@ class OpenFilesTest {
     void aFileRenamedOverTheKeptOneIsOpenedAfreshEvenWithTheSameSize() throws Exception {
         Path f = Files.writeString(dir.resolve("r.txt"), "old!!");
         try (OpenFiles files = new OpenFiles(uring, 4)) {
-            OpenFiles.Lease old = open(files, f);
-            old.release();
-            Path next = Files.writeString(dir.resolve("r.txt.tmp"), "new!!");
-            Files.move(next, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            OpenFiles.Lease old = served(files, f);
+            renameOver(f, "new!!");
             OpenFiles.Lease fresh = open(files, f);
             assertThat(fresh.file).isNotSameAs(old.file);
             assertThat(contents(fresh)).isEqualTo("new!!");
@@ -85,7 +95,7 @@ class OpenFilesTest {
     void aFileChangedInPlaceIsReadAsItIsNowAndAGrownOneAtItsNewSize() throws Exception {
         Path f = Files.writeString(dir.resolve("p.txt"), "aaaa");
         try (OpenFiles files = new OpenFiles(uring, 4)) {
-            open(files, f).release();
+            served(files, f);
             Files.writeString(f, "bbbb", StandardOpenOption.WRITE);
             OpenFiles.Lease same = open(files, f);
             assertThat(contents(same)).isEqualTo("bbbb");
@@ -102,8 +112,7 @@ class OpenFilesTest {
     void aDeletedFileIsMissingAndItsKeptFileClosed() throws Exception {
         Path f = Files.writeString(dir.resolve("d.txt"), "gone soon");
         try (OpenFiles files = new OpenFiles(uring, 4)) {
-            OpenFiles.Lease kept = open(files, f);
-            kept.release();
+            OpenFiles.Lease kept = served(files, f);
             Files.delete(f);
             assertThatThrownBy(() -> open(files, f)).hasCauseInstanceOf(NoSuchFileException.class);
             assertThat(files.size()).isZero();
@@ -122,8 +131,7 @@ class OpenFilesTest {
             assertThat(two.file).isSameAs(one.file);
             two.release();
             // replaced: the caller's new STATX no longer matches, so the file is opened again
-            Path next = Files.writeString(dir.resolve("k.tmp"), "other");
-            Files.move(next, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            renameOver(f, "other");
             OpenFiles.Lease three = files.open(f, ReactiveFiles.stat(uring, f).block(WAIT)).block(WAIT);
             assertThat(three.file).isNotSameAs(one.file);
             assertThat(contents(three)).isEqualTo("other");
