@@ -8,7 +8,7 @@
 # is taken within a round.
 #
 # Usage: benchmarks/run-webflux.sh [--quick] [--rounds N] [--out DIR]
-#   --quick     short runs (about a minute on 2 cores)
+#   --quick     short runs (about a minute on 2 cores; 5 s of warm-up per server and file, 2 s runs)
 #   --rounds N  rounds (default 3 quick, 5 full)
 #   --out DIR   writes DIR/webflux.md and DIR/webflux.tsv (default benchmarks/results)
 # Environment: URING_SERVER_ARGS, extra arguments for the io_uring server only, to try settings,
@@ -31,7 +31,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 export LC_ALL=C
-if [ "$quick" -eq 1 ]; then secs=2; warmup=2; rounds=${rounds:-3}; else secs=10; warmup=10; rounds=${rounds:-5}; fi
+if [ "$quick" -eq 1 ]; then secs=2; warmup=5; rounds=${rounds:-3}; else secs=10; warmup=10; rounds=${rounds:-5}; fi
 if ! [ "$rounds" -ge 1 ] 2>/dev/null; then echo "--rounds must be a positive number, got $rounds" >&2; exit 2; fi
 work="benchmarks/target/run-webflux"
 mkdir -p "$work" "$outdir"
