@@ -4,6 +4,7 @@ import dev.uring.core.Statx;
 import dev.uring.reactor.ReactiveFiles;
 import dev.uring.reactor.Uring;
 import dev.uring.reactor.spring.UringDataBuffers;
+import dev.uring.reactor.spring.UringFileSystemResource;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -15,7 +16,7 @@ import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
-import org.springframework.core.io.FileSystemResource;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.BodyInserters;
@@ -35,10 +36,16 @@ final class FileHandler {
 
     private final ServedRoot root;
     private final Uring uring;
+    private final @Nullable InMemoryBodies inMemory;
 
-    FileHandler(ServedRoot root, Uring uring) {
+    /**
+     * A handler serving {@code root}; with {@code inMemory} (a measuring aid, off unless
+     * {@value InMemoryBodies#PROPERTY} is set) file bodies come from memory instead of a Resource writer.
+     */
+    FileHandler(ServedRoot root, Uring uring, @Nullable InMemoryBodies inMemory) {
         this.root = root;
         this.uring = uring;
+        this.inMemory = inMemory;
     }
 
     private Path resolve(ServerRequest request) throws ServedRoot.Refused, IOException {
@@ -64,7 +71,11 @@ final class FileHandler {
         if (!stat.isRegularFile()) {
             return error(HttpStatus.FORBIDDEN, "not a regular file");
         }
-        return ServerResponse.ok().body(BodyInserters.fromResource(new FileSystemResource(path)));
+        if (inMemory != null) {
+            return inMemory.response(path);
+        }
+        // the STATX just taken goes along: the io_uring writer then needs no STATX of its own
+        return ServerResponse.ok().body(BodyInserters.fromResource(new UringFileSystemResource(path, stat)));
     }
 
     /** io_uring has no directory read: the listing runs on boundedElastic. */

@@ -44,8 +44,9 @@ public class FileServerApplication {
     }
 
     @Bean
-    RouterFunction<ServerResponse> fileRoutes(ServedRoot root, Uring uring) {
-        FileHandler files = new FileHandler(root, uring);
+    RouterFunction<ServerResponse> fileRoutes(ServedRoot root, Uring uring, Environment environment) {
+        FileHandler files = new FileHandler(root, uring,
+                environment.getProperty(InMemoryBodies.PROPERTY, Boolean.class, false) ? new InMemoryBodies() : null);
         return RouterFunctions.route()
                 .GET(FileHandler.PREFIX, files::get)
                 .GET(FileHandler.PREFIX + "/**", files::get)

@@ -1,5 +1,6 @@
 package dev.uring.reactor.spring;
 
+import dev.uring.core.Statx;
 import dev.uring.reactor.ReactiveFile;
 import dev.uring.reactor.Uring;
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -27,25 +29,41 @@ import reactor.core.publisher.Mono;
 
 /**
  * Writes a file, or byte ranges of it, as an HTTP body read through io_uring: the file is opened
- * and sized (OPENAT, STATX) on the ring, its bytes read into the response's own buffers, and it is
- * closed once the body is written. Several ranges make a {@code multipart/byteranges} body.
+ * and sized (OPENAT, STATX) on the ring, or taken from the {@link OpenFiles} kept open, and its
+ * bytes read into the response's own buffers. Several ranges make a {@code multipart/byteranges} body.
  */
 final class FileResponses {
     /** Like Spring's stock writer: more ranges than this in one request are refused (416). */
     static final int MAX_RANGES = 100;
 
-    private final Uring uring;
+    private final OpenFiles files;
     private final int bufferSize;
     private final int depth;
+    private final int singleReadLimit;
 
-    FileResponses(Uring uring, int bufferSize, int depth) {
-        if (bufferSize <= 0 || depth <= 0) {
-            throw new IllegalArgumentException("bufferSize and depth must be positive, got "
-                    + bufferSize + " and " + depth);
+    /**
+     * Responses reading bodies of at most {@code singleReadLimit} bytes in one READ, larger ones
+     * in buffers of {@code bufferSize}, {@code depth} ahead; keeping up to {@code openFiles} files open.
+     */
+    FileResponses(Uring uring, int bufferSize, int depth, int singleReadLimit, int openFiles) {
+        if (bufferSize <= 0 || depth <= 0 || singleReadLimit < 0) {
+            throw new IllegalArgumentException("bufferSize and depth must be positive and singleReadLimit not "
+                    + "negative, got " + bufferSize + ", " + depth + " and " + singleReadLimit);
         }
-        this.uring = uring;
+        this.files = new OpenFiles(uring, openFiles);
         this.bufferSize = bufferSize;
         this.depth = depth;
+        this.singleReadLimit = Math.max(singleReadLimit, bufferSize);
+    }
+
+    /** The files kept open. */
+    OpenFiles openFiles() {
+        return files;
+    }
+
+    /** The STATX a resource brings that may stand in for the writer's own, or null. */
+    static @Nullable Statx knownStatx(Resource resource) {
+        return resource instanceof UringFileSystemResource u ? u.freshStatx() : null;
     }
 
     /** The path of a file-system resource, or null when the resource is not a file. */
@@ -69,8 +87,8 @@ final class FileResponses {
     }
 
     /** The whole file, with Content-Type and Content-Length unless already set. */
-    Mono<Void> writeWhole(Path path, MediaType type, ReactiveHttpOutputMessage message) {
-        return withFile(path, (file, size) -> whole(file, size, type, message, false));
+    Mono<Void> writeWhole(Path path, @Nullable Statx known, MediaType type, ReactiveHttpOutputMessage message) {
+        return withFile(path, known, (file, size) -> whole(file, size, type, message, false));
     }
 
     /**
@@ -78,7 +96,8 @@ final class FileResponses {
      * multipart/byteranges body of several; 416 with {@code Content-Range: bytes *}{@code /size}
      * when the header is malformed or no range is satisfiable. A HEAD request gets the headers only.
      */
-    Mono<Void> writeRanged(Path path, MediaType type, ServerHttpRequest request, ServerHttpResponse response) {
+    Mono<Void> writeRanged(Path path, @Nullable Statx known, MediaType type, ServerHttpRequest request,
+            ServerHttpResponse response) {
         response.getHeaders().set(HttpHeaders.ACCEPT_RANGES, "bytes");
         boolean head = HttpMethod.HEAD.equals(request.getMethod());
         List<HttpRange> ranges;
@@ -88,7 +107,7 @@ final class FileResponses {
             ranges = null;
         }
         List<HttpRange> asked = ranges;
-        return withFile(path, (file, size) -> {
+        return withFile(path, known, (file, size) -> {
             if (asked != null && asked.isEmpty()) {
                 return whole(file, size, type, response, head);
             }
@@ -104,8 +123,9 @@ final class FileResponses {
     }
 
     /** Given regions of a file (a ResourceRegion body): one plain, several as multipart/byteranges. */
-    Mono<Void> writeRegions(Path path, MediaType type, List<Region> regions, ReactiveHttpOutputMessage message) {
-        return withFile(path, (file, size) -> {
+    Mono<Void> writeRegions(Path path, @Nullable Statx known, MediaType type, List<Region> regions,
+            ReactiveHttpOutputMessage message) {
+        return withFile(path, known, (file, size) -> {
             for (Region r : regions) {
                 if (r.end() >= size) {
                     return Mono.error(new IllegalArgumentException("region " + r + " ends past the end of "
@@ -120,10 +140,22 @@ final class FileResponses {
         Mono<Void> write(ReactiveFile file, long size);
     }
 
-    private Mono<Void> withFile(Path path, FileBody body) {
-        return ReactiveFile.open(uring, path).flatMap(file -> file.size()
-                .flatMap(size -> body.write(file, size))
-                .doFinally(s -> UringDataBuffers.closeQuietly(file)));
+    private Mono<Void> withFile(Path path, @Nullable Statx known, FileBody body) {
+        return files.open(path, known).flatMap(lease -> body.write(lease.file, lease.size)
+                .doFinally(s -> lease.release()));
+    }
+
+    /**
+     * {@code count} bytes at {@code position}: a body of at most {@code singleReadLimit} bytes (or
+     * one buffer) is one READ into one buffer, written as a Mono (Reactor Netty writes and flushes
+     * that once); a larger one is read in buffers of {@code bufferSize}, {@code depth} ahead, so
+     * that a large file never holds more than that much memory per response.
+     */
+    private Publisher<DataBuffer> body(ReactiveFile file, long position, long count, DataBufferFactory factory) {
+        if (count > 0 && count <= singleReadLimit) {
+            return KernelBuffer.read(file, position, (int) count, factory);
+        }
+        return UringDataBuffers.read(file, position, count, factory, bufferSize, depth);
     }
 
     private Mono<Void> whole(ReactiveFile file, long size, MediaType type, ReactiveHttpOutputMessage message, boolean head) {
@@ -137,7 +169,7 @@ final class FileResponses {
         if (head) {
             return message.setComplete();
         }
-        return message.writeWith(UringDataBuffers.read(file, 0, size, message.bufferFactory(), bufferSize, depth));
+        return message.writeWith(body(file, 0, size, message.bufferFactory()));
     }
 
     private Mono<Void> regions(ReactiveFile file, long size, MediaType type, List<Region> regions,
@@ -152,7 +184,7 @@ final class FileResponses {
             if (head) {
                 return message.setComplete();
             }
-            return message.writeWith(UringDataBuffers.read(file, r.start(), r.length(), factory, bufferSize, depth));
+            return message.writeWith(body(file, r.start(), r.length(), factory));
         }
         // not MimeTypeUtils' boundary: its SecureRandom may block on first use, here on a loop thread
         ThreadLocalRandom random = ThreadLocalRandom.current();
@@ -174,8 +206,7 @@ final class FileResponses {
         Flux<DataBuffer> body = Flux.range(0, regions.size())
                 .concatMap(i -> Flux.concat(
                         Mono.fromSupplier(() -> factory.wrap(partHeads.get(i))),
-                        UringDataBuffers.read(file, regions.get(i).start(), regions.get(i).length(), factory,
-                                bufferSize, depth)), 1)
+                        body(file, regions.get(i).start(), regions.get(i).length(), factory)), 1)
                 .concatWith(Mono.fromSupplier(() -> factory.wrap(end)));
         return message.writeWith(body);
     }

@@ -24,7 +24,7 @@ import reactor.core.publisher.Mono;
  * The status (206) is the caller's to set. Regions of resources that are not files, or of
  * several resources, go to Spring's {@link ResourceRegionEncoder}.
  */
-public class UringResourceRegionHttpMessageWriter implements HttpMessageWriter<ResourceRegion> {
+public class UringResourceRegionHttpMessageWriter implements HttpMessageWriter<ResourceRegion>, AutoCloseable {
     private final FileResponses files;
     private final EncoderHttpMessageWriter<ResourceRegion> spring = new EncoderHttpMessageWriter<>(new ResourceRegionEncoder());
 
@@ -35,12 +35,34 @@ public class UringResourceRegionHttpMessageWriter implements HttpMessageWriter<R
 
     /**
      * A writer on {@code uring} reading in buffers of {@code bufferSize} bytes, up to
-     * {@code depth} reads ahead of the network.
+     * {@code depth} reads ahead of the network, with the defaults
+     * {@link UringResourceHttpMessageWriter#DEFAULT_SINGLE_READ_LIMIT} and
+     * {@link UringResourceHttpMessageWriter#DEFAULT_OPEN_FILES}.
      *
      * @throws IllegalArgumentException when {@code bufferSize} or {@code depth} is not positive
      */
     public UringResourceRegionHttpMessageWriter(Uring uring, int bufferSize, int depth) {
-        this.files = new FileResponses(Objects.requireNonNull(uring, "uring"), bufferSize, depth);
+        this(uring, bufferSize, depth, UringResourceHttpMessageWriter.DEFAULT_SINGLE_READ_LIMIT,
+                UringResourceHttpMessageWriter.DEFAULT_OPEN_FILES);
+    }
+
+    /**
+     * A writer on {@code uring} with the buffer size, read-ahead, single-read limit and open files
+     * of {@link UringResourceHttpMessageWriter#UringResourceHttpMessageWriter(Uring, int, int, int, int)}.
+     *
+     * @throws IllegalArgumentException when {@code bufferSize} or {@code depth} is not positive,
+     *     or {@code singleReadLimit} or {@code openFiles} negative
+     */
+    public UringResourceRegionHttpMessageWriter(Uring uring, int bufferSize, int depth, int singleReadLimit,
+            int openFiles) {
+        this.files = new FileResponses(Objects.requireNonNull(uring, "uring"), bufferSize, depth, singleReadLimit,
+                openFiles);
+    }
+
+    /** Closes the files kept open (once the responses reading them are done); Spring calls it on shutdown. */
+    @Override
+    public void close() {
+        files.openFiles().close();
     }
 
     @Override
@@ -73,7 +95,7 @@ public class UringResourceRegionHttpMessageWriter implements HttpMessageWriter<R
                 }
                 ranges.add(new FileResponses.Region(r.getPosition(), r.getPosition() + r.getCount() - 1));
             }
-            return files.writeRegions(path, FileResponses.mediaType(mediaType, resource), ranges, message);
+            return files.writeRegions(path, FileResponses.knownStatx(resource), FileResponses.mediaType(mediaType, resource), ranges, message);
         });
     }
 }

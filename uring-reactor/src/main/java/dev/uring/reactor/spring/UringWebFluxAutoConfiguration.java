@@ -24,7 +24,11 @@ import org.springframework.web.reactive.resource.ResourceWebHandler;
  *
  * <p>Properties: {@code reactive-uring.loops} (loop threads of the runtime, default one per
  * processor), {@code reactive-uring.webflux.buffer-size} (bytes per read, default 64 KiB),
- * {@code reactive-uring.webflux.read-ahead} (reads ahead of the network, default 4).
+ * {@code reactive-uring.webflux.read-ahead} (reads ahead of the network, default 4),
+ * {@code reactive-uring.webflux.single-read-limit} (bodies and ranges of at most this many bytes
+ * are read in one READ into one buffer, default 1 MiB),
+ * {@code reactive-uring.webflux.open-files} (files kept open between responses, default 256, 0 for
+ * none; closed with the context).
  */
 @AutoConfiguration(afterName = "org.springframework.boot.http.codec.autoconfigure.CodecsAutoConfiguration",
         beforeName = "org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration")
@@ -63,7 +67,8 @@ public class UringWebFluxAutoConfiguration {
         @Bean
         @ConditionalOnMissingBean
         public UringResourceHttpMessageWriter uringResourceHttpMessageWriter(Uring uring, Environment environment) {
-            return new UringResourceHttpMessageWriter(uring, bufferSize(environment), readAhead(environment));
+            return new UringResourceHttpMessageWriter(uring, bufferSize(environment), readAhead(environment),
+                    singleReadLimit(environment), openFiles(environment));
         }
 
         /** The writer for resource regions. */
@@ -71,7 +76,8 @@ public class UringWebFluxAutoConfiguration {
         @ConditionalOnMissingBean
         public UringResourceRegionHttpMessageWriter uringResourceRegionHttpMessageWriter(Uring uring,
                 Environment environment) {
-            return new UringResourceRegionHttpMessageWriter(uring, bufferSize(environment), readAhead(environment));
+            return new UringResourceRegionHttpMessageWriter(uring, bufferSize(environment), readAhead(environment),
+                    singleReadLimit(environment), openFiles(environment));
         }
 
         /** Puts both writers ahead of WebFlux's default ones. */
@@ -105,6 +111,16 @@ public class UringWebFluxAutoConfiguration {
         private static int bufferSize(Environment environment) {
             return environment.getProperty("reactive-uring.webflux.buffer-size", Integer.class,
                     UringDataBuffers.DEFAULT_BUFFER_SIZE);
+        }
+
+        private static int singleReadLimit(Environment environment) {
+            return environment.getProperty("reactive-uring.webflux.single-read-limit", Integer.class,
+                    UringResourceHttpMessageWriter.DEFAULT_SINGLE_READ_LIMIT);
+        }
+
+        private static int openFiles(Environment environment) {
+            return environment.getProperty("reactive-uring.webflux.open-files", Integer.class,
+                    UringResourceHttpMessageWriter.DEFAULT_OPEN_FILES);
         }
 
         private static int readAhead(Environment environment) {

@@ -39,6 +39,17 @@ class UringWebFluxAutoConfigurationTest {
     }
 
     @Test
+    void theWritersKeptOpenFilesAreClosedWithTheContext() {
+        AtomicReference<OpenFiles> seen = new AtomicReference<>();
+        runner.run(context -> {
+            OpenFiles files = context.getBean(UringResourceHttpMessageWriter.class).openFiles();
+            assertThat(files.isClosed()).isFalse();
+            seen.set(files);
+        });
+        assertThat(seen.get().isClosed()).isTrue();
+    }
+
+    @Test
     void thePropertySwitchesTheWritersOffButKeepsTheRuntime() {
         runner.withPropertyValues(UringWebFluxAutoConfiguration.ENABLED_PROPERTY + "=false").run(context -> {
             assertThat(context).hasSingleBean(Uring.class);

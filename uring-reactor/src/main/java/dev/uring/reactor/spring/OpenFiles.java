@@ -1,0 +1,223 @@
+package dev.uring.reactor.spring;
+
+import dev.uring.core.Statx;
+import dev.uring.reactor.ReactiveFile;
+import dev.uring.reactor.ReactiveFiles;
+import dev.uring.reactor.Uring;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+/**
+ * Files kept open between responses, so that serving a file again costs no OPENAT and no CLOSE.
+ * Every use is checked against a STATX of the path taken for that response (the writer's own, or
+ * a fresh one the application took: {@link UringFileSystemResource}): the open file is reused only
+ * while the path still names a file with the same inode, size and modification time. So a file
+ * replaced (renamed over, deleted and created again) is opened afresh on the next response, and a
+ * file changed in place is read through the same inode, that is, as it is now; a deleted file is
+ * dropped and answered as missing. The one window: a file replaced between the STATX and the
+ * read of a response is served as it was at the STATX, as without the cache; and a file deleted
+ * and created again with the same inode number (file systems reuse them), the same size and the
+ * same modification time (timestamps are as coarse as the kernel's clock tick on some file
+ * systems) is not told apart from the one kept. Statx has no device number: the cache is keyed by
+ * path, so two mounts are told apart by their paths only.
+ *
+ * <p>At most {@code capacity} files are kept; a full cache drops one not used since the last
+ * sweep (second chance). An evicted file is closed once the responses reading it are done.
+ * {@link #close()} drops them all; afterwards every response opens and closes its own file.
+ */
+final class OpenFiles implements AutoCloseable {
+    private final Uring uring;
+    private final int capacity;
+    private final Map<Path, Entry> entries = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    /** @param capacity files kept open at most; 0 keeps none (each response opens and closes its file) */
+    OpenFiles(Uring uring, int capacity) {
+        if (capacity < 0) {
+            throw new IllegalArgumentException("capacity must not be negative, got " + capacity);
+        }
+        this.uring = uring;
+        this.capacity = capacity;
+    }
+
+    /** An open file for one response, of {@code size} bytes; {@link #release()} once the body is written. */
+    static final class Lease {
+        final ReactiveFile file;
+        final long size;
+        private final @Nullable Entry entry;
+
+        private Lease(ReactiveFile file, long size, @Nullable Entry entry) {
+            this.file = file;
+            this.size = size;
+            this.entry = entry;
+        }
+
+        /** Gives the file back: to the cache, or closes it when it is not (or no longer) kept. */
+        void release() {
+            if (entry != null) {
+                entry.release();
+            } else {
+                UringDataBuffers.closeQuietly(file);
+            }
+        }
+    }
+
+    /** One kept file; counted references: one for the cache while it holds it, one per lease. */
+    private static final class Entry {
+        final ReactiveFile file;
+        final Statx stat;
+        final AtomicInteger refs = new AtomicInteger(1);
+        volatile boolean used = true;
+
+        Entry(ReactiveFile file, Statx stat) {
+            this.file = file;
+            this.stat = stat;
+        }
+
+        boolean matches(Statx now) {
+            return sameFile(stat, now);
+        }
+
+        /** A new reference, unless the file is already closed (or closing). */
+        boolean acquire() {
+            for (int r = refs.get(); r > 0; r = refs.get()) {
+                if (refs.compareAndSet(r, r + 1)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        void release() {
+            if (refs.decrementAndGet() == 0) {
+                UringDataBuffers.closeQuietly(file);
+            }
+        }
+    }
+
+    /** Same inode number, size and modification time. */
+    static boolean sameFile(Statx a, Statx b) {
+        return a.inode() == b.inode() && a.size() == b.size() && a.lastModified().equals(b.lastModified());
+    }
+
+    /** Files kept now (for tests). */
+    int size() {
+        return entries.size();
+    }
+
+    /** Whether {@link #close()} was called. */
+    boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * The file at {@code path}, open, with its size: a kept one when it still matches, else opened
+     * (and kept). {@code known} is a STATX of the path taken for this response, or null to take
+     * one here.
+     */
+    Mono<Lease> open(Path path, @Nullable Statx known) {
+        if (capacity == 0 || closed) {
+            return openUncached(path);
+        }
+        if (known != null) {
+            return lookUp(path, known);
+        }
+        return ReactiveFiles.stat(uring, path)
+                .doOnError(e -> drop(path))
+                .flatMap(now -> lookUp(path, now));
+    }
+
+    private Mono<Lease> lookUp(Path path, Statx now) {
+        Entry kept = entries.get(path);
+        if (kept != null) {
+            if (kept.matches(now) && kept.acquire()) {
+                kept.used = true;
+                return Mono.just(new Lease(kept.file, kept.stat.size(), kept));
+            }
+            remove(path, kept);
+        }
+        // until a lease holds it, a cancelled or failed response closes the file it opened
+        return ReactiveFile.open(uring, path).flatMap(file -> ReactiveFiles.stat(uring, path)
+                .doOnCancel(() -> UringDataBuffers.closeQuietly(file))
+                .flatMap(after -> {
+                    if (!sameFile(after, now)) {
+                        // the path changed around the OPENAT: which file the fd is, is unknown, so
+                        // this response reads it at its own size and it is not kept
+                        return file.size().doOnCancel(() -> UringDataBuffers.closeQuietly(file))
+                                .map(size -> new Lease(file, size, null));
+                    }
+                    Entry fresh = new Entry(file, after);
+                    fresh.acquire();
+                    keep(path, fresh);
+                    return Mono.just(new Lease(file, after.size(), fresh));
+                })
+                .doOnError(e -> UringDataBuffers.closeQuietly(file)));
+    }
+
+    private Mono<Lease> openUncached(Path path) {
+        return ReactiveFile.open(uring, path).flatMap(file -> file.size()
+                .doOnCancel(() -> UringDataBuffers.closeQuietly(file))
+                .map(size -> new Lease(file, size, null))
+                .doOnError(e -> UringDataBuffers.closeQuietly(file)));
+    }
+
+    private void keep(Path path, Entry fresh) {
+        Entry old = entries.put(path, fresh);
+        if (old != null) {
+            old.release();
+        }
+        if (entries.size() > capacity) {
+            evictOne(path);
+        }
+        if (closed) {
+            // close() ran meanwhile and may have missed this one
+            remove(path, fresh);
+        }
+    }
+
+    /** Second chance: drops the first file not used since the sweep last passed it. */
+    private void evictOne(Path keep) {
+        for (int pass = 0; pass < 2; pass++) {
+            for (Iterator<Map.Entry<Path, Entry>> it = entries.entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<Path, Entry> e = it.next();
+                if (e.getKey().equals(keep)) {
+                    continue;
+                }
+                if (e.getValue().used && pass == 0) {
+                    e.getValue().used = false;
+                } else if (remove(e.getKey(), e.getValue())) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private boolean remove(Path path, Entry entry) {
+        if (entries.remove(path, entry)) {
+            entry.release();
+            return true;
+        }
+        return false;
+    }
+
+    private void drop(Path path) {
+        Entry kept = entries.get(path);
+        if (kept != null) {
+            remove(path, kept);
+        }
+    }
+
+    /** Closes every kept file once the responses reading it are done; later responses open their own. */
+    @Override
+    public void close() {
+        closed = true;
+        for (Map.Entry<Path, Entry> e : entries.entrySet()) {
+            remove(e.getKey(), e.getValue());
+        }
+    }
+}

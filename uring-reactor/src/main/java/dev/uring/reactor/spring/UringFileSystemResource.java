@@ -1,0 +1,39 @@
+package dev.uring.reactor.spring;
+
+import dev.uring.core.Statx;
+import java.nio.file.Path;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+import org.springframework.core.io.FileSystemResource;
+
+/**
+ * A file-system resource with the STATX the application just took of it (to tell a file from a
+ * directory, say): the io_uring writers use that instead of taking their own, so a kept open file
+ * is served with no ring op but its reads. They trust it for {@link #TRUST_NANOS} after it was
+ * created and take their own STATX after that, so a resource kept across requests is never
+ * served from a file more than that out of date. To Spring's own writers it is a plain
+ * {@link FileSystemResource}.
+ */
+public class UringFileSystemResource extends FileSystemResource {
+    /** How long the STATX is trusted after the resource was created: one second. */
+    public static final long TRUST_NANOS = 1_000_000_000L;
+
+    private final Statx statx;
+    private final long takenAt = System.nanoTime();
+
+    /** A resource for {@code path}, whose STATX (following symbolic links) was {@code statx} just now. */
+    public UringFileSystemResource(Path path, Statx statx) {
+        super(path);
+        this.statx = Objects.requireNonNull(statx, "statx");
+    }
+
+    /** The STATX given at creation. */
+    public Statx statx() {
+        return statx;
+    }
+
+    /** The STATX while it is trusted, else null. */
+    @Nullable Statx freshStatx() {
+        return System.nanoTime() - takenAt <= TRUST_NANOS ? statx : null;
+    }
+}
