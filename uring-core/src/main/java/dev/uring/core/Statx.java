@@ -21,9 +21,11 @@ import java.time.Instant;
  * @param blocks 512-byte blocks allocated
  * @param blockSize the preferred I/O size
  * @param lastModified the modification time
+ * @param lastChanged the status change time ({@code stx_ctime}: contents, metadata or a rename)
+ * @param device the device holding the file, as {@code major << 32 | minor} ({@code stx_dev_*})
  */
 public record Statx(long size, int mode, long inode, int links, int uid, int gid, long blocks, int blockSize,
-        Instant lastModified) {
+        Instant lastModified, Instant lastChanged, long device) {
     /** The mask asking for every basic field ({@code STATX_BASIC_STATS}). */
     public static final int BASIC_STATS = StatxLayout.STATX_BASIC_STATS;
     private static final int S_IFMT = 0170000;
@@ -43,8 +45,14 @@ public record Statx(long size, int mode, long inode, int links, int uid, int gid
                 buf.get(JAVA_LONG, StatxLayout.INO), buf.get(JAVA_INT, StatxLayout.NLINK),
                 buf.get(JAVA_INT, StatxLayout.UID), buf.get(JAVA_INT, StatxLayout.GID),
                 buf.get(JAVA_LONG, StatxLayout.BLOCKS), buf.get(JAVA_INT, StatxLayout.BLKSIZE),
-                Instant.ofEpochSecond(buf.get(JAVA_LONG, StatxLayout.MTIME),
-                        Integer.toUnsignedLong(buf.get(JAVA_INT, StatxLayout.MTIME + 8))));
+                timestamp(buf, StatxLayout.MTIME), timestamp(buf, StatxLayout.CTIME),
+                Integer.toUnsignedLong(buf.get(JAVA_INT, StatxLayout.DEV_MAJOR)) << 32
+                        | Integer.toUnsignedLong(buf.get(JAVA_INT, StatxLayout.DEV_MINOR)));
+    }
+
+    /** A {@code struct statx_timestamp} at {@code offset}: seconds, then nanoseconds. */
+    private static Instant timestamp(MemorySegment buf, long offset) {
+        return Instant.ofEpochSecond(buf.get(JAVA_LONG, offset), Integer.toUnsignedLong(buf.get(JAVA_INT, offset + 8)));
     }
 
     /** Whether this is a directory. */

@@ -13,6 +13,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -163,6 +164,24 @@ class FileOpsTest {
         assertThat(s.size()).isEqualTo(5);
         assertThat(s.isRegularFile()).isTrue();
         assertThat(s.isDirectory()).isFalse();
+    }
+
+    @Test
+    void statxReportsWhatTheJdkSeesOfInodeTimesAndDevice() throws Exception {
+        Path f = dir.resolve("ids");
+        Files.writeString(f, "abc");
+        MemorySegment st = Statx.allocateBuffer(arena);
+        ring.nextSqe().prepStatx(AtFlags.FDCWD, arena.allocateFrom(f.toString()), 0, Statx.BASIC_STATS, st).userData(1);
+        assertThat(one(ring).res()).isZero();
+        Statx s = Statx.read(st);
+        assertThat(s.inode()).isEqualTo((long) Files.getAttribute(f, "unix:ino"));
+        assertThat(s.lastModified()).isEqualTo(((FileTime) Files.getAttribute(f, "unix:lastModifiedTime")).toInstant());
+        assertThat(s.lastChanged()).isEqualTo(((FileTime) Files.getAttribute(f, "unix:ctime")).toInstant());
+        // the JDK gives glibc's dev_t encoding: major in bits 8-19 and 32-63, minor in bits 0-7 and 12-31
+        long dev = (long) Files.getAttribute(f, "unix:dev");
+        long major = ((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL);
+        long minor = (dev & 0xff) | ((dev >>> 12) & ~0xffL);
+        assertThat(s.device()).isEqualTo(major << 32 | minor);
     }
 
     @Test

@@ -21,7 +21,10 @@ public final class StatxLayout {
     public static final long SIZE_FIELD = 40;
     public static final long BLOCKS = 48;
     public static final long ATIME = 64;
+    public static final long CTIME = 96;
     public static final long MTIME = 112;
+    public static final long DEV_MAJOR = 136;
+    public static final long DEV_MINOR = 140;
     public static final int STATX_BASIC_STATS = 0x7ff;
 
     private StatxLayout() {

@@ -16,15 +16,15 @@ import reactor.core.publisher.Mono;
  * Files kept open between responses, so that serving a file again costs no OPENAT and no CLOSE.
  * Every use is checked against a STATX of the path taken for that response (the writer's own, or
  * a fresh one the application took: {@link UringFileSystemResource}): the open file is reused only
- * while the path still names a file with the same inode, size and modification time. So a file
+ * while the path still names a file on the same device with the same inode, size, modification
+ * and status change times. So a file
  * replaced (renamed over, deleted and created again) is opened afresh on the next response, and a
  * file changed in place is read through the same inode, that is, as it is now; a deleted file is
  * dropped and answered as missing. The one window: a file replaced between the STATX and the
  * read of a response is served as it was at the STATX, as without the cache; and a file deleted
  * and created again with the same inode number (file systems reuse them), the same size and the
- * same modification time (timestamps are as coarse as the kernel's clock tick on some file
- * systems) is not told apart from the one kept. Statx has no device number: the cache is keyed by
- * path, so two mounts are told apart by their paths only.
+ * same modification and change times (timestamps are as coarse as the kernel's clock tick on some
+ * file systems) is not told apart from the one kept.
  *
  * <p>At most {@code capacity} files are kept; a full cache drops one not used since the last
  * sweep (second chance). An evicted file is closed once the responses reading it are done.
@@ -100,9 +100,10 @@ final class OpenFiles implements AutoCloseable {
         }
     }
 
-    /** Same inode number, size and modification time. */
+    /** Same device, inode number, size, modification and status change times. */
     static boolean sameFile(Statx a, Statx b) {
-        return a.inode() == b.inode() && a.size() == b.size() && a.lastModified().equals(b.lastModified());
+        return a.device() == b.device() && a.inode() == b.inode() && a.size() == b.size()
+                && a.lastModified().equals(b.lastModified()) && a.lastChanged().equals(b.lastChanged());
     }
 
     /** Files kept now (for tests). */
