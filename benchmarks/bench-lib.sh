@@ -99,8 +99,26 @@ bench_jar() {
 # Each sample is one line "round<TAB>name<TAB>value" in samples.tsv.
 sample() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" >> "$work/samples.tsv"; }
 
-# The page cache drains within minutes here: read the data file right before every hot run.
+# The page cache drains here: these machines run a DAMON scheme that pages out memory left untouched
+# for about a minute, up to 128 MB/s, even while a benchmark reads other parts of the file. So a
+# script with a data file keeps it locked in memory while it runs (pin_data_file, vmtouch -l), and
+# still reads it right before every hot run.
 warm() { cat "$data_file" >/dev/null; }
+
+# Locks $data_file's pages in memory until the script exits (a vmtouch daemon, killed on EXIT).
+pin_data_file() {
+  bench_need vmtouch:vmtouch
+  rm -f "$work/vmtouch.pid"
+  vmtouch -q -l -d -P "$work/vmtouch.pid" "$data_file"
+  trap unpin_data_file EXIT
+  local i
+  for i in $(seq 1 50); do [ -s "$work/vmtouch.pid" ] && break; sleep 0.1; done
+  log "data file locked in memory: $(vmtouch "$data_file" | awk '/Resident/ {print $NF}') resident"
+}
+unpin_data_file() {
+  [ -s "$work/vmtouch.pid" ] && kill "$(cat "$work/vmtouch.pid")" 2>/dev/null
+  rm -f "$work/vmtouch.pid"
+}
 
 # Runs JMH; while another JMH run holds /tmp/jmh.lock (a shared machine), waits for it up to about
 # 3 minutes (1 with --quick), then runs anyway with -Djmh.ignoreLock=true and says so.

@@ -26,6 +26,7 @@ gcc -O2 -Wall -Wextra -o benchmarks/target/c/nop_bench benchmarks/c/nop_bench.c 
 bench_jar
 log "creating and warming the 1 GiB data file"
 data_file=$("$java" "${jvm[@]}" -cp "$jar" dev.uring.benchmarks.BenchFile)
+pin_data_file
 
 if [ "$quick" -eq 1 ]; then
   c_secs=1; fio_secs=1; jmh=(-f 1 -wi 1 -w 300ms -i 1 -r 700ms)

@@ -29,9 +29,12 @@ bench_need fio:fio
 bench_jar
 log "creating and warming the 1 GiB data file"
 data_file=$("$java" "${jvm[@]}" -cp "$jar" dev.uring.benchmarks.BenchFile)
+pin_data_file
 
 if [ "$quick" -eq 1 ]; then
-  fio_secs=1; jmh_rand=(-f 1 -wi 1 -w 500ms -i 1 -r 1s); jmh_seq=(-f 1 -wi 1 -w 1s -i 1 -r 1s)
+  # the Reactor shapes need a few seconds of JIT warm-up (monoPerLoop: 116 k ops/s in its first
+  # second, 650-750 k from the third on); less measures C1 code, not the steady state
+  fio_secs=1; jmh_rand=(-f 1 -wi 3 -w 1s -i 1 -r 1s); jmh_seq=(-f 1 -wi 1 -w 1s -i 1 -r 1s)
   jmh_alloc=(-f 1 -wi 3 -w 2s -i 2 -r 1s)
 else
   fio_secs=10; jmh_rand=(-f 1 -wi 3 -w 2s -i 5 -r 2s); jmh_seq=(-f 1 -wi 2 -w 4s -i 5 -r 4s)
