@@ -148,9 +148,10 @@ final class MonoUringOp<T> extends Mono<T> {
         private void submit() {
             long timeout = timeoutNanos();
             boolean linked = timeout > 0;
+            // a link chain must not be split across two submissions; a lone SQE needs no check here,
+            // since nextSqe() submits a full SQ itself
             Ring ring = loop.ring();
-            if (ring.sqSpaceLeft() < (linked ? 2 : 1)) {
-                // a link chain must not be split across two submissions
+            if (linked && ring.sqSpaceLeft() < 2) {
                 try {
                     ring.submit();
                 } catch (IOException e) {

@@ -1,5 +1,6 @@
 package dev.uring.reactor;
 
+import dev.uring.core.Statx;
 import java.nio.ByteBuffer;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
@@ -224,9 +225,14 @@ public final class ReactiveFile {
         return op(() -> new FdOp(file, FdOp.Kind.FDATASYNC, 0));
     }
 
+    /** What STATX reports of this open file (of its fd, so of the very file opened, wherever its path now points). */
+    public Mono<Statx> stat() {
+        return op(() -> new StatxOp(file));
+    }
+
     /** The file's size in bytes, from STATX. */
     public Mono<Long> size() {
-        return op(() -> new StatxOp(file)).map(dev.uring.core.Statx::size);
+        return stat().map(Statx::size);
     }
 
     /**

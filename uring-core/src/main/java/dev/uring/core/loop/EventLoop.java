@@ -169,6 +169,11 @@ public final class EventLoop implements Executor, AutoCloseable {
         }
     }
 
+    /** Whether the loop has said it is about to sleep in io_uring_enter (a hand-over then wakes it). */
+    boolean isSleeping() {
+        return sleeping.get();
+    }
+
     private void wakeUp() {
         // counted, so that close never closes the ring (whose fd number could be reused) under a waker
         wakers.incrementAndGet();

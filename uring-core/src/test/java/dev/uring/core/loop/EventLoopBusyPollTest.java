@@ -67,7 +67,8 @@ class EventLoopBusyPollTest {
                 loop.execute(() -> f.complete(n));
                 assertThat(f.get(10, TimeUnit.SECONDS)).isEqualTo(i);
                 if (i % 250 == 0) {
-                    Thread.sleep(2); // past the window: the loop sleeps, and the MSG_RING wake-up must reach it
+                    // past the window the loop sleeps, and the MSG_RING wake-up must reach it
+                    LoopTesting.awaitSleeping(loop);
                 }
             }
         }

@@ -67,7 +67,7 @@ class EventLoopWakeUpTest {
             for (int i = 0; i < 100; i++) {
                 // each hand-over wakes the loop from its io_uring_enter wait on the registered index
                 assertThat(LoopTesting.onLoop(loop, () -> loop.ring().isRingFdRegistered())).isTrue();
-                Thread.sleep(1);
+                LoopTesting.awaitSleeping(loop);
             }
         }
     }

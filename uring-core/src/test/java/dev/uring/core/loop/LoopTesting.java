@@ -21,6 +21,17 @@ final class LoopTesting {
         return f.get(30, TimeUnit.SECONDS);
     }
 
+    /** Waits, at most 10 s, until {@code loop} goes to sleep in io_uring_enter (its busy poll window over). */
+    static void awaitSleeping(EventLoop loop) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!loop.isSleeping()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError(loop + " did not go to sleep within 10 s");
+            }
+            Thread.onSpinWait();
+        }
+    }
+
     static EventLoop start(int entries) throws Exception {
         return EventLoop.start(EventLoop.defaultOptions(entries).setupHooks(false),
                 Thread.ofPlatform().name("test-loop").factory());

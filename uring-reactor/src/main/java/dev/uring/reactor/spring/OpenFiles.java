@@ -5,7 +5,6 @@ import dev.uring.reactor.ReactiveFile;
 import dev.uring.reactor.ReactiveFiles;
 import dev.uring.reactor.Uring;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -79,10 +78,6 @@ final class OpenFiles implements AutoCloseable {
             this.stat = stat;
         }
 
-        boolean matches(Statx now) {
-            return sameFile(stat, now);
-        }
-
         /** A new reference, unless the file is already closed (or closing). */
         boolean acquire() {
             for (int r = refs.get(); r > 0; r = refs.get()) {
@@ -136,26 +131,25 @@ final class OpenFiles implements AutoCloseable {
     private Mono<Lease> lookUp(Path path, Statx now) {
         Entry kept = entries.get(path);
         if (kept != null) {
-            if (kept.matches(now) && kept.acquire()) {
+            if (sameFile(kept.stat, now) && kept.acquire()) {
                 kept.used = true;
                 return Mono.just(new Lease(kept.file, kept.stat.size(), kept));
             }
             remove(path, kept);
         }
         // until a lease holds it, a cancelled or failed response closes the file it opened
-        return ReactiveFile.open(uring, path).flatMap(file -> ReactiveFiles.stat(uring, path)
+        return ReactiveFile.open(uring, path).flatMap(file -> file.stat()
                 .doOnCancel(() -> UringDataBuffers.closeQuietly(file))
-                .flatMap(after -> {
-                    if (!sameFile(after, now)) {
-                        // the path changed around the OPENAT: which file the fd is, is unknown, so
-                        // this response reads it at its own size and it is not kept
-                        return file.size().doOnCancel(() -> UringDataBuffers.closeQuietly(file))
-                                .map(size -> new Lease(file, size, null));
+                .map(opened -> {
+                    if (!sameFile(opened, now)) {
+                        // the path named another file by the time of the OPENAT: this response reads
+                        // the file it opened, at that file's size, and does not keep it
+                        return new Lease(file, opened.size(), null);
                     }
-                    Entry fresh = new Entry(file, after);
+                    Entry fresh = new Entry(file, opened);
                     fresh.acquire();
                     keep(path, fresh);
-                    return Mono.just(new Lease(file, after.size(), fresh));
+                    return new Lease(file, opened.size(), fresh);
                 })
                 .doOnError(e -> UringDataBuffers.closeQuietly(file)));
     }
@@ -184,8 +178,7 @@ final class OpenFiles implements AutoCloseable {
     /** Second chance: drops the first file not used since the sweep last passed it. */
     private void evictOne(Path keep) {
         for (int pass = 0; pass < 2; pass++) {
-            for (Iterator<Map.Entry<Path, Entry>> it = entries.entrySet().iterator(); it.hasNext(); ) {
-                Map.Entry<Path, Entry> e = it.next();
+            for (Map.Entry<Path, Entry> e : entries.entrySet()) {
                 if (e.getKey().equals(keep)) {
                     continue;
                 }

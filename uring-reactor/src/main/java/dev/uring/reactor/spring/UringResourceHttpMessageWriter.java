@@ -57,7 +57,7 @@ public class UringResourceHttpMessageWriter extends ResourceHttpMessageWriter im
      * {@code bufferSize} bytes, up to {@code depth} reads ahead of the network; keeping up to
      * {@code openFiles} files open between responses (0: each response opens and closes its
      * file). A kept file is reused only while a STATX of its path taken for the response still
-     * shows the same inode, size and modification time: a replaced file is opened afresh.
+     * shows the same device, inode, size, modification and change times: a replaced file is opened afresh.
      *
      * @throws IllegalArgumentException when {@code bufferSize} or {@code depth} is not positive,
      *     or {@code singleReadLimit} or {@code openFiles} negative
