@@ -6,8 +6,9 @@
 #   4 KiB randread, O_DIRECT, depth 32 ...... RingRandomReadBenchmark vs fio io_uring direct=1
 #   allocation of the core loops ............ AllocationCheck (exact, per thread) and JMH -prof gc
 # plus, for information, the JDK peers (FileChannel, AsynchronousFileChannel) and the EventLoop
-# hand-off. Java and peer runs alternate (C, Java, fio, Java, ...; the order flips every round) so
-# that both sides see the same machine state; each ratio is taken within one round.
+# hand-off. The C NOP peer runs right before and right after the Java NOP run (its figure is the
+# mean of the two); fio and the Java reads alternate, the order flipping every round. So both sides
+# see the same machine state, and each ratio is taken within one round.
 #
 # Usage: benchmarks/run-core.sh [--quick|--full] [--rounds N] [--out DIR] [--note TEXT]
 #   (common arguments: see benchmarks/bench-lib.sh); writes DIR/core.md and DIR/core.tsv.
@@ -29,17 +30,29 @@ data_file=$("$java" "${jvm[@]}" -cp "$jar" dev.uring.benchmarks.BenchFile)
 pin_data_file
 
 if [ "$quick" -eq 1 ]; then
-  c_secs=1; fio_secs=1; jmh=(-f 1 -wi 1 -w 300ms -i 1 -r 700ms)
+  # the JIT needs about 2 s to settle on the NOP loop (its first second runs about 10 % slower), so
+  # the Java side warms for 2 s where the C side warms for 1 s: both are measured at steady state
+  c_secs=1; fio_secs=1; jmh=(-f 1 -wi 2 -w 1s -i 1 -r 1s)
 else
   c_secs=5; fio_secs=10; jmh=(-f 1 -wi 3 -w 2s -i 5 -r 2s)
 fi
 
-run_c_nop() {
-  local r=$1 b
+# C NOP runs of both batch sizes, once before and once after the Java run (run_nop): the peer
+# figure is their mean, so that a machine drifting during the round moves both sides alike
+c_nop() {
+  local b
   for b in 1 32; do
-    v=$(benchmarks/target/c/nop_bench "$b" "$c_secs" | awk '{split($3, a, "="); print a[2]}')
-    sample "$r" "c.nop.batch$b" "$v"
+    benchmarks/target/c/nop_bench "$b" "$c_secs" | awk '{split($3, a, "="); print a[2]}'
   done
+}
+
+run_nop() {
+  local r=$1 before after
+  before=($(c_nop))
+  run_jmh "$r" nop 'RingNopBenchmark'
+  after=($(c_nop))
+  sample "$r" c.nop.batch1 "$(( (before[0] + after[0]) / 2 ))"
+  sample "$r" c.nop.batch32 "$(( (before[1] + after[1]) / 2 ))"
 }
 
 run_fio() {
@@ -54,13 +67,13 @@ run_jmh() { jmh_round "$1" "$2" "$3" "${jmh[@]}" -prof gc; }
 # ---------------------------------------------------------------- rounds, interleaved
 for r in $(seq 1 "$rounds"); do
   log "round $r of $rounds"
-  # the order flips every round, so that neither side always runs first in a warmer machine
+  # the NOP peer runs on both sides of the Java run; for the reads the order flips every round,
+  # so that neither side always runs first in a warmer machine
+  run_nop "$r"; run_jmh "$r" loop 'EventLoopNopBenchmark'
   if [ $((r % 2)) -eq 1 ]; then
-    run_c_nop "$r"; run_jmh "$r" nop 'RingNopBenchmark|EventLoopNopBenchmark'
     warm; run_fio "$r" hot; warm; run_jmh "$r" hot 'RingRandomReadBenchmark.hot|PeerRandomReadBenchmark'
     run_fio "$r" direct; run_jmh "$r" direct 'RingRandomReadBenchmark.direct'
   else
-    run_jmh "$r" nop 'RingNopBenchmark|EventLoopNopBenchmark'; run_c_nop "$r"
     warm; run_jmh "$r" hot 'RingRandomReadBenchmark.hot|PeerRandomReadBenchmark'; warm; run_fio "$r" hot
     run_jmh "$r" direct 'RingRandomReadBenchmark.direct'; run_fio "$r" direct
   fi
@@ -101,6 +114,7 @@ elapsed=$(( $(date +%s) - started ))
   echo
   echo "Ratio = Java / peer within one round; the table gives the median over rounds and the min-max spread."
   echo "Throughputs are medians in operations per second (NOPs or 4 KiB reads)."
+  echo "The C NOP figure of a round is the mean of a run right before and one right after the Java NOP run."
   echo "fio 3.33 never sleeps on this ring setup (strace: \`io_uring_enter(fd, 1, 0, GETEVENTS)\` per read), so the"
   echo "O_DIRECT target compares it with the Ring busy-polling the same way; the sleeping variant is shown for information."
   [ -z "$note" ] || { echo; echo "Note: $note"; }
