@@ -5,8 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import reactor.blockhound.BlockingOperationError;
@@ -15,17 +14,8 @@ import reactor.test.StepVerifier;
 /** The suite runs with BlockHound installed (blockhound-junit-platform); these prove it bites. */
 @Timeout(60)
 class BlockHoundIntegrationTest {
-    static Uring uring;
-
-    @BeforeAll
-    static void start() throws Exception {
-        uring = Uring.create(1);
-    }
-
-    @AfterAll
-    static void stop() {
-        uring.close();
-    }
+    @AutoClose
+    static final Uring uring = TestRuntimes.create(1);
 
     @Test
     void sleepingOnALoopThreadIsCaught() {

@@ -3,25 +3,15 @@ package dev.uring.reactor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import reactor.test.StepVerifier;
 
 @Timeout(60)
 class FluxUringMultishotTest {
-    static Uring uring;
-
-    @BeforeAll
-    static void start() throws Exception {
-        uring = Uring.create(2);
-    }
-
-    @AfterAll
-    static void stop() {
-        uring.close();
-    }
+    @AutoClose
+    static final Uring uring = TestRuntimes.create(2);
 
     private static void await(int held) {
         try {

@@ -5,8 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import reactor.core.publisher.Mono;
@@ -14,17 +13,8 @@ import reactor.test.StepVerifier;
 
 @Timeout(60)
 class MonoUringOpTest {
-    static Uring uring;
-
-    @BeforeAll
-    static void start() throws Exception {
-        uring = Uring.create(2);
-    }
-
-    @AfterAll
-    static void stop() {
-        uring.close();
-    }
+    @AutoClose
+    static final Uring uring = TestRuntimes.create(2);
 
     @Test
     void timerCompletesOnALoopThread() {

@@ -14,8 +14,7 @@ import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.TimeoutException;
 import java.util.zip.CRC32;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,19 +26,10 @@ import reactor.test.StepVerifier;
 
 @Timeout(120)
 class ReactiveFileTest {
-    static Uring uring;
+    @AutoClose
+    static final Uring uring = TestRuntimes.create(2);
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void start() throws Exception {
-        uring = Uring.create(2);
-    }
-
-    @AfterAll
-    static void stop() {
-        uring.close();
-    }
 
     private ReactiveFile open(Path p, StandardOpenOption... o) {
         return ReactiveFile.open(uring, p, o).block(Duration.ofSeconds(10));

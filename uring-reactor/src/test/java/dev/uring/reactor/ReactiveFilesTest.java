@@ -11,8 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,19 +20,10 @@ import reactor.test.StepVerifier;
 
 @Timeout(60)
 class ReactiveFilesTest {
-    static Uring uring;
+    @AutoClose
+    static final Uring uring = TestRuntimes.create(2);
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void start() throws Exception {
-        uring = Uring.create(2);
-    }
-
-    @AfterAll
-    static void stop() {
-        uring.close();
-    }
 
     @Test
     void writeThenReadAllBytes() throws Exception {

@@ -12,8 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.reactivestreams.Subscription;
@@ -25,20 +24,10 @@ import reactor.core.scheduler.Schedulers;
 /** Demand drives receiving: a slow consumer stays bounded, a dry buffer ring loses nothing, half-close. */
 @Timeout(60)
 class TcpBackpressureTest {
-    static Uring server;
-    static Uring client;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = Uring.create(1);
-        client = Uring.create(1);
-    }
-
-    @AfterAll
-    static void stop() {
-        client.close();
-        server.close();
-    }
+    @AutoClose
+    static final Uring server = TestRuntimes.create(1);
+    @AutoClose
+    static final Uring client = TestRuntimes.create(1);
 
     /** A subscriber that requests one buffer at a time, each a millisecond after the last. */
     static final class SlowConsumer extends BaseSubscriber<ReceivedBuffer> {

@@ -12,8 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,21 +24,11 @@ import reactor.core.publisher.Mono;
 /** Echo over loopback through a real kernel: payload sizes, families, many connections at once. */
 @Timeout(60)
 class TcpEchoTest {
-    static Uring server;
-    static Uring client;
-
-    @BeforeAll
-    static void start() throws Exception {
-        // two runtimes, as two processes would be: the server's buffers are not the client's
-        server = Uring.create(2);
-        client = Uring.create(2);
-    }
-
-    @AfterAll
-    static void stop() {
-        client.close();
-        server.close();
-    }
+    // two runtimes, as two processes would be: the server's buffers are not the client's
+    @AutoClose
+    static final Uring server = TestRuntimes.create(2);
+    @AutoClose
+    static final Uring client = TestRuntimes.create(2);
 
     private static DisposableServer echoServer(java.net.SocketAddress address, TcpOptions options) {
         return TcpServer.bind(server, address, options, Tcp::echo).block(Duration.ofSeconds(10));

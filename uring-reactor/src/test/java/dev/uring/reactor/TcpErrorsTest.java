@@ -18,8 +18,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import reactor.core.publisher.Flux;
@@ -28,17 +27,8 @@ import reactor.core.publisher.Mono;
 /** Refused and timed-out connects, peer resets, idle timeouts, ports in use, closed connections. */
 @Timeout(60)
 class TcpErrorsTest {
-    static Uring uring;
-
-    @BeforeAll
-    static void start() throws Exception {
-        uring = Uring.create(2);
-    }
-
-    @AfterAll
-    static void stop() {
-        uring.close();
-    }
+    @AutoClose
+    static final Uring uring = TestRuntimes.create(2);
 
     private static InetSocketAddress freePort() throws IOException {
         try (ServerSocketChannel s = ServerSocketChannel.open()) {

@@ -7,8 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import reactor.blockhound.BlockingOperationError;
@@ -20,17 +19,8 @@ import reactor.test.StepVerifier;
 
 @Timeout(60)
 class UringSchedulerTest {
-    static Uring uring;
-
-    @BeforeAll
-    static void start() throws Exception {
-        uring = Uring.create(2);
-    }
-
-    @AfterAll
-    static void stop() {
-        uring.close();
-    }
+    @AutoClose
+    static final Uring uring = TestRuntimes.create(2);
 
     @Test
     void tasksRunOnNonBlockingLoopThreads() throws Exception {

@@ -68,6 +68,11 @@ public class UringResourceHttpMessageWriter extends ResourceHttpMessageWriter im
                 openFiles);
     }
 
+    /** The responses this writer makes, with their files kept open (shared by a region writer). */
+    FileResponses fileResponses() {
+        return files;
+    }
+
     /** Closes the files kept open (once the responses reading them are done); Spring calls it on shutdown. */
     @Override
     public void close() {

@@ -59,10 +59,23 @@ public class UringResourceRegionHttpMessageWriter implements HttpMessageWriter<R
                 openFiles);
     }
 
+    /**
+     * A writer with the settings of {@code resources} that shares its files kept open, so that a
+     * file served both whole and by range is opened once. Closing either writer closes them.
+     */
+    public UringResourceRegionHttpMessageWriter(UringResourceHttpMessageWriter resources) {
+        this.files = Objects.requireNonNull(resources, "resources").fileResponses();
+    }
+
     /** Closes the files kept open (once the responses reading them are done); Spring calls it on shutdown. */
     @Override
     public void close() {
         files.openFiles().close();
+    }
+
+    /** The files kept open (for tests). */
+    OpenFiles openFiles() {
+        return files.openFiles();
     }
 
     @Override

@@ -71,13 +71,12 @@ public class UringWebFluxAutoConfiguration {
                     singleReadLimit(environment), openFiles(environment));
         }
 
-        /** The writer for resource regions. */
+        /** The writer for resource regions, sharing the resource writer's settings and files kept open. */
         @Bean
         @ConditionalOnMissingBean
-        public UringResourceRegionHttpMessageWriter uringResourceRegionHttpMessageWriter(Uring uring,
-                Environment environment) {
-            return new UringResourceRegionHttpMessageWriter(uring, bufferSize(environment), readAhead(environment),
-                    singleReadLimit(environment), openFiles(environment));
+        public UringResourceRegionHttpMessageWriter uringResourceRegionHttpMessageWriter(
+                UringResourceHttpMessageWriter resources) {
+            return new UringResourceRegionHttpMessageWriter(resources);
         }
 
         /** Puts both writers ahead of WebFlux's default ones. */

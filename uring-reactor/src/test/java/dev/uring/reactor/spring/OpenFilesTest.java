@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.uring.core.Statx;
 import dev.uring.reactor.ReactiveFiles;
+import dev.uring.reactor.TestRuntimes;
 import dev.uring.reactor.Uring;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -14,8 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,20 +24,11 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class OpenFilesTest {
     static final Duration WAIT = Duration.ofSeconds(10);
-    static Uring uring;
+    @AutoClose
+    static final Uring uring = TestRuntimes.create(1);
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void start() throws Exception {
-        uring = Uring.create(1);
-    }
-
-    @AfterAll
-    static void stop() {
-        uring.close();
-    }
 
     private static OpenFiles.Lease open(OpenFiles files, Path path) {
         return files.open(path, null).block(WAIT);

@@ -2,6 +2,7 @@ package dev.uring.reactor.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.uring.reactor.TestRuntimes;
 import dev.uring.reactor.Uring;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -13,8 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +29,8 @@ import reactor.test.StepVerifier;
 /** DataBuffer reads and writes on real files through a real ring, with Netty's pooled direct buffers. */
 @Timeout(60)
 class UringDataBuffersTest {
-    static Uring uring;
+    @AutoClose
+    static final Uring uring = TestRuntimes.create(1);
 
     @TempDir
     Path dir;
@@ -52,16 +53,6 @@ class UringDataBuffersTest {
         void assertAllReleased() {
             assertThat(handedOut).isNotEmpty().allSatisfy(b -> assertThat(b.refCnt()).isZero());
         }
-    }
-
-    @BeforeAll
-    static void start() throws Exception {
-        uring = Uring.create(1);
-    }
-
-    @AfterAll
-    static void stop() {
-        uring.close();
     }
 
     private Path file(int size) throws Exception {

@@ -50,6 +50,15 @@ class UringWebFluxAutoConfigurationTest {
     }
 
     @Test
+    void bothWritersShareOneSetOfKeptFiles() {
+        runner.run(context -> {
+            OpenFiles resources = context.getBean(UringResourceHttpMessageWriter.class).openFiles();
+            OpenFiles regions = context.getBean(UringResourceRegionHttpMessageWriter.class).openFiles();
+            assertThat(regions).isSameAs(resources);
+        });
+    }
+
+    @Test
     void thePropertySwitchesTheWritersOffButKeepsTheRuntime() {
         runner.withPropertyValues(UringWebFluxAutoConfiguration.ENABLED_PROPERTY + "=false").run(context -> {
             assertThat(context).hasSingleBean(Uring.class);
