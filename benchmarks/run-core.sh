@@ -6,9 +6,10 @@
 #   4 KiB randread, O_DIRECT, depth 32 ...... RingRandomReadBenchmark vs fio io_uring direct=1
 #   allocation of the core loops ............ AllocationCheck (exact, per thread) and JMH -prof gc
 # plus, for information, the JDK peers (FileChannel, AsynchronousFileChannel) and the EventLoop
-# hand-off. The C NOP peer runs right before and right after the Java NOP run (its figure is the
-# mean of the two); fio and the Java reads alternate, the order flipping every round. So both sides
-# see the same machine state, and each ratio is taken within one round.
+# hand-off. The C NOP peer and fio's O_DIRECT job run right before and right after their Java run
+# (the peer figure is the mean of the two); fio's hot job and the Java hot reads alternate, the
+# order flipping every round. So both sides see the same machine state, and each ratio is taken
+# within one round.
 #
 # Usage: benchmarks/run-core.sh [--quick|--full] [--rounds N] [--out DIR] [--note TEXT]
 #   (common arguments: see benchmarks/bench-lib.sh); writes DIR/core.md and DIR/core.tsv.
@@ -55,10 +56,20 @@ run_nop() {
   sample "$r" c.nop.batch32 "$(( (before[1] + after[1]) / 2 ))"
 }
 
-run_fio() {
-  local r=$1 job=$2
-  v=$(BENCH_FILE="$data_file" RUNTIME="$fio_secs" fio --minimal "benchmarks/fio/randread-$job.fio" | awk -F';' '{print $8}')
-  sample "$r" "fio.$job" "$v"
+fio_iops() {
+  BENCH_FILE="$data_file" RUNTIME="$fio_secs" fio --minimal "benchmarks/fio/randread-$1.fio" | awk -F';' '{print $8}'
+}
+
+run_fio() { sample "$1" "fio.$2" "$(fio_iops "$2")"; }
+
+# O_DIRECT reads go at the speed of this VM's virtual disk, which drifts by several per cent within
+# a minute: fio runs right before and right after the Java run, and its figure is their mean
+run_direct() {
+  local r=$1 before after
+  before=$(fio_iops direct)
+  run_jmh "$r" direct 'RingRandomReadBenchmark.direct'
+  after=$(fio_iops direct)
+  sample "$r" fio.direct "$(( (before + after) / 2 ))"
 }
 
 # -prof gc rides along in every round: its bytes per op feed the allocation table.
@@ -67,16 +78,15 @@ run_jmh() { jmh_round "$1" "$2" "$3" "${jmh[@]}" -prof gc; }
 # ---------------------------------------------------------------- rounds, interleaved
 for r in $(seq 1 "$rounds"); do
   log "round $r of $rounds"
-  # the NOP peer runs on both sides of the Java run; for the reads the order flips every round,
-  # so that neither side always runs first in a warmer machine
+  # the NOP and O_DIRECT peers run on both sides of their Java run; for the hot reads the order
+  # flips every round, so that neither side always runs first in a warmer machine
   run_nop "$r"; run_jmh "$r" loop 'EventLoopNopBenchmark'
   if [ $((r % 2)) -eq 1 ]; then
     warm; run_fio "$r" hot; warm; run_jmh "$r" hot 'RingRandomReadBenchmark.hot|PeerRandomReadBenchmark'
-    run_fio "$r" direct; run_jmh "$r" direct 'RingRandomReadBenchmark.direct'
   else
     warm; run_jmh "$r" hot 'RingRandomReadBenchmark.hot|PeerRandomReadBenchmark'; warm; run_fio "$r" hot
-    run_jmh "$r" direct 'RingRandomReadBenchmark.direct'; run_fio "$r" direct
   fi
+  run_direct "$r"
 done
 
 # ---------------------------------------------------------------- allocation
@@ -114,7 +124,7 @@ elapsed=$(( $(date +%s) - started ))
   echo
   echo "Ratio = Java / peer within one round; the table gives the median over rounds and the min-max spread."
   echo "Throughputs are medians in operations per second (NOPs or 4 KiB reads)."
-  echo "The C NOP figure of a round is the mean of a run right before and one right after the Java NOP run."
+  echo "The C NOP and fio O_DIRECT figures of a round are the means of a run right before and one right after the Java run."
   echo "fio 3.33 never sleeps on this ring setup (strace: \`io_uring_enter(fd, 1, 0, GETEVENTS)\` per read), so the"
   echo "O_DIRECT target compares it with the Ring busy-polling the same way; the sleeping variant is shown for information."
   [ -z "$note" ] || { echo; echo "Note: $note"; }

@@ -50,6 +50,22 @@ class SqeSlotReuseTest {
     }
 
     @Test
+    void userDataIsZeroUnlessSetWhenMoreSqesFollowInTheSameSubmit() throws IOException {
+        // the zero of an SQE prepared without user_data is written when the next claim moves on
+        try (Ring ring = Ring.open(RingOptions.defaults().entries(2))) {
+            ring.nextSqe().prepNop().userData(41);
+            ring.nextSqe().prepNop().userData(42);
+            assertThat(roundTrip(ring, 2)).containsExactly(new long[] {41, 0}, new long[] {42, 0});
+            ring.nextSqe().prepNop();
+            ring.nextSqe().prepNop().userData(7);
+            assertThat(roundTrip(ring, 2)).containsExactly(new long[] {0, 0}, new long[] {7, 0});
+            ring.nextSqe().prepNop().userData(8);
+            ring.nextSqe().prepNop();
+            assertThat(roundTrip(ring, 2)).containsExactly(new long[] {8, 0}, new long[] {0, 0});
+        }
+    }
+
+    @Test
     void fieldsSetBeforePrepAreKept() throws IOException {
         try (Ring ring = Ring.open(RingOptions.defaults().entries(1))) {
             Sqe sqe = ring.nextSqe().userData(9).flags(SqeFlags.IO_DRAIN).prepNop();
@@ -77,7 +93,12 @@ class SqeSlotReuseTest {
 
     /** Submits what is prepared, waits for one CQE and returns each CQE as {user_data, res}. */
     private static List<long[]> roundTrip(Ring ring) throws IOException {
-        ring.submitAndWait(1);
+        return roundTrip(ring, 1);
+    }
+
+    /** Submits what is prepared, waits for {@code n} CQEs and returns each CQE as {user_data, res}. */
+    private static List<long[]> roundTrip(Ring ring, int n) throws IOException {
+        ring.submitAndWait(n);
         List<long[]> cqes = new ArrayList<>();
         ring.reapCqes((ud, res, flags) -> cqes.add(new long[] {ud, res}));
         return cqes;
