@@ -200,18 +200,19 @@ final class MonoUringOp<T> extends Mono<T> {
                 return;
             }
             int r = opRes;
+            UringOperation<T> o = op();
             KernelHeld.release();
             if (state == CANCELLED) {
-                if (op().isSuccess(r)) {
-                    op().discard(r, loop);
+                if (o.isSuccess(r)) {
+                    o.discard(r, loop);
                 }
                 releaseOnce();
                 return;
             }
-            boolean ok = op().isSuccess(r);
+            boolean ok = o.isSuccess(r);
             boolean timedOut = timeoutRes == -Errnos.ETIME && !ok;
             try {
-                if (!timedOut && op().again(r)) {
+                if (!timedOut && o.again(r)) {
                     submit();
                     return;
                 }
@@ -220,14 +221,15 @@ final class MonoUringOp<T> extends Mono<T> {
                 return;
             }
             if (timedOut) {
-                finish(null, new TimeoutException(op().name() + (op().target() == null ? "" : " on " + op().target())
+                String target = o.target();
+                finish(null, new TimeoutException(o.name() + (target == null ? "" : " on " + target)
                         + " timed out after " + Duration.ofNanos(timeoutNanos())));
             } else if (!ok) {
-                finish(null, r == -Errnos.EACCES ? denied(r) : op().error(r));
+                finish(null, r == -Errnos.EACCES ? denied(r) : o.error(r));
             } else {
                 T value;
                 try {
-                    value = op().result(r);
+                    value = o.result(r);
                 } catch (Throwable t) {
                     finish(null, t);
                     return;
@@ -238,14 +240,16 @@ final class MonoUringOp<T> extends Mono<T> {
 
         /** A refused op, explained by the ring (a policy's rule, a filter's reason) when it can. */
         private Throwable denied(int r) {
+            UringOperation<T> o = op();
             String why;
             try {
-                why = loop.ring().accessDenied(dev.uring.core.Opcode.valueOf(op().name()), userData);
+                why = loop.ring().accessDenied(dev.uring.core.Opcode.valueOf(o.name()), userData);
             } catch (IllegalArgumentException e) {
                 why = null;
             }
-            return why == null ? op().error(r)
-                    : new java.nio.file.AccessDeniedException(op().target() == null ? op().name() : op().target(), null, why);
+            String target = o.target();
+            return why == null ? o.error(r)
+                    : new java.nio.file.AccessDeniedException(target == null ? o.name() : target, null, why);
         }
 
         private void finish(@Nullable T value, @Nullable Throwable error) {
@@ -324,6 +328,7 @@ final class MonoUringOp<T> extends Mono<T> {
             return null;
         }
     }
+
     /** The general subscription: holds an op made per subscription and the Mono's timeout. */
     static final class Delegating<T> extends OpSubscription<T> {
         private final UringOperation<T> op;

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -137,27 +138,31 @@ final class OpenFiles implements AutoCloseable {
             }
             remove(path, kept);
         }
-        // until a lease holds it, a cancelled or failed response closes the file it opened
-        return ReactiveFile.open(uring, path).flatMap(file -> file.stat()
-                .doOnCancel(() -> UringDataBuffers.closeQuietly(file))
-                .map(opened -> {
-                    if (!sameFile(opened, now)) {
-                        // the path named another file by the time of the OPENAT: this response reads
-                        // the file it opened, at that file's size, and does not keep it
-                        return new Lease(file, opened.size(), null);
-                    }
-                    Entry fresh = new Entry(file, opened);
-                    fresh.acquire();
-                    keep(path, fresh);
-                    return new Lease(file, opened.size(), fresh);
-                })
-                .doOnError(e -> UringDataBuffers.closeQuietly(file)));
+        return openAndStat(path, (file, opened) -> {
+            if (!sameFile(opened, now)) {
+                // the path named another file by the time of the OPENAT: this response reads
+                // the file it opened, at that file's size, and does not keep it
+                return new Lease(file, opened.size(), null);
+            }
+            Entry fresh = new Entry(file, opened);
+            fresh.acquire();
+            keep(path, fresh);
+            return new Lease(file, opened.size(), fresh);
+        });
     }
 
     private Mono<Lease> openUncached(Path path) {
-        return ReactiveFile.open(uring, path).flatMap(file -> file.size()
+        return openAndStat(path, (file, opened) -> new Lease(file, opened.size(), null));
+    }
+
+    /**
+     * Opens {@code path} and takes a STATX of the new fd, then makes the lease; until a lease holds
+     * the file, a cancelled or failed response closes it.
+     */
+    private Mono<Lease> openAndStat(Path path, BiFunction<ReactiveFile, Statx, Lease> lease) {
+        return ReactiveFile.open(uring, path).flatMap(file -> file.stat()
                 .doOnCancel(() -> UringDataBuffers.closeQuietly(file))
-                .map(size -> new Lease(file, size, null))
+                .map(opened -> lease.apply(file, opened))
                 .doOnError(e -> UringDataBuffers.closeQuietly(file)));
     }
 

@@ -92,7 +92,8 @@ public class UringResourceHttpMessageWriter extends ResourceHttpMessageWriter im
             if (path == null) {
                 return super.write(Mono.just(resource), elementType, mediaType, message, hints);
             }
-            return files.writeWhole(path, FileResponses.knownStatx(resource), FileResponses.mediaType(mediaType, resource), message);
+            return files.writeWhole(path, FileResponses.knownStatx(resource), FileResponses.mediaType(mediaType, resource),
+                    message);
         });
     }
 
@@ -105,7 +106,8 @@ public class UringResourceHttpMessageWriter extends ResourceHttpMessageWriter im
             if (path == null) {
                 return super.write(Mono.just(resource), actualType, elementType, mediaType, request, response, hints);
             }
-            return files.writeRanged(path, FileResponses.knownStatx(resource), FileResponses.mediaType(mediaType, resource), request, response);
+            return files.writeRanged(path, FileResponses.knownStatx(resource), FileResponses.mediaType(mediaType, resource),
+                    request, response);
         });
     }
 }

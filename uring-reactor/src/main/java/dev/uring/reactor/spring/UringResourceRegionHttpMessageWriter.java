@@ -108,7 +108,8 @@ public class UringResourceRegionHttpMessageWriter implements HttpMessageWriter<R
                 }
                 ranges.add(new FileResponses.Region(r.getPosition(), r.getPosition() + r.getCount() - 1));
             }
-            return files.writeRegions(path, FileResponses.knownStatx(resource), FileResponses.mediaType(mediaType, resource), ranges, message);
+            return files.writeRegions(path, FileResponses.knownStatx(resource), FileResponses.mediaType(mediaType, resource),
+                    ranges, message);
         });
     }
 }
