@@ -22,6 +22,7 @@ import org.jspecify.annotations.Nullable;
 public final class IoUring {
     private static final @Nullable Throwable CAUSE = check();
     private static volatile @Nullable Probe probe;
+    private static volatile int registerOpCount;
 
     private IoUring() {
     }
@@ -69,6 +70,21 @@ public final class IoUring {
             probe = p;
         }
         return p;
+    }
+
+    /**
+     * The number of io_uring_register opcodes the running kernel knows (its IORING_REGISTER_LAST):
+     * from IORING_REGISTER_QUERY where the kernel has it (6.18), else found by which restriction
+     * entries a scratch ring accepts. Computed once.
+     */
+    public static int registerOpCount() throws IOException {
+        int n = registerOpCount;
+        if (n == 0) {
+            Optional<QueryResult> q = query();
+            n = q.isPresent() ? q.get().registerOpcodes() : KernelProbes.registerOpCount();
+            registerOpCount = n;
+        }
+        return n;
     }
 
     /**
@@ -146,9 +162,14 @@ public final class IoUring {
                 return memlockAdvice();
             }
             case Errno.EINVAL -> {
+                String refused = refusedFlags(options.flags());
+                if (!refused.isEmpty()) {
+                    return "the running kernel " + KernelFeature.release() + " refuses setup flag " + refused
+                            + "; leave it out on this kernel";
+                }
                 return "the kernel refused setup flags " + SetupFlags.names(options.flags()) + " or sizes (entries "
                         + options.entries() + ", cq " + options.cqEntries() + "); the running kernel "
-                        + read("/proc/sys/kernel/osrelease") + " may not know one of these flags";
+                        + KernelFeature.release() + " may not know one of these flags";
             }
             case Errno.EMFILE, Errno.ENFILE -> {
                 return "out of file descriptors (raise RLIMIT_NOFILE: ulimit -n)";
@@ -157,6 +178,26 @@ public final class IoUring {
                 return "unexpected error from the kernel";
             }
         }
+    }
+
+    /**
+     * The setup flags of {@code flags} without which a scratch ring is set up, each with the release
+     * that added it where that is after 6.1: the flags this kernel does not know. Empty when leaving
+     * out any one flag does not help (sizes, or flags that need each other).
+     */
+    static String refusedFlags(int flags) {
+        List<String> out = new java.util.ArrayList<>();
+        if (KernelProbes.setupFlagAccepted(flags & ~SetupFlags.ATTACH_WQ)) {
+            return ""; // the flags are fine together: the sizes were refused
+        }
+        for (int bit = 1; bit != 0 && bit <= flags; bit <<= 1) {
+            if ((flags & bit) != 0 && (bit & (SetupFlags.R_DISABLED | SetupFlags.ATTACH_WQ)) == 0
+                    && KernelProbes.setupFlagAccepted(flags & ~bit & ~SetupFlags.ATTACH_WQ)) {
+                out.add(SetupFlags.names(bit).get(0)
+                        + (bit == SetupFlags.NO_SQARRAY ? " (" + KernelFeature.NO_SQARRAY.missing() + ")" : ""));
+            }
+        }
+        return String.join(", ", out);
     }
 
     /** Says what the memlock limit is and how to raise it. */

@@ -572,6 +572,20 @@ public final class Ring implements AutoCloseable {
     }
 
     /**
+     * Whether the ring's customizers (policies) refuse the framework doing with a plain syscall what
+     * {@code op} would do, on a kernel that lacks {@code op}: the reason, or null when allowed.
+     */
+    public @Nullable String fallbackDenied(Opcode op) {
+        for (RingCustomizer c : customizers) {
+            String why = c.fallbackDenied(this, op);
+            if (why != null) {
+                return why;
+            }
+        }
+        return null;
+    }
+
+    /**
      * Registers restrictions (IORING_REGISTER_RESTRICTIONS); only on an {@code R_DISABLED} ring,
      * once. After {@link #enable()} the kernel refuses every SQE op, register op and SQE flag the
      * list does not allow (on Linux 6.18 a list with no register op denies them all, and vice versa).

@@ -33,6 +33,15 @@ public interface RingCustomizer {
     }
 
     /**
+     * Asked before the framework does with a plain syscall what {@code op} would do, on a kernel that
+     * lacks {@code op} (bind(2) for BIND before Linux 6.11, for example): a reason refuses the syscall,
+     * so that a policy is not bypassed by the fallback; null allows it. Null by default.
+     */
+    default @org.jspecify.annotations.Nullable String fallbackDenied(Ring ring, Opcode op) {
+        return null;
+    }
+
+    /**
      * Explains, for audit and messages, a CQE of {@code op} that the kernel's restrictions refused
      * with -EACCES on {@code ring} (see {@link Ring#accessDenied}); null to say nothing.
      */

@@ -4,6 +4,7 @@ import static dev.uring.core.TestRing.await;
 import static dev.uring.core.TestRing.byUserData;
 import static dev.uring.core.TestRing.one;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.uring.core.TestRing.Cqe;
@@ -100,6 +101,7 @@ class RingOptionsTest {
 
     @Test
     void noSqarrayRingRunsOps() throws Exception {
+        assumeTrue(KernelFeature.NO_SQARRAY.isAvailable(), KernelFeature.NO_SQARRAY::missing);
         try (Ring ring = Ring.open(RingOptions.defaults().entries(4).flags(SetupFlags.NO_SQARRAY).setupHooks(false))) {
             for (int i = 0; i < 5; i++) {
                 nops(ring, 4);

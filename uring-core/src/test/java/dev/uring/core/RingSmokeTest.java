@@ -27,7 +27,8 @@ class RingSmokeTest {
 
     @Test
     void loopRingWithDeferTaskrunWorks() throws Exception {
-        try (Ring ring = Ring.open(RingOptions.defaults().entries(8).flags(SetupFlags.SINGLE_ISSUER | SetupFlags.DEFER_TASKRUN | SetupFlags.NO_SQARRAY));
+        try (Ring ring = Ring.open(RingOptions.defaults().entries(8).flags(SetupFlags.SINGLE_ISSUER | SetupFlags.DEFER_TASKRUN
+                | (KernelFeature.NO_SQARRAY.isAvailable() ? SetupFlags.NO_SQARRAY : 0)));
              Arena arena = Arena.ofConfined()) {
             MemorySegment path = arena.allocateFrom("/proc/self/status");
             ring.nextSqe().prepOpenat(AtFlags.FDCWD, path, OpenFlags.O_RDONLY | OpenFlags.O_CLOEXEC, 0).userData(7);

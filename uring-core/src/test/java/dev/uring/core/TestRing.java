@@ -132,22 +132,44 @@ final class TestRing {
         }
     }
 
-    /** A listening loopback socket made by SOCKET, BIND and LISTEN; [fd, port]. */
+    /** bind(2) of {@code fd} to loopback {@code port}, as the kernel's BIND answers: 0, or -errno. */
+    private static int bindSyscall(int fd, int port) throws IOException {
+        try {
+            SocketCalls.bind(fd, new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            return 0;
+        } catch (java.net.BindException e) {
+            return -dev.uring.core.ffi.Errno.EADDRINUSE;
+        }
+    }
+
+    /**
+     * A listening loopback socket made by SOCKET, BIND and LISTEN (bind(2) and listen(2) before 6.11,
+     * as the framework does there); [fd, port].
+     */
     static int[] listener(Ring ring, Arena arena) throws IOException {
         for (int attempt = 0; attempt < 10; attempt++) {
             int fd = socket(ring);
             int port = freePort();
             MemorySegment addr = SocketAddresses.allocate(arena,
                     new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-            ring.nextSqe().prepBind(fd, addr).userData(0xB1);
-            int bind = one(ring).res();
+            int bind;
+            if (KernelFeature.BIND.isAvailable()) {
+                ring.nextSqe().prepBind(fd, addr).userData(0xB1);
+                bind = one(ring).res();
+            } else {
+                bind = bindSyscall(fd, port);
+            }
             if (bind == -dev.uring.core.ffi.Errno.EADDRINUSE) {
                 close(ring, fd);
                 continue;
             }
             assertThat(bind).as("BIND").isZero();
-            ring.nextSqe().prepListen(fd, 16).userData(0x115);
-            assertThat(one(ring).res()).as("LISTEN").isZero();
+            if (KernelFeature.LISTEN.isAvailable()) {
+                ring.nextSqe().prepListen(fd, 16).userData(0x115);
+                assertThat(one(ring).res()).as("LISTEN").isZero();
+            } else {
+                SocketCalls.listen(fd, 16);
+            }
             return new int[] {fd, port};
         }
         throw new AssertionError("no free loopback port after 10 attempts");

@@ -41,6 +41,8 @@ public final class PolicyCustomizer implements RingCustomizer {
     /** SQE ops the framework itself submits, kept allowed by the kernel. */
     static final Set<Opcode> FRAMEWORK_SQE_OPS = Collections.unmodifiableSet(EnumSet.of(Opcode.ASYNC_CANCEL));
 
+    private static final System.Logger LOG = System.getLogger(PolicyCustomizer.class.getName());
+    private static final Set<String> AUDITED = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private static final Map<Ring, RingPolicy> APPLIED = Collections.synchronizedMap(new WeakHashMap<>());
 
     /**
@@ -109,8 +111,8 @@ public final class PolicyCustomizer implements RingCustomizer {
     /** The kernel allow-list: the policy's ops and register ops, plus the framework's, that this kernel knows. */
     List<Restriction> kernelRestrictions() throws IOException {
         Set<Opcode> kernelOps = IoUring.probe().supportedOps();
-        int kernelRegisterOps = IoUring.query().map(IoUring.QueryResult::registerOpcodes)
-                .orElse(RegisterOp.CLONE_BUFFERS.code());
+        int kernelRegisterOps = IoUring.registerOpCount();
+        auditUnknown(kernelOps, kernelRegisterOps);
         RingPolicy withFramework = policy;
         EnumSet<Opcode> ops = policy.sqeOps().isEmpty() ? EnumSet.noneOf(Opcode.class) : EnumSet.copyOf(policy.sqeOps());
         if (!ops.containsAll(FRAMEWORK_SQE_OPS)) {
@@ -120,6 +122,44 @@ public final class PolicyCustomizer implements RingCustomizer {
                     .requireFlags(policy.sqeFlagsRequired()).build();
         }
         return withFramework.toRestrictions(kernelOps, kernelRegisterOps, FRAMEWORK_REGISTER_OPS);
+    }
+
+    /**
+     * The ops this policy (with the framework's register ops) names that the running kernel does not
+     * know, so its restriction list leaves out: an op the kernel does not know cannot run on it anyway,
+     * and naming one would make the kernel refuse the whole list (EINVAL). Empty on the kernel a policy
+     * was written for; on Linux 6.1, for example, PBUF_STATUS (6.8) and BIND (6.11).
+     */
+    public Set<String> unknownToKernel() throws IOException {
+        Set<Opcode> kernelOps = IoUring.probe().supportedOps();
+        int kernelRegisterOps = IoUring.registerOpCount();
+        Set<String> out = new java.util.TreeSet<>();
+        for (Opcode op : policy.sqeOps()) {
+            if (!kernelOps.contains(op)) {
+                out.add(op.name());
+            }
+        }
+        EnumSet<RegisterOp> reg = EnumSet.copyOf(FRAMEWORK_REGISTER_OPS);
+        reg.addAll(policy.registerOps());
+        for (RegisterOp op : reg) {
+            if (op.code() >= kernelRegisterOps) {
+                out.add("register " + op.name());
+            }
+        }
+        return out;
+    }
+
+    /** Says once per policy, in the log, which of its ops the kernel does not know. */
+    private void auditUnknown(Set<Opcode> kernelOps, int kernelRegisterOps) throws IOException {
+        if (AUDITED.add(policy.name())) {
+            Set<String> unknown = unknownToKernel();
+            if (!unknown.isEmpty()) {
+                LOG.log(System.Logger.Level.INFO, "policy '" + policy.name() + "': the running kernel ("
+                        + dev.uring.core.KernelFeature.release() + ", " + kernelOps.size() + " SQE ops, "
+                        + kernelRegisterOps + " register ops) does not know " + unknown
+                        + "; they cannot run on it, so its restriction list leaves them out");
+            }
+        }
     }
 
     /**
@@ -180,6 +220,22 @@ public final class PolicyCustomizer implements RingCustomizer {
                 + policy.name() + "'" + (policy.permits(op) ? ": the op's SQE flags are not allowed)"
                 : ": the op is not allowed)");
         PolicyViolations.report(PolicyViolation.now(op.name(), reason, PolicyViolation.Layer.KERNEL, policy.name(),
+                ring.fd()));
+        return reason;
+    }
+
+    /**
+     * Refuses a syscall fallback for an op the policy does not allow (the kernel lacks the op, so it
+     * cannot refuse it itself), and reports it to {@link PolicyViolations}.
+     */
+    @Override
+    public @Nullable String fallbackDenied(Ring ring, Opcode op) {
+        if (policy.permits(op)) {
+            return null;
+        }
+        String reason = op + " denied by policy '" + policy.name() + "' on ring fd " + ring.fd()
+                + " (the kernel lacks the op; its syscall fallback is refused the same way)";
+        PolicyViolations.report(PolicyViolation.now(op.name(), reason, PolicyViolation.Layer.FILTER, policy.name(),
                 ring.fd()));
         return reason;
     }

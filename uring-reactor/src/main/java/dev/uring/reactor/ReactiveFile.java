@@ -1,5 +1,8 @@
 package dev.uring.reactor;
 
+import dev.uring.core.FileCalls;
+import dev.uring.core.KernelFeature;
+import dev.uring.core.Opcode;
 import dev.uring.core.Statx;
 import java.nio.ByteBuffer;
 import java.nio.file.OpenOption;
@@ -243,6 +246,11 @@ public final class ReactiveFile {
     public Mono<Void> truncate(long size) {
         if (size < 0) {
             throw new IllegalArgumentException("size must not be negative, got " + size);
+        }
+        if (!KernelFeature.FTRUNCATE.isAvailable()) {
+            // before 6.9: ftruncate(2), which may block on the file system, off the loop threads
+            return Mono.defer(() -> SyscallFallback.offLoop(uring.loop(), Opcode.FTRUNCATE, file,
+                    fd -> FileCalls.ftruncate(fd, size)));
         }
         return op(() -> new FdOp(file, FdOp.Kind.FTRUNCATE, size));
     }

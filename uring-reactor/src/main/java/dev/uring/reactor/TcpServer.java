@@ -1,6 +1,9 @@
 package dev.uring.reactor;
 
+import dev.uring.core.KernelFeature;
+import dev.uring.core.Opcode;
 import dev.uring.core.SocketAddresses;
+import dev.uring.core.SocketCalls;
 import dev.uring.core.SocketNames;
 import dev.uring.core.loop.EventLoop;
 import java.net.SocketAddress;
@@ -14,7 +17,8 @@ import reactor.core.publisher.Mono;
  * Stream socket servers (TCP over IPv4 and IPv6, Unix domain sockets) on io_uring.
  *
  * <p>The listening socket is created, bound and set listening with io_uring ops (SOCKET, BIND,
- * LISTEN), so ring policies apply to them. One multishot ACCEPT on one loop takes every
+ * LISTEN), so ring policies apply to them; on kernels before 6.11, which lack BIND and LISTEN, with
+ * bind(2) and listen(2) on the loop (neither blocks), which the ring's policy is asked about first. One multishot ACCEPT on one loop takes every
  * connection and hands each to the runtime's loops round-robin; each connection then lives on
  * its loop. (One socket per loop with SO_REUSEPORT was not chosen: it cannot serve Unix domain
  * sockets, and the kernel's hash spreads a few connections unevenly.)
@@ -52,10 +56,8 @@ public final class TcpServer {
                                     options.applyTo(fd, family, true);
                                     return fd;
                                 })
-                                .then(new MonoUringOp<>(uring, loop,
-                                        () -> new SocketCallOp(socket, SocketCallOp.Kind.BIND, address, 0), 0))
-                                .then(new MonoUringOp<>(uring, loop,
-                                        () -> new SocketCallOp(socket, SocketCallOp.Kind.LISTEN, null, options.backlog()), 0))
+                                .then(bind(uring, loop, socket, address))
+                                .then(listen(uring, loop, socket, options.backlog()))
                                 .then(Mono.fromCallable(() -> {
                                     // the listener loop's buffer ring now, so a refusal (memlock) fails the bind, not each connection
                                     uring.sockets().pool(loop, options.readBufferSize(), options.readBufferCount());
@@ -72,6 +74,22 @@ public final class TcpServer {
                                 });
                     });
         });
+    }
+
+    /** IORING_OP_BIND, or bind(2) on the loop where the kernel lacks the op (before 6.11). */
+    private static Mono<Void> bind(Uring uring, EventLoop loop, FileHandle socket, SocketAddress address) {
+        if (!KernelFeature.BIND.isAvailable()) {
+            return SyscallFallback.onLoop(loop, Opcode.BIND, socket, fd -> SocketCalls.bind(fd, address));
+        }
+        return new MonoUringOp<>(uring, loop, () -> new SocketCallOp(socket, SocketCallOp.Kind.BIND, address, 0), 0);
+    }
+
+    /** IORING_OP_LISTEN, or listen(2) on the loop where the kernel lacks the op (before 6.11). */
+    private static Mono<Void> listen(Uring uring, EventLoop loop, FileHandle socket, int backlog) {
+        if (!KernelFeature.LISTEN.isAvailable()) {
+            return SyscallFallback.onLoop(loop, Opcode.LISTEN, socket, fd -> SocketCalls.listen(fd, backlog));
+        }
+        return new MonoUringOp<>(uring, loop, () -> new SocketCallOp(socket, SocketCallOp.Kind.LISTEN, null, backlog), 0);
     }
 
     /** {@link #bind(Uring, SocketAddress, TcpOptions, Function)} on {@link Uring#shared()}. */

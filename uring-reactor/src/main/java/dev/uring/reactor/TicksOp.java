@@ -1,5 +1,6 @@
 package dev.uring.reactor;
 
+import dev.uring.core.KernelFeature;
 import dev.uring.core.Sqe;
 import dev.uring.core.TimeoutFlags;
 import dev.uring.core.Timespec;
@@ -8,8 +9,12 @@ import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
-/** A multishot IORING_OP_TIMEOUT: one CQE (res -ETIME, F_MORE) per period, counted as ticks. */
+/**
+ * A multishot IORING_OP_TIMEOUT: one CQE (res -ETIME, F_MORE) per period, counted as ticks; on kernels
+ * before 6.4 a one-shot TIMEOUT armed again after each tick.
+ */
 final class TicksOp implements MultishotOperation<Long> {
+    private static final boolean MULTISHOT = KernelFeature.MULTISHOT_TIMEOUT.isAvailable();
     private final long nanos;
     private @Nullable Arena arena;
     private @Nullable MemorySegment ts;
@@ -28,8 +33,9 @@ final class TicksOp implements MultishotOperation<Long> {
             t = Timespec.allocate(a, Duration.ofNanos(nanos));
             ts = t;
         }
-        // count 0 with MULTISHOT: repeat until cancelled
-        sqe.prepTimeout(t, 0, TimeoutFlags.MULTISHOT | TimeoutFlags.ETIME_SUCCESS);
+        // count 0 with MULTISHOT: repeat until cancelled. Before 6.4 (no MULTISHOT) the TIMEOUT fires
+        // once, and the multishot engine arms it again after its final CQE while there is demand.
+        sqe.prepTimeout(t, 0, MULTISHOT ? TimeoutFlags.MULTISHOT | TimeoutFlags.ETIME_SUCCESS : TimeoutFlags.ETIME_SUCCESS);
     }
 
     @Override

@@ -219,6 +219,46 @@ public final class Native {
     private static final MethodHandle GETPEERNAME = downcall("getpeername",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), CAPTURE_ERRNO);
 
+    private static final MethodHandle BIND = downcall("bind",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle LISTEN = downcall("listen",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle FTRUNCATE = downcall("ftruncate",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG), CAPTURE_ERRNO);
+
+    /** bind(2) to the sockaddr in {@code addr} (its byteSize is addrlen): 0, or -errno. */
+    public static int bind(int fd, MemorySegment addr) {
+        MemorySegment state = CALL_STATE.get();
+        try {
+            int r = (int) BIND.invokeExact(state, fd, addr, (int) addr.byteSize());
+            return r < 0 ? -errno(state) : r;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** listen(2): 0, or -errno. */
+    public static int listen(int fd, int backlog) {
+        MemorySegment state = CALL_STATE.get();
+        try {
+            int r = (int) LISTEN.invokeExact(state, fd, backlog);
+            return r < 0 ? -errno(state) : r;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** ftruncate(2), which may block on the file system: 0, or -errno. */
+    public static int ftruncate(int fd, long length) {
+        MemorySegment state = CALL_STATE.get();
+        try {
+            int r = (int) FTRUNCATE.invokeExact(state, fd, length);
+            return r < 0 ? -errno(state) : r;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
     /** setsockopt(2) with the option value in {@code value} (its byteSize is optlen): 0, or -errno. */
     public static int setsockopt(int fd, int level, int name, MemorySegment value) {
         MemorySegment state = CALL_STATE.get();
