@@ -132,6 +132,8 @@ class FaultInjectionTest {
      */
     @Test
     void theSysctlIsNamedWhenItDisablesIoUring() throws Exception {
+        Assumptions.assumeTrue(KernelFeature.IO_URING_DISABLED_SYSCTL.isAvailable(),
+                KernelFeature.IO_URING_DISABLED_SYSCTL::missing);
         for (String value : List.of("2", "1")) {
             Path fake = Files.writeString(dir.resolve("io_uring_disabled-" + value), value + "\n");
             String javaCmd = String.join(" ", java("-Xmx256m", "--", "seccomp", "sysctl-" + value).stream()

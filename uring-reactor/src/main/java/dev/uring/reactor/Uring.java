@@ -1,5 +1,6 @@
 package dev.uring.reactor;
 
+import dev.uring.core.KernelFeature;
 import dev.uring.core.RingOptions;
 import dev.uring.core.loop.EventLoop;
 import dev.uring.core.loop.EventLoopGroup;
@@ -38,10 +39,22 @@ public final class Uring implements AutoCloseable {
     private final java.util.Map<FileHandle, ReactiveFile> openFiles = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Uring(EventLoopGroup group, boolean isShared) {
+        probeKernel();
         this.group = group;
         this.isShared = isShared;
         this.scheduler = new UringScheduler(this);
         this.sockets = new SocketRuntime(group.size());
+    }
+
+    /**
+     * Answers, here and not on a loop, what the ops ask of the kernel before choosing how to run: a
+     * probe waits for a scratch ring's completion, which a loop thread must not do.
+     */
+    private static void probeKernel() {
+        for (KernelFeature f : new KernelFeature[] {KernelFeature.MULTISHOT_TIMEOUT, KernelFeature.BIND,
+                KernelFeature.LISTEN, KernelFeature.FTRUNCATE}) {
+            f.isAvailable();
+        }
     }
 
     /** A runtime with one loop per available processor, each ring set up with {@code options}. */

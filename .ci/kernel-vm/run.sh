@@ -1,0 +1,59 @@
+#!/bin/bash
+# usage: .ci/kernel-vm/run.sh SERIES [LIMIT_S]      SERIES: 6.1 or 6.12
+#
+# Runs the project's whole test suite, as already built on the host, on another Linux kernel: the
+# newest Debian package of that series boots under qemu (TCG: these machines cannot run KVM guests)
+# with the host's root file system read-only under a tmpfs layer, and runs `./mvnw -o -B verify` in
+# this checkout there. Its log, surefire reports and a summary come back under
+# target/kernel-vm/out-SERIES/. Exits non-zero when a test failed or errored, the JVM crashed, or the
+# guest did not finish within LIMIT_S seconds (default 2400).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+here=$root/.ci/kernel-vm
+series=$1
+limit=${2:-2400}
+work=$root/target/kernel-vm
+out=$work/out-$series
+mkdir -p "$work"
+
+need=()
+command -v qemu-system-x86_64 >/dev/null || need+=(qemu-system-x86)
+[ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx switch_root || need+=(busybox-static)
+command -v cpio >/dev/null || need+=(cpio)
+[ -x /sbin/depmod ] || need+=(kmod)
+command -v zstd >/dev/null || need+=(zstd)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "kernel-vm: installing ${need[*]}"
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+case "$series" in
+  6.1) pattern='^linux-image-6\.1\.0-[0-9]+-amd64$' ;;
+  6.12) pattern='^linux-image-6\.12\.[0-9]+\+deb12-amd64-unsigned$' ;;
+  *) echo "kernel-vm: unknown series $series (6.1 or 6.12)" >&2; exit 2 ;;
+esac
+pkg=$(apt-cache pkgnames linux-image-6 2>/dev/null | grep -E "$pattern" | sort -V | tail -1 || true)
+if [ -z "$pkg" ]; then
+  apt-get update -qq >/dev/null
+  pkg=$(apt-cache pkgnames linux-image-6 | grep -E "$pattern" | sort -V | tail -1)
+fi
+[ -f "$work/initrd-$pkg.img" ] || "$here/make-initrd.sh" "$work" "$pkg" >/dev/null
+krel=$(cat "$work/krel-$pkg")
+
+rm -rf "$out"; mkdir -p "$out"
+cp "$here/job.sh" "$out/job.sh"
+echo "$root" > "$out/project"
+echo "${JAVA_HOME:?JAVA_HOME must name a JDK 25}" > "$out/java_home"
+echo "kernel-vm: $pkg ($krel), limit ${limit}s"
+t0=$(date +%s)
+set +e
+timeout "$limit" qemu-system-x86_64 -accel tcg,thread=single -cpu qemu64,+ssse3,+sse4.1,+sse4.2,+popcnt \
+  -m 8G -smp 2 -kernel "$work/root-$pkg/boot/vmlinuz-$krel" -initrd "$work/initrd-$pkg.img" \
+  -append "console=ttyS0 panic=-1 quiet" -nographic -no-reboot \
+  -virtfs local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap \
+  -virtfs local,path="$out",mount_tag=out,security_model=none > "$out/console.log" 2>&1
+qemu=$?
+set -e
+echo "kernel-vm: guest ran $(( $(date +%s) - t0 )) s (qemu exit $qemu)"
+exec "$here/summary.sh" "$out"

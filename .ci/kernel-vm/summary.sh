@@ -1,0 +1,27 @@
+#!/bin/bash
+# usage: summary.sh OUT   -- judges a guest run: every module's tests ran, none failed or errored,
+# no JVM crashed; prints the per-module counts and every skipped test with its reason.
+out=$1
+fail=0
+grep -q "GUEST DONE" "$out/result.txt" 2>/dev/null || { echo "kernel-vm: the guest did not finish (see $out/console.log)"; fail=1; }
+grep -h "VERIFY EXIT" "$out/result.txt" 2>/dev/null || true
+if ls "$out"/hs_err_pid*.log >/dev/null 2>&1; then echo "kernel-vm: a JVM crashed: $(ls "$out"/hs_err_pid*.log)"; fail=1; fi
+grep -E "^\[(INFO|WARNING|ERROR)\] Tests run: [0-9]+, Failures: [0-9]+, Errors: [0-9]+, Skipped: [0-9]+$" "$out/verify.log" \
+  > "$out/totals.txt" 2>/dev/null || true
+modules=$(grep -c "" "$out/totals.txt" 2>/dev/null || echo 0)
+if [ "$modules" -lt 5 ]; then echo "kernel-vm: tests ran in $modules of 5 modules"; fail=1; fi
+total=0; failed=0; skipped=0
+while read -r line; do
+  n=$(sed -E 's/.*Tests run: ([0-9]+), Failures: ([0-9]+), Errors: ([0-9]+), Skipped: ([0-9]+)$/\1 \2 \3 \4/' <<<"$line")
+  set -- $n; total=$((total + $1)); failed=$((failed + $2 + $3)); skipped=$((skipped + $4))
+done < "$out/totals.txt"
+echo "kernel-vm: $(head -1 "$out/result.txt" 2>/dev/null): $total tests, $failed failed, $skipped skipped"
+grep -hE "<<< (FAILURE|ERROR)!" "$out/verify.log" 2>/dev/null | grep -v " -- in " | sed 's/^/  /' || true
+if [ -d "$out/reports" ]; then
+  grep -h -A1 "<testcase" "$out"/reports/*/TEST-*.xml 2>/dev/null | grep -B1 "<skipped" \
+    | sed -nE 's/.*<testcase name="([^"]*)" classname="([^"]*)".*/\2.\1/p; s/.*<skipped message="([^"]*)".*/      skipped: \1/p' \
+    | sed 's/^/  /' || true
+fi
+[ "$failed" -eq 0 ] || fail=1
+if [ "$fail" -eq 0 ]; then echo "kernel-vm: passed"; else echo "kernel-vm: FAILED"; fi
+exit $fail
