@@ -38,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class RestrictedRingTest {
     private static final int EACCES = -13;
+    private static final int EINVAL = -22;
 
     @TempDir
     Path dir;
@@ -151,12 +152,15 @@ class RestrictedRingTest {
     void everyPreparableOpIsRefusedByTheKernelWhenThePolicyDeniesIt() throws Exception {
         try (Arena arena = Arena.ofConfined()) {
             Map<Opcode, Consumer<Sqe>> ops = preparedOps(arena);
+            java.util.Set<Opcode> known = dev.uring.core.IoUring.probe().supportedOps();
             for (Map.Entry<Opcode, Consumer<Sqe>> e : ops.entrySet()) {
                 EnumSet<Opcode> all = EnumSet.allOf(Opcode.class);
                 all.remove(e.getKey());
                 RingPolicy allBut = RingPolicy.builder("all-but-" + e.getKey()).allowOps(all).allowFlags(SqeFlags.ALL).build();
                 try (Ring ring = kernelOnly(allBut)) {
-                    assertThat(OneShot.run(ring, 7, e.getValue())).as("%s", e.getKey()).isEqualTo(EACCES);
+                    // an op this kernel does not know (BIND before 6.11...) is refused as unknown, EINVAL
+                    assertThat(OneShot.run(ring, 7, e.getValue())).as("%s", e.getKey())
+                            .isEqualTo(known.contains(e.getKey()) ? EACCES : EINVAL);
                 }
             }
             assertThat(ops).hasSizeGreaterThan(28);
@@ -166,7 +170,7 @@ class RestrictedRingTest {
     @Test
     void everyOpTheKernelKnowsIsRefusedByTheKernelWhenThePolicyDeniesIt() throws Exception {
         java.util.Set<Opcode> known = dev.uring.core.IoUring.probe().supportedOps();
-        assertThat(known).hasSize(Opcode.values().length);
+        assertThat(known).contains(Opcode.NOP, Opcode.READ, Opcode.SOCKET, Opcode.MSG_RING); // all in 6.1
         for (Opcode op : known) {
             if (PolicyCustomizer.FRAMEWORK_SQE_OPS.contains(op)) {
                 continue; // always allowed: the framework cancels with it (see frameworkOpsDenied... below)
@@ -273,7 +277,7 @@ class RestrictedRingTest {
     }
 
     @Test
-    void frameworkRegisterOpsStillWorkAfterEnablingOn618() throws Exception {
+    void frameworkRegisterOpsStillWorkAfterEnabling() throws Exception {
         RingPolicy nopOnly = RingPolicy.builder("nop-only").allow(Opcode.NOP).build();
         assertThat(nopOnly.permits(RegisterOp.FILES_UPDATE2)).isFalse();
         try (Ring ring = withPolicy(nopOnly)) {
