@@ -6,7 +6,7 @@ set -euo pipefail
 W=$(readlink -f "$1"); P=$2; here=$(dirname "$(readlink -f "$0")")
 mkdir -p "$W" && cd "$W"
 if [ ! -d "root-$P" ]; then
-  apt-get download "$P" >/dev/null
+  apt-get download "$P" >/dev/null 2>&1
   dpkg-deb -x "${P}"_*.deb "root-$P"
 fi
 K=$(ls "root-$P/lib/modules" | head -1); echo "$K" > "krel-$P"; /sbin/depmod -b "root-$P" "$K"

@@ -16,29 +16,8 @@ work=$root/target/kernel-vm
 out=$work/out-$series
 mkdir -p "$work"
 
-need=()
-command -v qemu-system-x86_64 >/dev/null || need+=(qemu-system-x86)
-[ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx switch_root || need+=(busybox-static)
-command -v cpio >/dev/null || need+=(cpio)
-[ -x /sbin/depmod ] || need+=(kmod)
-command -v zstd >/dev/null || need+=(zstd)
-if [ ${#need[@]} -gt 0 ]; then
-  echo "kernel-vm: installing ${need[*]}"
-  apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
-
-case "$series" in
-  6.1) pattern='^linux-image-6\.1\.0-[0-9]+-amd64$' ;;
-  6.12) pattern='^linux-image-6\.12\.[0-9]+\+deb12-amd64-unsigned$' ;;
-  *) echo "kernel-vm: unknown series $series (6.1 or 6.12)" >&2; exit 2 ;;
-esac
-pkg=$(apt-cache pkgnames linux-image-6 2>/dev/null | grep -E "$pattern" | sort -V | tail -1 || true)
-if [ -z "$pkg" ]; then
-  apt-get update -qq >/dev/null
-  pkg=$(apt-cache pkgnames linux-image-6 | grep -E "$pattern" | sort -V | tail -1)
-fi
-[ -f "$work/initrd-$pkg.img" ] || "$here/make-initrd.sh" "$work" "$pkg" >/dev/null
+"$here/prepare.sh" "$series"
+pkg=$(cat "$work/pkg-$series")
 krel=$(cat "$work/krel-$pkg")
 
 rm -rf "$out"; mkdir -p "$out"

@@ -1,6 +1,8 @@
 package dev.uring.core;
 
 import dev.uring.core.ffi.Errno;
+import dev.uring.core.ffi.IoUringParams;
+import dev.uring.core.ffi.Native;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -15,11 +17,19 @@ final class KernelProbes {
     private KernelProbes() {
     }
 
-    /** Whether io_uring_setup accepts {@code flag} (an unknown flag is EINVAL). */
-    static boolean setupFlagAccepted(int flag) {
-        try (Ring ring = Ring.open(RingOptions.defaults().entries(2).flags(flag).setupHooks(false))) {
-            return true;
-        } catch (IOException | RuntimeException e) {
+    /**
+     * Whether io_uring_setup accepts {@code flags} (an unknown flag is EINVAL). The raw syscall, not
+     * {@link Ring#open}: a refused setup's diagnosis asks this.
+     */
+    static boolean setupFlagAccepted(int flags) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment params = a.allocate(IoUringParams.SIZE, 8);
+            IoUringParams.set(params, IoUringParams.FLAGS, flags);
+            int fd = Native.ioUringSetup(2, params);
+            if (fd >= 0) {
+                Native.close(fd);
+                return true;
+            }
             return false;
         }
     }

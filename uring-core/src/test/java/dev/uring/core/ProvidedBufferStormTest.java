@@ -84,7 +84,9 @@ class ProvidedBufferStormTest {
                             f[2] += res;
                             pbr.recycle(bid);
                         } else {
-                            assertThat(res).as("a read without data was cancelled").isEqualTo(-Errno.ECANCELED);
+                            // a read blocked in an io-wq worker is cut off by a signal: -EINTR on kernels
+                            // where FIFO reads are not poll-driven (6.1), -ECANCELED on later ones
+                            assertThat(res).as("a read without data was cancelled").isIn(-Errno.ECANCELED, -Errno.EINTR);
                             f[4]++;
                             if (bid >= 0) {
                                 f[5]++;
