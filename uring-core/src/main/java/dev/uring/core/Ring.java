@@ -504,6 +504,11 @@ public final class Ring implements AutoCloseable {
                 int cqeFlags = cq.get(JAVA_INT_UNALIGNED, off + IoUringCqe.FLAGS);
                 head++;
                 n++;
+                if (!denials.isEmpty() && denials.containsKey(userData)) {
+                    // the NOP standing in for a refused SQE: kernels before IORING_NOP_INJECT_RESULT
+                    // complete it with -EINVAL (6.1) or 0; it always means -EACCES
+                    res = -Errno.EACCES;
+                }
                 consumer.accept(userData, res, cqeFlags);
             }
         } finally {
