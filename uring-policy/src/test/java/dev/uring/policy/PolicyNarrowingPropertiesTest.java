@@ -188,7 +188,10 @@ class PolicyNarrowingPropertiesTest {
             for (Opcode op : Opcode.values()) {
                 // ASYNC_CANCEL stays allowed by design: the framework cancels with it (PolicyCustomizer)
                 if ((!fold.permits(op) || !fold.permitsFlags(0)) && !PolicyCustomizer.FRAMEWORK_SQE_OPS.contains(op)) {
-                    assertThat(OneShot.run(r, 100 + op.code(), s -> s.prepBare(op))).as("%s under %s", op, fold).isEqualTo(-13);
+                    // an op past the kernel's last (READ_MULTISHOT on 6.1) is refused as unknown: -EINVAL
+                    int refused = dev.uring.core.IoUring.probe().isSupported(op) ? -13 : -22;
+                    assertThat(OneShot.run(r, 100 + op.code(), s -> s.prepBare(op))).as("%s under %s", op, fold)
+                            .isEqualTo(refused);
                     r.denialReason(100 + op.code());
                     KERNEL_DENIALS.incrementAndGet();
                 }
