@@ -72,7 +72,8 @@ class FileServerStockWriterTest {
         } finally {
             Files.deleteIfExists(out);
         }
-        WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).build()
+        WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(java.time.Duration.ofSeconds(30))
+                .build()
                 .get().uri("/files/1m.bin").header(HttpHeaders.RANGE, "bytes=-10").exchange()
                 .expectStatus().isEqualTo(HttpStatus.PARTIAL_CONTENT)
                 .expectHeader().valueEquals(HttpHeaders.CONTENT_RANGE, "bytes 1048566-1048575/1048576");

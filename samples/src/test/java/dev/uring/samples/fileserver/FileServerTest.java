@@ -76,7 +76,9 @@ class FileServerTest {
     }
 
     WebTestClient client() {
-        return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).build();
+        // 30 s, not the default 5: the first requests of a JIT-cold server under emulation (CI's kernel guests) take longer
+        return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port)
+                .responseTimeout(java.time.Duration.ofSeconds(30)).build();
     }
 
     @Test
