@@ -1,5 +1,6 @@
 package dev.uring.samples.fileserver;
 
+import dev.uring.core.IoUring;
 import dev.uring.reactor.Uring;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -62,6 +63,13 @@ public class FileServerApplication {
 
     /** Starts the server; see the class comment for the arguments. */
     public static void main(String[] args) throws IOException {
+        if (!IoUring.isAvailable()) {
+            // this sample writes uploads through io_uring itself: say why it cannot run, in one line
+            Throwable cause = IoUring.unavailabilityCause();
+            System.err.println("reactive-uring file server: io_uring is unusable on this host, so it cannot run: "
+                    + (cause == null ? "unknown cause" : cause.getMessage()));
+            System.exit(1);
+        }
         Map<String, Object> defaults = new HashMap<>();
         String root = null;
         for (String a : args) {
