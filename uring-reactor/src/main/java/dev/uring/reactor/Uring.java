@@ -1,6 +1,5 @@
 package dev.uring.reactor;
 
-import dev.uring.core.IoUring;
 import dev.uring.core.RingOptions;
 import dev.uring.core.loop.EventLoop;
 import dev.uring.core.loop.EventLoopGroup;
@@ -65,11 +64,10 @@ public final class Uring implements AutoCloseable {
      * @throws IllegalArgumentException when {@code loops < 1}
      * @throws IOException when a ring cannot be created (the cause says why: memlock, sysctl...);
      *         on a host where io_uring is unusable (a seccomp filter, {@code kernel.io_uring_disabled}),
-     *         the message names the cause and the fix, as {@link IoUring#unavailabilityCause()} does
+     *         the message names the cause and the fix, as {@link dev.uring.core.IoUring#unavailabilityCause()} does
      */
     public static Uring create(int loops, RingOptions options) throws IOException {
         Objects.requireNonNull(options, "options");
-        IoUring.ensureAvailable();
         if (loops < 1) {
             throw new IllegalArgumentException("a runtime needs at least one loop, got " + loops);
         }

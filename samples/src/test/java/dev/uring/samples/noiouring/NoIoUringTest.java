@@ -121,6 +121,19 @@ class NoIoUringTest {
     }
 
     @Test
+    void plainUringCreateFailsWithTheSameDiagnosis() throws Exception {
+        Child child = launch(PlainUringApp.class.getName());
+        try {
+            assertThat(child.process().waitFor(60, TimeUnit.SECONDS)).as("the program exits").isTrue();
+            assertThat(child.process().exitValue()).isEqualTo(3);
+            assertThat(child.output()).contains("Uring.create failed: io_uring_setup failed: EPERM")
+                    .contains("a seccomp filter refused io_uring_setup").contains("allow io_uring_setup");
+        } finally {
+            child.stop();
+        }
+    }
+
+    @Test
     void theMainSampleRefusesToRunWithTheCauseInOneLine() throws Exception {
         Child child = launch(FileServerApplication.class.getName(), dir.toString(), "--server.port=0");
         try {
