@@ -183,5 +183,11 @@ class LoopStatsTest {
         assertThat(events).filteredOn(e -> e.getEventType().getName().equals("dev.uring.LoopStall"))
                 .singleElement().satisfies(e ->
                         assertThat(e.getDuration("pass")).isGreaterThanOrEqualTo(Duration.ofMillis(400)));
+        // and the JDK's jfr tool prints them
+        Process jfrPrint = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jfr").toString(), "print",
+                "--events", "dev.uring.SlowOp,dev.uring.LoopStall", jfr.toString()).redirectErrorStream(true).start();
+        String printed = new String(jfrPrint.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(jfrPrint.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(printed).contains("dev.uring.SlowOp").contains("op = \"TIMEOUT\"").contains("dev.uring.LoopStall");
     }
 }

@@ -6,10 +6,12 @@ import java.io.IOException;
 import java.time.Duration;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.boot.http.codec.CodecCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
@@ -68,12 +70,18 @@ public class UringWebFluxAutoConfiguration {
         int loops = environment.getProperty("reactive-uring.loops", Integer.class,
                 Runtime.getRuntime().availableProcessors());
         Uring uring = Uring.create(loops);
-        Duration slowOp = environment.getProperty("reactive-uring.events.slow-op", Duration.class);
-        Duration stall = environment.getProperty("reactive-uring.events.stall", Duration.class);
+        Duration slowOp = duration(environment, "reactive-uring.events.slow-op");
+        Duration stall = duration(environment, "reactive-uring.events.stall");
         if (slowOp != null || stall != null) {
             uring.events(slowOp != null ? slowOp : Uring.DEFAULT_SLOW_OP, stall != null ? stall : Uring.DEFAULT_STALL);
         }
         return uring;
+    }
+
+    /** A duration property in Boot's formats ({@code 50ms}, {@code PT1S}, a number of milliseconds), or null. */
+    private static @Nullable Duration duration(Environment environment, String name) {
+        String value = environment.getProperty(name);
+        return value == null || value.isBlank() ? null : DurationStyle.detectAndParse(value.trim());
     }
 
     /** The runtime's meters, bound by Spring Boot to the application's registry when Actuator is present. */

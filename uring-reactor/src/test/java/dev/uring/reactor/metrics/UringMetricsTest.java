@@ -3,6 +3,9 @@ package dev.uring.reactor.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.uring.core.OpenFlags;
+import dev.uring.core.files.FixedFile;
+import dev.uring.core.files.FixedFileTable;
 import dev.uring.core.loop.EventLoop;
 import dev.uring.policy.PolicyProfiles;
 import dev.uring.policy.PolicyScope;
@@ -153,6 +156,30 @@ class UringMetricsTest {
             });
             // per loop: op x {submitted, completed}, errno x errors, and 10 single meters
             assertThat(registry.getMeters()).hasSize(2 * (UringMetrics.OPS.size() + 1) + UringMetrics.ERRNOS.size() + 1 + 10);
+        }
+    }
+
+    private static double gauge(SimpleMeterRegistry registry, String name, String... tags) {
+        return registry.find(UringMetrics.PREFIX + name).tags(tags).gauges().stream().mapToDouble(Gauge::value).sum();
+    }
+
+    @Test
+    void aSharedFixedFileTablesSlotsAreGaugedUsedAndFree() throws Exception {
+        Path file = Files.write(dir.resolve("fixed"), new byte[16]);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (Uring uring = Uring.create(2);
+                FixedFileTable table = FixedFileTable.create(uring.group(), 8, 0).get(10, TimeUnit.SECONDS)) {
+            UringMetrics.bindFileTable(registry, table, "files");
+            assertThat(gauge(registry, "files.slots", "state", "used")).isZero();
+            assertThat(gauge(registry, "files.slots", "state", "free")).isEqualTo(8);
+            FixedFile f = table.open(uring.group().get(0), file, OpenFlags.O_RDONLY, 0).get(10, TimeUnit.SECONDS);
+            assertThat(gauge(registry, "files.slots", "state", "used")).isEqualTo(1);
+            assertThat(gauge(registry, "files.slots", "state", "free")).isEqualTo(7);
+            f.release();
+            f.cleared().get(10, TimeUnit.SECONDS);
+            await(() -> gauge(registry, "files.slots", "state", "used") == 0);
+            assertThat(gauge(registry, "files.slots", "state", "used")).isZero();
+            assertThat(gauge(registry, "files.slots", "state", "free")).isEqualTo(8);
         }
     }
 }
