@@ -9,17 +9,28 @@ import dev.uring.core.files.FixedFileTable;
 import dev.uring.core.loop.EventLoop;
 import dev.uring.policy.PolicyProfiles;
 import dev.uring.policy.PolicyScope;
+import dev.uring.reactor.Connection;
+import dev.uring.reactor.DisposableServer;
 import dev.uring.reactor.ReactiveFile;
+import dev.uring.reactor.ReceivedBuffer;
+import dev.uring.reactor.TcpClient;
+import dev.uring.reactor.TcpOptions;
+import dev.uring.reactor.TcpServer;
 import dev.uring.reactor.Uring;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
@@ -28,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /** The meters of a runtime in a real SimpleMeterRegistry after known work: exact counts, levels back to zero. */
 @Timeout(60)
@@ -180,6 +192,39 @@ class UringMetricsTest {
             await(() -> gauge(registry, "files.slots", "state", "used") == 0);
             assertThat(gauge(registry, "files.slots", "state", "used")).isZero();
             assertThat(gauge(registry, "files.slots", "state", "free")).isEqualTo(8);
+        }
+    }
+
+    @Test
+    void aDryReceiveBufferRingIsCountedAsExhaustion() throws Exception {
+        byte[] data = new byte[600_000];
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (Uring server = Uring.create(1); Uring client = Uring.create(1).metrics(registry)) {
+            DisposableServer s = TcpServer.bind(server, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                    TcpOptions.defaults(), c -> c.send(Mono.just(ByteBuffer.wrap(data))).then(c.shutdownOutput())
+                            .then(Mono.never()))
+                    .block(Duration.ofSeconds(10));
+            // four buffers in the client's ring, held four at a time and released later: the ring runs dry
+            Connection c = TcpClient.connect(client, s.address(), TcpOptions.defaults().readBufferCount(4)
+                    .readBufferSize(4096)).block(Duration.ofSeconds(10));
+            List<ReceivedBuffer> kept = new ArrayList<>();
+            long[] bytes = {0};
+            c.receive().doOnNext(b -> {
+                bytes[0] += b.buffer().remaining();
+                kept.add(b);
+                if (kept.size() == 4) {
+                    List<ReceivedBuffer> batch = new ArrayList<>(kept);
+                    kept.clear();
+                    Schedulers.parallel().schedule(() -> batch.forEach(ReceivedBuffer::release), 2, TimeUnit.MILLISECONDS);
+                }
+            }).then().block(Duration.ofSeconds(30));
+            kept.forEach(ReceivedBuffer::release);
+            assertThat(bytes[0]).isEqualTo(data.length);
+            assertThat(count(registry, "recv.buffers.exhausted")).isPositive();
+            assertThat(count(registry, "ops.errors", "errno", "ENOBUFS"))
+                    .isEqualTo(count(registry, "recv.buffers.exhausted"));
+            c.dispose();
+            s.dispose();
         }
     }
 }
