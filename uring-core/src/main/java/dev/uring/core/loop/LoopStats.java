@@ -19,6 +19,8 @@ public final class LoopStats {
     /** Errno values counted one by one; larger ones are counted under {@link #MAX_ERRNO}. */
     public static final int MAX_ERRNO = 255;
     private static final int OPCODES = 256;
+    private static final String[] OPCODE_NAMES =
+            java.util.Arrays.stream(Opcode.values()).map(Enum::name).toArray(String[]::new);
 
     private final EventLoop loop;
     // written by the loop thread only
@@ -96,10 +98,15 @@ public final class LoopStats {
                 long took = passStart - slotStarts[slot];
                 if (took > slowOpNanos) {
                     slowOps++;
-                    SlowOpEvent.commit(loop.index(), Opcode.of(op).name(), res, took);
+                    SlowOpEvent.commit(loop.index(), opName(op), res, took);
                 }
             }
         }
+    }
+
+    /** The opcode's name, never throwing (a kernel newer than {@link Opcode} may know more ops). */
+    private static String opName(int op) {
+        return op < OPCODE_NAMES.length ? OPCODE_NAMES[op] : "opcode " + op;
     }
 
     void tasksRun(int n) {
@@ -135,7 +142,11 @@ public final class LoopStats {
         return loop.index();
     }
 
-    /** SQEs of {@code op} handed to the kernel. */
+    /**
+     * SQEs of {@code op} handed to the kernel. Ops submitted with {@link EventLoop#NO_COMPLETION}
+     * (the loop's own cancels, linked timeouts) are counted here but not in {@link #completed}, whose
+     * CQEs nobody waits for.
+     */
     public long submitted(Opcode op) {
         return submitted[op.code()];
     }
