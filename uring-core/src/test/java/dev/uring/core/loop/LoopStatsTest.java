@@ -167,7 +167,8 @@ class LoopStatsTest {
                 });
                 await(op(loop, Sqe::prepNop));
                 await(op(loop, Sqe::prepNop));
-                assertThat(loop.stats().stalls()).isEqualTo(1);
+                // at least the spinning task's pass (a loaded host may stall the loop elsewhere too)
+                assertThat(loop.stats().stalls()).isGreaterThanOrEqualTo(1);
             }
             recording.stop();
             recording.dump(jfr);
@@ -181,8 +182,7 @@ class LoopStatsTest {
                     assertThat(e.getDuration("latency")).isGreaterThanOrEqualTo(Duration.ofMillis(150));
                 });
         assertThat(events).filteredOn(e -> e.getEventType().getName().equals("dev.uring.LoopStall"))
-                .singleElement().satisfies(e ->
-                        assertThat(e.getDuration("pass")).isGreaterThanOrEqualTo(Duration.ofMillis(400)));
+                .anySatisfy(e -> assertThat(e.getDuration("pass")).isGreaterThanOrEqualTo(Duration.ofMillis(400)));
         // and the JDK's jfr tool prints them
         Process jfrPrint = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jfr").toString(), "print",
                 "--events", "dev.uring.SlowOp,dev.uring.LoopStall", jfr.toString()).redirectErrorStream(true).start();

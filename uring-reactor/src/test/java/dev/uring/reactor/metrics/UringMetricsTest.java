@@ -108,7 +108,7 @@ class UringMetricsTest {
     void theInFlightGaugeRisesWhileAnOpWaitsAndFallsBackToZero() throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (Uring uring = Uring.create(1).metrics(registry)) {
-            Disposable timer = uring.timer(Duration.ofMillis(300)).subscribe();
+            Disposable timer = uring.timer(Duration.ofSeconds(1)).subscribe();
             await(() -> gauge(registry, "ops.in.flight") == 1);
             assertThat(gauge(registry, "ops.in.flight")).isEqualTo(1);
             await(timer::isDisposed);
