@@ -5,6 +5,7 @@
  */
 module dev.uring.core {
     requires static org.jspecify;
+    requires jdk.jfr;
 
     exports dev.uring.core;
     exports dev.uring.core.buffers;

@@ -5,6 +5,9 @@ module dev.uring.reactor {
     requires transitive org.reactivestreams;
     requires static org.jspecify;
     requires static reactor.blockhound;
+    // metrics (dev.uring.reactor.metrics): optional, present only where the application has Micrometer
+    requires static micrometer.core;
+    requires static dev.uring.policy;
     // WebFlux integration (dev.uring.reactor.spring): optional, present only in Spring applications
     requires static spring.core;
     requires static spring.beans;
@@ -14,9 +17,11 @@ module dev.uring.reactor {
     requires static spring.boot;
     requires static spring.boot.autoconfigure;
     requires static spring.boot.http.codec;
+    requires static spring.boot.health;
 
     exports dev.uring.reactor;
     exports dev.uring.reactor.spring;
+    exports dev.uring.reactor.metrics;
     opens dev.uring.reactor.spring to spring.core, spring.beans, spring.context;
 
     provides reactor.blockhound.integration.BlockHoundIntegration

@@ -12,7 +12,7 @@ package dev.uring.core;
 public record CbpfInstruction(int code, int jt, int jf, int k) {
     /** {@code BPF_LD|BPF_W|BPF_ABS}: A = ctx word at k. */
     public static final int LD_W_ABS = 0x20;
-    /** {@code BPF_ALU|BPF_AND|BPF_K}: A &= k. */
+    /** {@code BPF_ALU|BPF_AND|BPF_K}: {@code A &= k}. */
     public static final int ALU_AND_K = 0x54;
     /** {@code BPF_ALU|BPF_LSH|BPF_K}: A &lt;&lt;= k. */
     public static final int ALU_LSH_K = 0x64;

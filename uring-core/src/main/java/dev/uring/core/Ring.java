@@ -66,6 +66,9 @@ public final class Ring implements AutoCloseable {
     private int sqeTail;
     private int sqeHeadCache;
     private int filteredTail;
+    private @Nullable SubmissionObserver observer;
+    private int observedTail;
+    private long cqOverflowEvents;
     private int cqHeadLocal;
     private boolean enabled;
     private boolean closed;
@@ -404,6 +407,15 @@ public final class Ring implements AutoCloseable {
             sqe.abandon();
         }
         int tail = sqeTail;
+        SubmissionObserver o = observer;
+        if (o != null) {
+            // before the filters: a refused SQE is rewritten, and its op is the one asked for
+            for (int t = observedTail; t != tail; t++) {
+                int slot = t & sqMask;
+                o.submitted(sqe.opcodeAt(slot), sqe.userDataAt(slot));
+            }
+            observedTail = tail;
+        }
         if (filters.length > 0) {
             for (int t = filteredTail; t != tail; t++) {
                 applyFilters(sqe.at(t & sqMask));
@@ -477,10 +489,17 @@ public final class Ring implements AutoCloseable {
     public int reapCqes(CqeConsumer consumer) throws IOException {
         ensureOpen();
         int total = 0;
+        boolean overflowSeen = false;
         while (true) {
             total += drain(consumer);
-            if (!cqNeedsFlush()) {
+            int sqFlags = sqFlags();
+            if ((sqFlags & (IoUringConstants.IORING_SQ_CQ_OVERFLOW | IoUringConstants.IORING_SQ_TASKRUN)) == 0) {
                 return total;
+            }
+            if (!overflowSeen && (sqFlags & IoUringConstants.IORING_SQ_CQ_OVERFLOW) != 0) {
+                // one event per reap that found CQEs waiting in the kernel's overflow list
+                overflowSeen = true;
+                cqOverflowEvents++;
             }
             // overflowed CQEs wait in the kernel until the CQ has room and we ask for them
             enter(0, 0, enterFlags | IoUringConstants.IORING_ENTER_GETEVENTS, 0L, 0L);
@@ -532,6 +551,28 @@ public final class Ring implements AutoCloseable {
     public int cqOverflowCount() {
         ensureOpen();
         return (int) INT.getAcquire(cqRing, cqOverflowOff);
+    }
+
+    /**
+     * How many times a {@link #reapCqes} found the CQ overflowed: CQEs that did not fit waited in the
+     * kernel's overflow list (FEAT_NODROP) until reaped. Each such reap counts once, however many
+     * CQEs overflowed. A plain counter of the owning thread; another thread may read a stale value.
+     */
+    public long cqOverflowEvents() {
+        return cqOverflowEvents;
+    }
+
+    /**
+     * Calls {@code observer} (or stops calling, with null) for every SQE this ring publishes from now
+     * on, with its opcode and user_data, before any {@link SubmissionFilter} sees it. The owning
+     * thread only; for statistics (an event loop's {@code LoopStats}).
+     */
+    public void observeSubmissions(@Nullable SubmissionObserver observer) {
+        ensureOpen();
+        this.observer = observer;
+        // from the last published tail (a word only this thread writes): SQEs prepared but not yet
+        // published are observed at their publish
+        this.observedTail = (int) INT.getAcquire(sqRing, sqTailOff);
     }
 
     private boolean cqNeedsFlush() {

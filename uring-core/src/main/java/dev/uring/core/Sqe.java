@@ -83,6 +83,16 @@ public final class Sqe {
         return this;
     }
 
+    /** The opcode number of the SQE in SQ slot {@code slot} (for submission observers). */
+    int opcodeAt(int slot) {
+        return Byte.toUnsignedInt(sqes.get(JAVA_BYTE, ((long) slot << 6) + IoUringSqe.OPCODE));
+    }
+
+    /** The user_data of the SQE in SQ slot {@code slot} (for submission observers). */
+    long userDataAt(int slot) {
+        return sqes.get(U64, ((long) slot << 6) + IoUringSqe.USER_DATA);
+    }
+
     /** The SQ slot of the claimed SQE. */
     int slot() {
         return (int) (base >>> 6);

@@ -30,6 +30,7 @@ public final class Uring implements AutoCloseable {
     private static volatile @Nullable Uring shared;
 
     private final EventLoopGroup group;
+    private final String name;
     private final boolean isShared;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final UringScheduler scheduler;
@@ -41,6 +42,8 @@ public final class Uring implements AutoCloseable {
     private Uring(EventLoopGroup group, boolean isShared) {
         probeKernel();
         this.group = group;
+        String thread = group.get(0).thread().getName();
+        this.name = thread.substring(0, Math.max(0, thread.lastIndexOf('-')));
         this.isShared = isShared;
         this.scheduler = new UringScheduler(this);
         this.sockets = new SocketRuntime(group.size());
@@ -72,7 +75,9 @@ public final class Uring implements AutoCloseable {
      * hooks (policies) of the calling thread apply to every ring.
      *
      * @throws IllegalArgumentException when {@code loops < 1}
-     * @throws IOException when a ring cannot be created (the cause says why: memlock, sysctl...)
+     * @throws IOException when a ring cannot be created (the cause says why: memlock, sysctl...);
+     *         on a host where io_uring is unusable (a seccomp filter, {@code kernel.io_uring_disabled}),
+     *         the message names the cause and the fix, as {@link dev.uring.core.IoUring#unavailabilityCause()} does
      */
     public static Uring create(int loops, RingOptions options) throws IOException {
         Objects.requireNonNull(options, "options");
@@ -111,6 +116,59 @@ public final class Uring implements AutoCloseable {
     /** The loops. */
     public EventLoopGroup group() {
         return group;
+    }
+
+    /** This runtime's name ({@code uring-0}, {@code uring-shared}): its loop threads' prefix and its metrics' tag. */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Publishes this runtime's metrics to {@code registry} (Micrometer, an optional dependency) and
+     * starts counting on every loop; see {@link dev.uring.reactor.metrics.UringMetrics} for the meters.
+     * Off until called: a runtime without metrics counts nothing on its hot paths.
+     *
+     * @return this runtime
+     */
+    public Uring metrics(io.micrometer.core.instrument.MeterRegistry registry) {
+        new dev.uring.reactor.metrics.UringMetrics(this).bindTo(registry);
+        return this;
+    }
+
+    /**
+     * Starts counting on every loop ({@link EventLoop#stats()}) and records a JFR
+     * {@link dev.uring.core.loop.SlowOpEvent} for each op slower than {@code slowOp} and a
+     * {@link dev.uring.core.loop.LoopStallEvent} for each loop pass longer than {@code stall}
+     * ({@link Duration#ZERO} for none). {@link #metrics} does this with
+     * {@link #DEFAULT_SLOW_OP} and {@link #DEFAULT_STALL} unless called before.
+     *
+     * @return this runtime
+     */
+    public Uring events(Duration slowOp, Duration stall) {
+        Objects.requireNonNull(slowOp, "slowOp");
+        Objects.requireNonNull(stall, "stall");
+        statsOn = true;
+        group.enableStats(slowOp, stall);
+        return this;
+    }
+
+    /** The slow-op threshold {@link #metrics} sets when {@link #events} was not called: 1 second. */
+    public static final Duration DEFAULT_SLOW_OP = Duration.ofSeconds(1);
+    /** The loop stall threshold {@link #metrics} sets when {@link #events} was not called: 100 ms. */
+    public static final Duration DEFAULT_STALL = Duration.ofMillis(100);
+    private volatile boolean statsOn;
+
+    /** Whether {@link #events} or {@link #metrics} started counting on the loops. */
+    public boolean isCounting() {
+        return statsOn;
+    }
+
+    /**
+     * A NOP through loop {@code index}'s ring: completes with the loop's answer (0), or fails when the
+     * loop is closed or its ring unusable (the health check's probe).
+     */
+    public Mono<Integer> nop(int index) {
+        return new MonoUringOp<>(this, group.get(index), NopOp::new, 0);
     }
 
     /** The loop an op submitted now goes to: the caller's own loop, else the next round-robin. */

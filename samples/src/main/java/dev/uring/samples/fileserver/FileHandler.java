@@ -14,25 +14,32 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
+import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 
 /**
  * GET/HEAD of a file (the body written by whichever Resource writer WebFlux has: io_uring's when
  * reactive-uring's auto-configuration is on), GET of a directory as a JSON listing, PUT of a file
- * streamed to disk through io_uring (into a temporary file, renamed over the target when complete).
+ * streamed to disk through io_uring (into a temporary file, renamed over the target when complete,
+ * deleted when the upload fails or the client goes away; listings and GETs never show it).
  */
 final class FileHandler {
     /** The route's prefix: {@code /files/a/b.txt} is {@code a/b.txt} under the root. */
     static final String PREFIX = "/files";
+    /** Between an upload's target name and its random suffix: {@code .name.upload-1f2e...}. */
+    static final String UPLOAD_INFIX = ".upload-";
 
     private final ServedRoot root;
     private final Uring uring;
@@ -62,6 +69,10 @@ final class FileHandler {
         } catch (IOException e) {
             return error(HttpStatus.NOT_FOUND, "no such file: " + request.path());
         }
+        if (isUpload(path)) {
+            // an upload in progress is nobody's business until it is renamed over its target
+            return error(HttpStatus.NOT_FOUND, "no such file: " + request.path());
+        }
         return ReactiveFiles.stat(uring, path)
                 .flatMap(stat -> stat.isDirectory() ? listing(path) : file(path, stat))
                 .onErrorResume(NoSuchFileException.class, e -> error(HttpStatus.NOT_FOUND, "no such file: " + request.path()));
@@ -82,7 +93,7 @@ final class FileHandler {
     private Mono<ServerResponse> listing(Path dir) {
         return Mono.fromCallable(() -> {
             try (Stream<Path> entries = Files.list(dir)) {
-                return entries.sorted(Comparator.comparing(Path::getFileName))
+                return entries.filter(p -> !isUpload(p)).sorted(Comparator.comparing(Path::getFileName))
                         .map(this::entry)
                         .toList();
             }
@@ -114,18 +125,42 @@ final class FileHandler {
         if (target.equals(root.path())) {
             return error(HttpStatus.FORBIDDEN, "cannot replace the served root");
         }
-        Path temp = target.resolveSibling("." + target.getFileName() + ".upload-"
+        Path temp = target.resolveSibling("." + target.getFileName() + UPLOAD_INFIX
                 // not UUID.randomUUID(): its SecureRandom may block on a server thread
                 + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-        return UringDataBuffers.write(uring, request.bodyToFlux(org.springframework.core.io.buffer.DataBuffer.class), temp,
+        // A client that drops the connection mid-body cancels this response. The upload itself is not
+        // cancelled from outside (a cancelled OPENAT may still create the file after a delete): the
+        // cancel fails its body instead, so the file is closed, then deleted, in that order.
+        Sinks.Empty<Void> aborted = Sinks.empty();
+        Flux<DataBuffer> body = request.bodyToFlux(DataBuffer.class)
+                // the other publisher only ever fails: the body ends with its own end or with the abort
+                .takeUntilOther(aborted.asMono().then(Mono.error(() -> new CancellationException("the client went away"))));
+        Mono<ServerResponse> upload = UringDataBuffers.write(uring, body, temp,
                         StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)
                 .flatMap(bytes -> ReactiveFiles.move(uring, temp, target, StandardCopyOption.REPLACE_EXISTING)
                         .then(ServerResponse.status(HttpStatus.CREATED).contentType(MediaType.APPLICATION_JSON)
                                 .bodyValue(Map.of("path", "/" + root.relative(target), "bytes", bytes))))
                 .onErrorResume(e -> ReactiveFiles.delete(uring, temp).onErrorComplete()
-                        .then(e instanceof FileAlreadyExistsException || e instanceof java.nio.file.FileSystemException
+                        .then(e instanceof CancellationException ? Mono.empty()
+                                : e instanceof FileAlreadyExistsException || e instanceof java.nio.file.FileSystemException
                                 ? error(HttpStatus.CONFLICT, String.valueOf(e.getMessage()))
                                 : Mono.error(e)));
+        return Mono.create(sink -> {
+            sink.onCancel(() -> aborted.tryEmitEmpty());
+            upload.subscribe(sink::success, sink::error, sink::success);
+        });
+    }
+
+    /** Whether {@code p} is the temporary file of an upload in progress ({@code .name.upload-hex}). */
+    static boolean isUpload(Path p) {
+        Path name = p.getFileName();
+        if (name == null) {
+            return false;
+        }
+        String n = name.toString();
+        int i = n.lastIndexOf(UPLOAD_INFIX);
+        return n.startsWith(".") && i > 0 && n.length() > i + UPLOAD_INFIX.length()
+                && n.substring(i + UPLOAD_INFIX.length()).chars().allMatch(c -> Character.digit(c, 16) >= 0);
     }
 
     static Mono<ServerResponse> error(HttpStatus status, String message) {

@@ -1,5 +1,6 @@
 package dev.uring.samples.fileserver;
 
+import dev.uring.core.IoUring;
 import dev.uring.reactor.Uring;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -62,6 +63,13 @@ public class FileServerApplication {
 
     /** Starts the server; see the class comment for the arguments. */
     public static void main(String[] args) throws IOException {
+        if (!IoUring.isAvailable()) {
+            // this sample writes uploads through io_uring itself: say why it cannot run, in one line
+            Throwable cause = IoUring.unavailabilityCause();
+            System.err.println("reactive-uring file server: io_uring is unusable on this host, so it cannot run: "
+                    + (cause == null ? "unknown cause" : cause.getMessage()));
+            System.exit(1);
+        }
         Map<String, Object> defaults = new HashMap<>();
         String root = null;
         for (String a : args) {
@@ -97,7 +105,8 @@ public class FileServerApplication {
 
     private static void printUsage(ConfigurableApplicationContext context) {
         Environment env = context.getEnvironment();
-        String url = "http://127.0.0.1:" + env.getProperty("local.server.port") + FileHandler.PREFIX;
+        String base = "http://127.0.0.1:" + env.getProperty("local.server.port");
+        String url = base + FileHandler.PREFIX;
         ServedRoot root = context.getBean(ServedRoot.class);
         boolean uring = env.getProperty("reactive-uring.webflux.enabled", Boolean.class, true);
         System.out.printf("""
@@ -111,9 +120,11 @@ public class FileServerApplication {
                   curl -s -o /dev/null -w '%%{http_code} %%{size_download}\\n' %s/1m.bin
                   echo hello | curl -s -T - %s/uploads/hello.txt   # PUT, streamed to disk through io_uring
                   curl -s --path-as-is %s/../etc/passwd          # 403: confined to the root
+                  curl -s %s/actuator/health                     # every loop answers through its ring
+                  curl -s %s/actuator/metrics | grep -o '"reactive[.]uring[.][a-z.]*"'   # our metrics
                 stop with Ctrl-C
                 %n""", url, root.path(), uring ? "io_uring" : "Spring's stock writer",
-                url, url, url, url, url, url, url);
+                url, url, url, url, url, url, url, base, base);
     }
 
     /** A demo directory with a text file, 4 KiB and 1 MiB files of random bytes, and an uploads folder. */

@@ -75,6 +75,9 @@ public final class EventLoop implements Executor, AutoCloseable {
     private @Nullable Throwable startFailure;
     private final AtomicInteger wakers = new AtomicInteger();
     private long completions;
+    private final LoopStats stats = new LoopStats(this);
+    /** {@link #stats} once counting is on, else null: the one check the hot paths make; loop thread only. */
+    private @Nullable LoopStats counting;
 
     private EventLoop(RingOptions options, ThreadFactory factory, int index, long closeTimeoutNanos) {
         this.index = index;
@@ -232,7 +235,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         Ring r = ring();
         if (r.sqSpaceLeft() == 0) {
             try {
-                r.submit();
+                submitted(r.submit());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -281,6 +284,46 @@ public final class EventLoop implements Executor, AutoCloseable {
     public long completions() {
         checkInLoop();
         return completions;
+    }
+
+    /**
+     * This loop's counters ({@link LoopStats}); any thread. They stay zero until
+     * {@link #enableStats} (the CQ overflow events excepted).
+     */
+    public LoopStats stats() {
+        return stats;
+    }
+
+    /**
+     * Starts counting ops, errors, submits, tasks and busy/idle time in {@link #stats()} (off by
+     * default: a loop that is not asked counts nothing but CQ overflows), and records a
+     * {@link SlowOpEvent} for each op whose final completion came more than {@code slowOp} after
+     * its submission and a {@link LoopStallEvent} for each loop pass longer than {@code stall}
+     * (zero for none). Any thread; takes effect when the loop runs it, before later hand-overs.
+     * Calling it again changes the thresholds.
+     *
+     * @throws RejectedExecutionException when the loop is closing or closed
+     */
+    public void enableStats(Duration slowOp, Duration stall) {
+        long slowNanos = slowOp.toNanos();
+        long stallNanos = stall.toNanos();
+        runOrExecute(() -> {
+            stats.enable(slowNanos, stallNanos, System.nanoTime());
+            if (counting == null) {
+                ring().observeSubmissions(stats.observer());
+                counting = stats;
+            }
+        });
+    }
+
+    /** {@link PendingOps#active()} read from any thread, for {@link LoopStats#inFlight()}; may be stale. */
+    int pendingOpsRacy() {
+        return pending.active();
+    }
+
+    long cqOverflowEventsRacy() {
+        Ring r = ring;
+        return r == null ? 0 : r.cqOverflowEvents();
     }
 
     private void checkInLoop() {
@@ -346,6 +389,10 @@ public final class EventLoop implements Executor, AutoCloseable {
                 r.reapCqes(dispatcher);
                 continue;
             }
+            LoopStats s = counting;
+            if (s != null) {
+                s.passEnded(System.nanoTime());
+            }
             if (tasks.isEmpty()) {
                 sleeping.set(true);
                 if (!tasks.isEmpty() || state.get() != RUNNING) {
@@ -354,6 +401,9 @@ public final class EventLoop implements Executor, AutoCloseable {
                 } else {
                     submitAndWait(r);
                     sleeping.set(false);
+                    if (s != null) {
+                        s.woke(System.nanoTime());
+                    }
                 }
             } else {
                 submit(r);
@@ -379,9 +429,17 @@ public final class EventLoop implements Executor, AutoCloseable {
         return false;
     }
 
+    /** Counts a submit's SQEs when stats are on. */
+    private void submitted(int sqes) {
+        LoopStats s = counting;
+        if (s != null) {
+            s.submitted(sqes);
+        }
+    }
+
     private void submit(Ring r) throws IOException {
         try {
-            r.submit();
+            submitted(r.submit());
         } catch (UringException e) {
             if (e.errno() != Errno.EBUSY && e.errno() != Errno.EAGAIN) {
                 throw e;
@@ -392,7 +450,7 @@ public final class EventLoop implements Executor, AutoCloseable {
 
     private void submitAndWait(Ring r) throws IOException {
         try {
-            r.submitAndWait(1);
+            submitted(r.submitAndWait(1));
         } catch (UringException e) {
             if (e.errno() != Errno.EBUSY && e.errno() != Errno.EAGAIN) {
                 throw e;
@@ -411,18 +469,22 @@ public final class EventLoop implements Executor, AutoCloseable {
     }
 
     private boolean runTasks() {
-        boolean ran = false;
+        int ran = 0;
         Runnable t;
         // a budget per pass: tasks that keep handing over more tasks must not keep CQEs from being reaped
         for (int budget = TASKS_PER_PASS; budget > 0 && (t = tasks.poll()) != null; budget--) {
-            ran = true;
+            ran++;
             try {
                 t.run();
             } catch (Throwable e) {
                 uncaught(e);
             }
         }
-        return ran;
+        LoopStats s = counting;
+        if (s != null && ran > 0) {
+            s.tasksRun(ran);
+        }
+        return ran > 0;
     }
 
     private void submitQuietly(Ring r) {
@@ -444,8 +506,13 @@ public final class EventLoop implements Executor, AutoCloseable {
         if (c == null) {
             return;
         }
-        if (!CqeFlags.hasMore(flags)) {
+        boolean last = !CqeFlags.hasMore(flags);
+        if (last) {
             pending.remove(userData);
+        }
+        LoopStats s = counting;
+        if (s != null) {
+            s.completed(userData, res, last);
         }
         completions++;
         try {

@@ -105,6 +105,14 @@ public final class EventLoopGroup implements AutoCloseable, Iterable<EventLoop> 
         return loops.iterator();
     }
 
+    /**
+     * {@link EventLoop#enableStats} on every loop: counting on, slow ops and stalls recorded as JFR
+     * events past the given thresholds (zero for none).
+     */
+    public void enableStats(java.time.Duration slowOp, java.time.Duration stall) {
+        loops.forEach(l -> l.enableStats(slowOp, stall));
+    }
+
     /** Closes every loop (each cancels its ops and waits for their final CQEs). */
     @Override
     public void close() {

@@ -12,7 +12,7 @@ final class PendingOps {
     static final int WAKE_SLOT = 0;
     /** Slot 1: ops whose CQE nobody waits for (cancels, skipped successes). */
     static final int IGNORE_SLOT = 1;
-    private static final int FIRST_FREE = 2;
+    static final int FIRST_FREE = 2;
 
     private Completion[] handlers;
     private int[] generations;

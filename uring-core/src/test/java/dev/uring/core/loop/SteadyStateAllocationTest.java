@@ -84,7 +84,19 @@ class SteadyStateAllocationTest {
 
     @Test
     void loopDispatchAllocatesNothing() throws Exception {
+        dispatch(false);
+    }
+
+    @Test
+    void loopDispatchAllocatesNothingWithStatsOn() throws Exception {
+        dispatch(true);
+    }
+
+    private static void dispatch(boolean stats) throws Exception {
         try (EventLoop loop = LoopTesting.start(256)) {
+            if (stats) {
+                loop.enableStats(java.time.Duration.ofSeconds(1), java.time.Duration.ofMillis(100));
+            }
             Counter c = new Counter();
             for (int round = 0; round < 400; round++) {
                 CompletableFuture<Long> done = new CompletableFuture<>();
@@ -97,7 +109,8 @@ class SteadyStateAllocationTest {
                 });
                 long bytes = done.get(30, TimeUnit.SECONDS);
                 if (round == 399) {
-                    assertThat(bytes).as("bytes allocated on the loop thread for 200 NOPs, warm").isLessThan(512);
+                    assertThat(bytes).as("bytes allocated on the loop thread for 200 NOPs, warm, stats %s", stats)
+                            .isLessThan(512);
                 }
             }
         }

@@ -77,4 +77,50 @@ class UringWebFluxAutoConfigurationTest {
             }
         }).run(context -> assertThat(context).hasSingleBean(Uring.class).hasBean("mine"));
     }
+
+    @Test
+    void withMicrometerAndBootHealthTheMetersAndTheHealthIndicatorAreRegistered() {
+        runner.run(context -> {
+            assertThat(context).hasSingleBean(dev.uring.reactor.metrics.UringMetrics.class);
+            assertThat(context).hasSingleBean(UringHealthIndicator.class);
+            io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+                    new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+            context.getBean(dev.uring.reactor.metrics.UringMetrics.class).bindTo(registry);
+            assertThat(registry.find("reactive.uring.ops.in.flight").gauges()).hasSize(1);
+            assertThat(context.getBean(Uring.class).isCounting()).isTrue();
+        });
+    }
+
+    @Test
+    void theHealthIsUpWhileEveryLoopAnswersAndDownOnceTheRuntimeIsClosed() {
+        runner.run(context -> {
+            Uring uring = context.getBean(Uring.class);
+            UringHealthIndicator health = context.getBean(UringHealthIndicator.class);
+            org.springframework.boot.health.contributor.Health up = health.health().block(java.time.Duration.ofSeconds(10));
+            assertThat(up.getStatus()).isEqualTo(org.springframework.boot.health.contributor.Status.UP);
+            assertThat(up.getDetails()).containsEntry("runtime", uring.name()).containsKey("loops");
+            uring.close();
+            assertThat(health.health().block(java.time.Duration.ofSeconds(10)).getStatus())
+                    .isEqualTo(org.springframework.boot.health.contributor.Status.DOWN);
+        });
+    }
+
+    @Test
+    void theEventPropertiesTurnCountingOnWithTheirThresholds() {
+        runner.withPropertyValues("reactive-uring.events.slow-op=50ms", "reactive-uring.events.stall=20ms")
+                .run(context -> assertThat(context.getBean(Uring.class).isCounting()).isTrue());
+        runner.withPropertyValues(UringWebFluxAutoConfiguration.ENABLED_PROPERTY + "=false")
+                .withClassLoader(new org.springframework.boot.test.context.FilteredClassLoader(
+                        "io.micrometer.core.instrument.binder.MeterBinder"))
+                .run(context -> {
+                    assertThat(context).doesNotHaveBean(dev.uring.reactor.metrics.UringMetrics.class);
+                    assertThat(context.getBean(Uring.class).isCounting()).as("off by default").isFalse();
+                });
+    }
+
+    @Test
+    void requiredTrueWhereIoUringIsAvailableChangesNothing() {
+        runner.withPropertyValues(UringWebFluxAutoConfiguration.REQUIRED_PROPERTY + "=true")
+                .run(context -> assertThat(context).hasSingleBean(Uring.class));
+    }
 }
