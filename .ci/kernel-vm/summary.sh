@@ -18,9 +18,9 @@ done < "$out/totals.txt"
 echo "kernel-vm: $(head -1 "$out/result.txt" 2>/dev/null): $total tests, $failed failed, $skipped skipped"
 grep -hE "<<< (FAILURE|ERROR)!" "$out/verify.log" 2>/dev/null | grep -v " -- in " | sed 's/^/  /' || true
 if [ -d "$out/reports" ]; then
+  # each skipped test and the assumption that skipped it (it names the feature and the kernel that has it)
   grep -h -A1 "<testcase" "$out"/reports/*/TEST-*.xml 2>/dev/null | grep -B1 "<skipped" \
-    | sed -nE 's/.*<testcase name="([^"]*)" classname="([^"]*)".*/\2.\1/p; s/.*<skipped message="([^"]*)".*/      skipped: \1/p' \
-    | sed 's/^/  /' || true
+    | sed -nE 's/.*<testcase name="([^"]*)" classname="([^"]*)".*/  skipped \2.\1:/p; s/.*Assumption failed: (.*)$/      \1/p; s/.*<skipped message="([^"]*)".*/      \1/p' || true
 fi
 [ "$failed" -eq 0 ] || fail=1
 if [ "$fail" -eq 0 ]; then echo "kernel-vm: passed"; else echo "kernel-vm: FAILED"; fi
