@@ -3,8 +3,12 @@ module dev.uring.policy {
     requires dev.uring.core;
     requires static org.jspecify;
     requires jdk.jfr;
+    // optional: policies across Reactor scheduler hops and Micrometer context-propagation snapshots
+    requires static reactor.core;
+    requires static context.propagation;
 
     exports dev.uring.policy;
 
     provides dev.uring.core.RingSetupHook with dev.uring.policy.PolicyRingSetupHook;
+    provides io.micrometer.context.ThreadLocalAccessor with dev.uring.policy.PolicyThreadLocalAccessor;
 }
