@@ -87,8 +87,8 @@ final class FileResponses {
     }
 
     /** The whole file, with Content-Type and Content-Length unless already set. */
-    Mono<Void> writeWhole(Path path, @Nullable Statx known, MediaType type, ReactiveHttpOutputMessage message) {
-        return withFile(path, known, (file, size) -> whole(file, size, type, message, false));
+    Mono<Void> writeWhole(Path path, Resource resource, MediaType type, ReactiveHttpOutputMessage message) {
+        return withFile(path, resource, (file, size) -> whole(file, size, type, message, false));
     }
 
     /**
@@ -96,7 +96,7 @@ final class FileResponses {
      * multipart/byteranges body of several; 416 with {@code Content-Range: bytes *}{@code /size}
      * when the header is malformed or no range is satisfiable. A HEAD request gets the headers only.
      */
-    Mono<Void> writeRanged(Path path, @Nullable Statx known, MediaType type, ServerHttpRequest request,
+    Mono<Void> writeRanged(Path path, Resource resource, MediaType type, ServerHttpRequest request,
             ServerHttpResponse response) {
         response.getHeaders().set(HttpHeaders.ACCEPT_RANGES, "bytes");
         boolean head = HttpMethod.HEAD.equals(request.getMethod());
@@ -107,7 +107,7 @@ final class FileResponses {
             ranges = null;
         }
         List<HttpRange> asked = ranges;
-        return withFile(path, known, (file, size) -> {
+        return withFile(path, resource, (file, size) -> {
             if (asked != null && asked.isEmpty()) {
                 return whole(file, size, type, response, head);
             }
@@ -123,9 +123,9 @@ final class FileResponses {
     }
 
     /** Given regions of a file (a ResourceRegion body): one plain, several as multipart/byteranges. */
-    Mono<Void> writeRegions(Path path, @Nullable Statx known, MediaType type, List<Region> regions,
+    Mono<Void> writeRegions(Path path, Resource resource, MediaType type, List<Region> regions,
             ReactiveHttpOutputMessage message) {
-        return withFile(path, known, (file, size) -> {
+        return withFile(path, resource, (file, size) -> {
             for (Region r : regions) {
                 if (r.end() >= size) {
                     return Mono.error(new IllegalArgumentException("region " + r + " ends past the end of "
@@ -140,9 +140,18 @@ final class FileResponses {
         Mono<Void> write(ReactiveFile file, long size);
     }
 
-    private Mono<Void> withFile(Path path, @Nullable Statx known, FileBody body) {
-        return files.open(path, known).flatMap(lease -> body.write(lease.file, lease.size)
-                .doFinally(s -> lease.release()));
+    /**
+     * Runs {@code body} on the resource's file: the file an {@link UringFileSystemResource} brings
+     * already open (read as it is, closed afterwards), else the one {@link OpenFiles} opens or keeps.
+     */
+    private Mono<Void> withFile(Path path, Resource resource, FileBody body) {
+        Mono<OpenFiles.Lease> lease;
+        if (resource instanceof UringFileSystemResource u && u.takeOpenFile() instanceof ReactiveFile opened) {
+            lease = Mono.just(OpenFiles.Lease.owned(opened, u.statx().size()));
+        } else {
+            lease = files.open(path, knownStatx(resource));
+        }
+        return lease.flatMap(l -> body.write(l.file, l.size).doFinally(s -> l.release()));
     }
 
     /**

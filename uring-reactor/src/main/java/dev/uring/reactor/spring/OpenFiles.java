@@ -57,6 +57,11 @@ final class OpenFiles implements AutoCloseable {
             this.entry = entry;
         }
 
+        /** A lease of a file the caller opened and hands over: released, it is closed. */
+        static Lease owned(ReactiveFile file, long size) {
+            return new Lease(file, size, null);
+        }
+
         /** Gives the file back: to the cache, or closes it when it is not (or no longer) kept. */
         void release() {
             if (entry != null) {

@@ -20,11 +20,33 @@ public class UringFileSystemResource extends FileSystemResource {
 
     private final Statx statx;
     private final long takenAt = System.nanoTime();
+    private final java.util.concurrent.atomic.AtomicReference<dev.uring.reactor.@Nullable ReactiveFile> openFile;
 
     /** A resource for {@code path}, whose STATX (following symbolic links) was {@code statx} just now. */
     public UringFileSystemResource(Path path, Statx statx) {
         super(path);
         this.statx = Objects.requireNonNull(statx, "statx");
+        this.openFile = new java.util.concurrent.atomic.AtomicReference<>();
+    }
+
+    /**
+     * A resource for a file the application has already opened (say with
+     * {@link dev.uring.reactor.ReactiveFile#openBeneath}, so that the kernel confined the lookup),
+     * whose STATX ({@code file.stat()}) is {@code statx}. The io_uring writers read that open file,
+     * never its path, and close it when the response ends; it is served once (a second write opens
+     * the path as for any other resource). Spring's own writers see a plain resource of
+     * {@code file.path()}, and the file stays open until the runtime closes: give such a resource
+     * only to the io_uring writers, or close the file yourself.
+     */
+    public UringFileSystemResource(dev.uring.reactor.ReactiveFile file, Statx statx) {
+        super(Objects.requireNonNull(file, "file").path());
+        this.statx = Objects.requireNonNull(statx, "statx");
+        this.openFile = new java.util.concurrent.atomic.AtomicReference<>(file);
+    }
+
+    /** The open file this resource brings, once (null after, or when it brought none). */
+    dev.uring.reactor.@Nullable ReactiveFile takeOpenFile() {
+        return openFile.getAndSet(null);
     }
 
     /** The STATX given at creation. */
