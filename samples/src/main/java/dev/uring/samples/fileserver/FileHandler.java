@@ -1,12 +1,15 @@
 package dev.uring.samples.fileserver;
 
 import dev.uring.core.Statx;
+import dev.uring.reactor.ReactiveFile;
 import dev.uring.reactor.ReactiveFiles;
 import dev.uring.reactor.Uring;
 import dev.uring.reactor.spring.UringDataBuffers;
 import dev.uring.reactor.spring.UringFileSystemResource;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -15,6 +18,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
@@ -29,28 +33,66 @@ import reactor.core.scheduler.Schedulers;
  * GET/HEAD of a file (the body written by whichever Resource writer WebFlux has: io_uring's when
  * reactive-uring's auto-configuration is on), GET of a directory as a JSON listing, PUT of a file
  * streamed to disk through io_uring (into a temporary file, renamed over the target when complete).
+ *
+ * <p>Confined (the default): the request path is checked ({@link ServedRoot#resolve}), then the file is
+ * opened with OPENAT2 and RESOLVE_BENEATH relative to the root directory, and the open file itself is
+ * what the writer reads; a path that leaves the root by then (a symbolic link swapped in after the
+ * check) is refused by the kernel (EXDEV) or the policy's filter (EACCES): 403. Renames and unlinks
+ * still go by path (io_uring has no RESOLVE_* for them); their paths are the checked ones.
  */
 final class FileHandler {
     /** The route's prefix: {@code /files/a/b.txt} is {@code a/b.txt} under the root. */
     static final String PREFIX = "/files";
 
+    /** Test seam: runs with the checked path between the check and the open (a test swaps a link in). */
+    static volatile @Nullable Consumer<Path> afterCheck;
+
     private final ServedRoot root;
     private final Uring uring;
+    private final @Nullable ReactiveFile directory;
+    private final boolean uringWriter;
     private final @Nullable InMemoryBodies inMemory;
 
     /**
      * A handler serving {@code root}; with {@code inMemory} (a measuring aid, off unless
      * {@value InMemoryBodies#PROPERTY} is set) file bodies come from memory instead of a Resource writer.
      */
-    FileHandler(ServedRoot root, Uring uring, @Nullable InMemoryBodies inMemory) {
+    FileHandler(ServedRoot root, Uring uring, @Nullable ReactiveFile directory, boolean uringWriter,
+            @Nullable InMemoryBodies inMemory) {
         this.root = root;
         this.uring = uring;
+        this.directory = directory;
+        this.uringWriter = uringWriter;
         this.inMemory = inMemory;
     }
 
     private Path resolve(ServerRequest request) throws ServedRoot.Refused, IOException {
         String raw = request.requestPath().pathWithinApplication().value();
-        return root.resolve(raw.length() > PREFIX.length() ? raw.substring(PREFIX.length()) : "");
+        Path p = root.resolve(raw.length() > PREFIX.length() ? raw.substring(PREFIX.length()) : "");
+        Consumer<Path> hook = afterCheck;
+        if (hook != null) {
+            hook.accept(p);
+        }
+        return p;
+    }
+
+    /** Whether {@code e} is the kernel or the policy refusing a path that leaves the root. */
+    private static boolean leavesRoot(Throwable e) {
+        if (e instanceof AccessDeniedException) {
+            return true;
+        }
+        String m = String.valueOf(e.getMessage());
+        return e instanceof FileSystemException && (m.contains("EXDEV") || m.contains("ELOOP"));
+    }
+
+    /** The checked path, relative to the root, as OPENAT2 beneath the root directory takes it. */
+    private String beneath(Path checked) {
+        String rel = root.relative(checked);
+        return rel.isEmpty() ? "." : rel;
+    }
+
+    private static Mono<Void> close(ReactiveFile file) {
+        return file.close().onErrorComplete();
     }
 
     Mono<ServerResponse> get(ServerRequest request) {
@@ -62,9 +104,38 @@ final class FileHandler {
         } catch (IOException e) {
             return error(HttpStatus.NOT_FOUND, "no such file: " + request.path());
         }
-        return ReactiveFiles.stat(uring, path)
-                .flatMap(stat -> stat.isDirectory() ? listing(path) : file(path, stat))
-                .onErrorResume(NoSuchFileException.class, e -> error(HttpStatus.NOT_FOUND, "no such file: " + request.path()));
+        ReactiveFile dir = directory;
+        if (dir == null) {
+            return ReactiveFiles.stat(uring, path)
+                    .flatMap(stat -> stat.isDirectory() ? listing(path) : file(path, stat))
+                    .onErrorResume(NoSuchFileException.class, e -> error(HttpStatus.NOT_FOUND, "no such file: " + request.path()));
+        }
+        return ReactiveFile.openBeneath(uring, dir, beneath(path))
+                .flatMap(file -> file.stat()
+                        .onErrorResume(e -> close(file).then(Mono.error(e)))
+                        .flatMap(stat -> opened(path, file, stat)))
+                .onErrorResume(NoSuchFileException.class, e -> error(HttpStatus.NOT_FOUND, "no such file: " + request.path()))
+                .onErrorResume(FileHandler::leavesRoot, e -> error(HttpStatus.FORBIDDEN,
+                        "resolves outside the served root: " + request.path()));
+    }
+
+    /** The response for a file opened beneath the root: its STATX is of the open file, not of a path. */
+    private Mono<ServerResponse> opened(Path path, ReactiveFile file, Statx stat) {
+        if (stat.isDirectory()) {
+            return close(file).then(listing(path));
+        }
+        if (!stat.isRegularFile()) {
+            return close(file).then(error(HttpStatus.FORBIDDEN, "not a regular file"));
+        }
+        if (inMemory != null) {
+            return close(file).then(inMemory.response(path));
+        }
+        if (!uringWriter) {
+            // Spring's own writer opens the path itself (by Java NIO, outside io_uring and its policy)
+            return close(file).then(ServerResponse.ok().body(BodyInserters.fromResource(new UringFileSystemResource(path, stat))));
+        }
+        // the io_uring writer reads this very file (what the kernel opened beneath the root) and closes it
+        return ServerResponse.ok().body(BodyInserters.fromResource(new UringFileSystemResource(file, stat)));
     }
 
     private Mono<ServerResponse> file(Path path, Statx stat) {
@@ -117,13 +188,21 @@ final class FileHandler {
         Path temp = target.resolveSibling("." + target.getFileName() + ".upload-"
                 // not UUID.randomUUID(): its SecureRandom may block on a server thread
                 + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-        return UringDataBuffers.write(uring, request.bodyToFlux(org.springframework.core.io.buffer.DataBuffer.class), temp,
+        ReactiveFile dir = directory;
+        Mono<Long> written = dir == null
+                ? UringDataBuffers.write(uring, request.bodyToFlux(org.springframework.core.io.buffer.DataBuffer.class), temp,
                         StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)
+                : Mono.usingWhen(ReactiveFile.openBeneath(uring, dir, beneath(temp), StandardOpenOption.CREATE_NEW,
+                                StandardOpenOption.WRITE),
+                        f -> UringDataBuffers.write(f, request.bodyToFlux(org.springframework.core.io.buffer.DataBuffer.class), 0),
+                        ReactiveFile::close);
+        return written
                 .flatMap(bytes -> ReactiveFiles.move(uring, temp, target, StandardCopyOption.REPLACE_EXISTING)
                         .then(ServerResponse.status(HttpStatus.CREATED).contentType(MediaType.APPLICATION_JSON)
                                 .bodyValue(Map.of("path", "/" + root.relative(target), "bytes", bytes))))
                 .onErrorResume(e -> ReactiveFiles.delete(uring, temp).onErrorComplete()
-                        .then(e instanceof FileAlreadyExistsException || e instanceof java.nio.file.FileSystemException
+                        .then(leavesRoot(e) ? error(HttpStatus.FORBIDDEN, "resolves outside the served root: " + request.path())
+                                : e instanceof FileAlreadyExistsException || e instanceof java.nio.file.FileSystemException
                                 ? error(HttpStatus.CONFLICT, String.valueOf(e.getMessage()))
                                 : Mono.error(e)));
     }
