@@ -9,6 +9,7 @@ module dev.uring.policy {
     // optional: the Spring Boot auto-configuration that switches propagation on
     requires static spring.beans;
     requires static spring.context;
+    requires static spring.core;
     requires static spring.boot.autoconfigure;
 
     exports dev.uring.policy;

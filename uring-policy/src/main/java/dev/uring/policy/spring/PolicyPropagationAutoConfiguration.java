@@ -14,7 +14,9 @@ import reactor.core.publisher.Hooks;
  * library is present, switches Reactor's automatic context propagation on
  * ({@link Hooks#enableAutomaticContextPropagation()}), so that a policy captured into a Reactor
  * {@code Context} ({@code contextCapture()}) is in force in every operator downstream. Both are
- * undone when the context closes. Off with {@value #ENABLED_PROPERTY}{@code =false}.
+ * undone when the context closes. Off with {@value #ENABLED_PROPERTY}{@code =false}; the automatic
+ * context propagation alone (which costs Reactor some work per signal that crosses threads) off with
+ * {@value #AUTOMATIC_PROPERTY}{@code =false}, keeping the scheduler hook.
  */
 @AutoConfiguration
 @ConditionalOnClass(name = "reactor.core.scheduler.Schedulers")
@@ -23,6 +25,8 @@ import reactor.core.publisher.Hooks;
 public class PolicyPropagationAutoConfiguration {
     /** The property that switches policy propagation off. */
     public static final String ENABLED_PROPERTY = "reactive-uring.policy.propagation.enabled";
+    /** The property that leaves Reactor's automatic context propagation off. */
+    public static final String AUTOMATIC_PROPERTY = "reactive-uring.policy.propagation.automatic-context";
 
     /** Created by Spring. */
     public PolicyPropagationAutoConfiguration() {
@@ -30,9 +34,10 @@ public class PolicyPropagationAutoConfiguration {
 
     /** The installed hooks; closing it (with the context) removes them. */
     @Bean(destroyMethod = "close")
-    public Installed uringPolicyPropagation() {
+    public Installed uringPolicyPropagation(org.springframework.core.env.Environment environment) {
         PolicyPropagation.installReactorHook();
-        boolean automatic = isPresent("io.micrometer.context.ContextRegistry");
+        boolean automatic = environment.getProperty(AUTOMATIC_PROPERTY, Boolean.class, true)
+                && isPresent("io.micrometer.context.ContextRegistry");
         if (automatic) {
             Hooks.enableAutomaticContextPropagation();
         }
@@ -48,7 +53,7 @@ public class PolicyPropagationAutoConfiguration {
         }
     }
 
-    /** What {@link #uringPolicyPropagation()} switched on; {@link #close()} switches it off. */
+    /** What {@link #uringPolicyPropagation} switched on; {@link #close()} switches it off. */
     public static final class Installed implements AutoCloseable {
         private final boolean automaticContextPropagation;
 
