@@ -34,11 +34,14 @@ import reactor.core.scheduler.Schedulers;
  * reactive-uring's auto-configuration is on), GET of a directory as a JSON listing, PUT of a file
  * streamed to disk through io_uring (into a temporary file, renamed over the target when complete).
  *
- * <p>Confined (the default): the request path is checked ({@link ServedRoot#resolve}), then the file is
- * opened with OPENAT2 and RESOLVE_BENEATH relative to the root directory, and the open file itself is
- * what the writer reads; a path that leaves the root by then (a symbolic link swapped in after the
- * check) is refused by the kernel (EXDEV) or the policy's filter (EACCES): 403. Renames and unlinks
- * still go by path (io_uring has no RESOLVE_* for them); their paths are the checked ones.
+ * <p>Confined (the default): the request path is checked ({@link ServedRoot#resolve}), then the io_uring
+ * writer opens the file only with OPENAT2 and RESOLVE_BENEATH relative to the root directory (or reuses a
+ * file it kept open that way, while a STATX of the path still shows the same file), and uploads are
+ * created the same way; a path that leaves the root by then (a symbolic link swapped in after the
+ * check) is refused by the kernel (EXDEV) or the policy's filter (EACCES): 403. What still goes by path:
+ * the handler's STATX (metadata only), directory listings (Java NIO), the rename of a finished upload
+ * and the unlink of a failed one (io_uring has no RESOLVE_* for them), and, with Spring's stock writer,
+ * the body (Spring opens the path itself).
  */
 final class FileHandler {
     /** The route's prefix: {@code /files/a/b.txt} is {@code a/b.txt} under the root. */
@@ -91,9 +94,6 @@ final class FileHandler {
         return rel.isEmpty() ? "." : rel;
     }
 
-    private static Mono<Void> close(ReactiveFile file) {
-        return file.close().onErrorComplete();
-    }
 
     Mono<ServerResponse> get(ServerRequest request) {
         Path path;
@@ -104,38 +104,9 @@ final class FileHandler {
         } catch (IOException e) {
             return error(HttpStatus.NOT_FOUND, "no such file: " + request.path());
         }
-        ReactiveFile dir = directory;
-        if (dir == null) {
-            return ReactiveFiles.stat(uring, path)
-                    .flatMap(stat -> stat.isDirectory() ? listing(path) : file(path, stat))
-                    .onErrorResume(NoSuchFileException.class, e -> error(HttpStatus.NOT_FOUND, "no such file: " + request.path()));
-        }
-        return ReactiveFile.openBeneath(uring, dir, beneath(path))
-                .flatMap(file -> file.stat()
-                        .onErrorResume(e -> close(file).then(Mono.error(e)))
-                        .flatMap(stat -> opened(path, file, stat)))
-                .onErrorResume(NoSuchFileException.class, e -> error(HttpStatus.NOT_FOUND, "no such file: " + request.path()))
-                .onErrorResume(FileHandler::leavesRoot, e -> error(HttpStatus.FORBIDDEN,
-                        "resolves outside the served root: " + request.path()));
-    }
-
-    /** The response for a file opened beneath the root: its STATX is of the open file, not of a path. */
-    private Mono<ServerResponse> opened(Path path, ReactiveFile file, Statx stat) {
-        if (stat.isDirectory()) {
-            return close(file).then(listing(path));
-        }
-        if (!stat.isRegularFile()) {
-            return close(file).then(error(HttpStatus.FORBIDDEN, "not a regular file"));
-        }
-        if (inMemory != null) {
-            return close(file).then(inMemory.response(path));
-        }
-        if (!uringWriter) {
-            // Spring's own writer opens the path itself (by Java NIO, outside io_uring and its policy)
-            return close(file).then(ServerResponse.ok().body(BodyInserters.fromResource(new UringFileSystemResource(path, stat))));
-        }
-        // the io_uring writer reads this very file (what the kernel opened beneath the root) and closes it
-        return ServerResponse.ok().body(BodyInserters.fromResource(new UringFileSystemResource(file, stat)));
+        return ReactiveFiles.stat(uring, path)
+                .flatMap(stat -> stat.isDirectory() ? listing(path) : file(path, stat))
+                .onErrorResume(NoSuchFileException.class, e -> error(HttpStatus.NOT_FOUND, "no such file: " + request.path()));
     }
 
     private Mono<ServerResponse> file(Path path, Statx stat) {
@@ -144,6 +115,12 @@ final class FileHandler {
         }
         if (inMemory != null) {
             return inMemory.response(path);
+        }
+        ReactiveFile dir = directory;
+        if (dir != null && uringWriter) {
+            // the io_uring writer opens it only beneath the root directory (OPENAT2 RESOLVE_BENEATH), or
+            // reuses a file it kept open that way: a path that leaves the root by then gets a 403
+            return ServerResponse.ok().body(BodyInserters.fromResource(UringFileSystemResource.beneath(dir, beneath(path), stat)));
         }
         // the STATX just taken goes along: the io_uring writer then needs no STATX of its own
         return ServerResponse.ok().body(BodyInserters.fromResource(new UringFileSystemResource(path, stat)));

@@ -32,9 +32,10 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  *
  * <p>The server practises what uring-policy preaches: its io_uring runtime is created inside a
  * {@link PolicyScope} of {@link ServedRoot#policy()}, so every ring it uses refuses plain OPENAT (the
- * kernel) and any OPENAT2 that is not RESOLVE_BENEATH under the root; the handler opens each file with
- * OPENAT2 relative to the root directory's fd, and hands the open file to the writer, so a symbolic
- * link swapped in after the handler's path check is refused by the kernel (403), never followed.
+ * kernel) and any OPENAT2 that is not RESOLVE_BENEATH under the root; files are opened (by the io_uring
+ * writer for downloads, by the handler for uploads) with OPENAT2 relative to the root directory's fd,
+ * so a symbolic link swapped in after the handler's path check is refused by the kernel (403), never
+ * followed.
  * {@code --fileserver.measure.unconfined=true} turns both off (an unrestricted runtime, files opened by
  * path after the check), for measuring what the confinement costs.
  */

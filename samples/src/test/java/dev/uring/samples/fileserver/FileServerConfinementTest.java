@@ -95,6 +95,8 @@ class FileServerConfinementTest {
     @Test
     void aSymbolicLinkSwappedInAfterThePathCheckGets403NeverTheFile() throws Exception {
         Files.writeString(ROOT.resolve("swap.txt"), "inside");
+        // served once first: the writer keeps it open, and that kept file must not stand in afterwards
+        client().get().uri("/files/swap.txt").exchange().expectStatus().isOk().expectBody(String.class).isEqualTo("inside");
         afterCheckOf("swap.txt", p -> replaceWithLink(p, outside.resolve("secret.txt")));
         try {
             client().get().uri("/files/swap.txt").exchange().expectStatus().isForbidden()

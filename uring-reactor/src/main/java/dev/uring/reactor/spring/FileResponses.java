@@ -19,6 +19,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpRange;
 import org.springframework.http.HttpStatus;
+import org.springframework.web.server.ResponseStatusException;
 import org.springframework.http.MediaType;
 import org.springframework.http.MediaTypeFactory;
 import org.springframework.http.ReactiveHttpOutputMessage;
@@ -36,6 +37,7 @@ final class FileResponses {
     /** Like Spring's stock writer: more ranges than this in one request are refused (416). */
     static final int MAX_RANGES = 100;
 
+    private final Uring uring;
     private final OpenFiles files;
     private final int bufferSize;
     private final int depth;
@@ -50,6 +52,7 @@ final class FileResponses {
             throw new IllegalArgumentException("bufferSize and depth must be positive and singleReadLimit not "
                     + "negative, got " + bufferSize + ", " + depth + " and " + singleReadLimit);
         }
+        this.uring = uring;
         this.files = new OpenFiles(uring, openFiles);
         this.bufferSize = bufferSize;
         this.depth = depth;
@@ -141,17 +144,29 @@ final class FileResponses {
     }
 
     /**
-     * Runs {@code body} on the resource's file: the file an {@link UringFileSystemResource} brings
-     * already open (read as it is, closed afterwards), else the one {@link OpenFiles} opens or keeps.
+     * Runs {@code body} on the resource's file, kept or opened by {@link OpenFiles}: by path, or, for
+     * an {@link UringFileSystemResource} confined beneath a directory, with OPENAT2 RESOLVE_BENEATH
+     * relative to it. A confined open the kernel or a policy refuses (the path leaves the directory:
+     * EXDEV, ELOOP, EACCES) fails with a 403 {@link ResponseStatusException}, before anything is written.
      */
     private Mono<Void> withFile(Path path, Resource resource, FileBody body) {
         Mono<OpenFiles.Lease> lease;
-        if (resource instanceof UringFileSystemResource u && u.takeOpenFile() instanceof ReactiveFile opened) {
-            lease = Mono.just(OpenFiles.Lease.owned(opened, u.statx().size()));
+        if (resource instanceof UringFileSystemResource u && u.beneath() != null) {
+            ReactiveFile dir = u.beneath();
+            String relative = u.relativePath();
+            lease = files.open(path, knownStatx(resource), () -> ReactiveFile.openBeneath(uring, dir, relative), dir)
+                    .onErrorMap(FileResponses::leavesDirectory, e -> new ResponseStatusException(HttpStatus.FORBIDDEN,
+                            "resolves outside " + dir.path(), e));
         } else {
             lease = files.open(path, knownStatx(resource));
         }
         return lease.flatMap(l -> body.write(l.file, l.size).doFinally(s -> l.release()));
+    }
+
+    private static boolean leavesDirectory(Throwable e) {
+        String m = String.valueOf(e.getMessage());
+        return e instanceof java.nio.file.AccessDeniedException
+                || (e instanceof java.nio.file.FileSystemException && (m.contains("EXDEV") || m.contains("ELOOP")));
     }
 
     /**
