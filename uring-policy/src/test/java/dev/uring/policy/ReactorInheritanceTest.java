@@ -31,7 +31,14 @@ import reactor.util.context.Context;
 class ReactorInheritanceTest {
     private static Uring uring;
 
-    enum Kind { PARALLEL, SINGLE, BOUNDED_ELASTIC, EXECUTOR_SERVICE, URING }
+    enum Kind {
+        PARALLEL, SINGLE, BOUNDED_ELASTIC, EXECUTOR_SERVICE, EXECUTOR, IMMEDIATE, URING;
+
+        /** Whether the kind can schedule with a delay ({@code Schedulers.fromExecutor} and immediate cannot). */
+        boolean timed() {
+            return this != EXECUTOR && this != IMMEDIATE;
+        }
+    }
 
     @BeforeAll
     static void runtime() throws Exception {
@@ -54,6 +61,8 @@ class ReactorInheritanceTest {
                 ExecutorService pool = Executors.newScheduledThreadPool(2);
                 yield Schedulers.fromExecutorService(pool);
             }
+            case EXECUTOR -> Schedulers.fromExecutor(Executors.newFixedThreadPool(2));
+            case IMMEDIATE -> Schedulers.immediate();
             case URING -> uring.scheduler();
         };
         for (int i = 0; i < 4; i++) {
@@ -63,7 +72,7 @@ class ReactorInheritanceTest {
     }
 
     private static void dispose(Kind kind, Scheduler s) {
-        if (kind != Kind.URING) {
+        if (kind != Kind.URING && kind != Kind.IMMEDIATE) {
             s.dispose();
         }
     }
@@ -83,10 +92,14 @@ class ReactorInheritanceTest {
         try {
             assertRefused(await(() -> Mono.fromCallable(Probes::socketOnNewRing).subscribeOn(s), true));
             assertRefused(await(() -> Mono.just(1).publishOn(s).map(x -> socketOnNewRing()), true));
-            assertRefused(await(() -> Mono.delay(Duration.ofMillis(1), s).map(x -> socketOnNewRing()), true));
+            if (kind.timed()) {
+                assertRefused(await(() -> Mono.delay(Duration.ofMillis(1), s).map(x -> socketOnNewRing()), true));
+            }
             assertAllowed(await(() -> Mono.fromCallable(Probes::socketOnNewRing).subscribeOn(s), false));
             assertAllowed(await(() -> Mono.just(1).publishOn(s).map(x -> socketOnNewRing()), false));
-            assertAllowed(await(() -> Mono.delay(Duration.ofMillis(1), s).map(x -> socketOnNewRing()), false));
+            if (kind.timed()) {
+                assertAllowed(await(() -> Mono.delay(Duration.ofMillis(1), s).map(x -> socketOnNewRing()), false));
+            }
         } finally {
             PolicyPropagation.uninstallReactorHook();
             dispose(kind, s);
@@ -101,8 +114,10 @@ class ReactorInheritanceTest {
         Scheduler s = fresh(kind);
         try {
             assertRefused(await(() -> Mono.just(1).publishOn(s).map(x -> socketOnNewRing()).contextCapture(), true));
-            assertRefused(await(() -> Mono.delay(Duration.ofMillis(1), s).map(x -> socketOnNewRing()).contextCapture(),
-                    true));
+            if (kind.timed()) {
+                assertRefused(await(() -> Mono.delay(Duration.ofMillis(1), s).map(x -> socketOnNewRing()).contextCapture(),
+                        true));
+            }
             assertAllowed(await(() -> Mono.just(1).publishOn(s).map(x -> socketOnNewRing()).contextCapture(), false));
             // a policy written into the Context by hand narrows just the same
             assertRefused(await(() -> Mono.just(1).publishOn(s).map(x -> socketOnNewRing())
@@ -120,6 +135,12 @@ class ReactorInheritanceTest {
             // the runtime's scheduler: routed to a runtime of the subscriber's policy, hook or not
             assertRefused(await(() -> Mono.fromCallable(Probes::socketOnNewRing).subscribeOn(uring.scheduler()), true));
             assertAllowed(await(() -> Mono.fromCallable(Probes::socketOnNewRing).subscribeOn(uring.scheduler()), false));
+            return;
+        }
+        if (kind == Kind.IMMEDIATE) {
+            // no thread of its own: the work runs on the subscribing thread, under its policy
+            assertRefused(await(() -> Mono.fromCallable(Probes::socketOnNewRing).subscribeOn(Schedulers.immediate()), true));
+            assertAllowed(await(() -> Mono.fromCallable(Probes::socketOnNewRing).subscribeOn(Schedulers.immediate()), false));
             return;
         }
         // its threads are constructed inside the scope: they carry its policy for life
