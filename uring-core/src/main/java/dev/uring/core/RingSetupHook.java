@@ -24,8 +24,8 @@ public interface RingSetupHook {
     /**
      * An opaque key of what {@link #capture} would apply on the calling thread now: null when it
      * would apply nothing, and equal keys ({@link Object#equals}) for equivalent customizations.
-     * Called once per op subscribed on a shared runtime: it must not allocate and should cost about
-     * a thread-local read. Null by default.
+     * Called once per op subscribed on a runtime that serves many threads: it must not allocate and
+     * should cost about a thread-local read. Null by default.
      */
     default @Nullable Object key() {
         return null;
