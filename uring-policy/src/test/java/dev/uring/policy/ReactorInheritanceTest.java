@@ -65,8 +65,30 @@ class ReactorInheritanceTest {
             case IMMEDIATE -> Schedulers.immediate();
             case URING -> uring.scheduler();
         };
-        for (int i = 0; i < 4; i++) {
-            Mono.fromCallable(() -> 1).subscribeOn(s).block(Duration.ofSeconds(10));
+        // every thread it may ever have, made now: a scheduler makes a missing one on the thread that
+        // schedules, and one made inside a scope would keep that scope's policy for life (narrower)
+        int threads = switch (kind) {
+            case SINGLE -> 1;
+            case URING, IMMEDIATE -> 0;
+            default -> 2;
+        };
+        java.util.concurrent.CountDownLatch all = new java.util.concurrent.CountDownLatch(threads);
+        for (int i = 0; i < threads; i++) {
+            Mono.fromRunnable(() -> {
+                all.countDown();
+                try {
+                    all.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }).subscribeOn(s).subscribe();
+        }
+        try {
+            if (!all.await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException(kind + " did not start " + threads + " threads");
+            }
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
         }
         return s;
     }
