@@ -2,6 +2,7 @@ package dev.uring.core;
 
 import dev.uring.core.ffi.Errno;
 import dev.uring.core.ffi.IoUringBpf;
+import dev.uring.core.ffi.IoUringBpfCtx;
 import dev.uring.core.ffi.IoUringRestriction;
 import dev.uring.core.ffi.IoUringTaskRestriction;
 import dev.uring.core.ffi.Native;
@@ -131,15 +132,35 @@ public final class TaskRestrictions {
             throw new IllegalArgumentException("unknown BPF filter flags 0x" + Integer.toHexString(flags));
         }
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment prog = a.allocate(program.size() * IoUringBpf.SOCK_FILTER_SIZE, 8);
-            for (int i = 0; i < program.size(); i++) {
-                CbpfInstruction in = program.get(i);
-                IoUringBpf.setInstruction(prog, i, in.code(), in.jt(), in.jf(), in.k());
-            }
-            MemorySegment arg = a.allocate(IoUringBpf.SIZE, 8);
-            IoUringBpf.setFilter(arg, op.code(), flags, program.size(), 0, prog.address());
+            MemorySegment arg = encode(a, op, flags, program);
             return Native.ioUringRegister(fd, RegisterOp.BPF_FILTER.code(), arg.address(), 1);
         }
+    }
+
+    /**
+     * The {@code struct io_uring_bpf} registering {@code program} for {@code op}, the program itself
+     * allocated in {@code arena} too. Its pdu_size is the size of the op's part of the context that the
+     * compiled programs read (SOCKET 12, OPENAT and OPENAT2 24, others 0): the kernel refuses a larger
+     * one (EMSGSIZE), accepts a smaller one, and writes its own back.
+     */
+    static MemorySegment encode(Arena arena, Opcode op, int flags, List<CbpfInstruction> program) {
+        MemorySegment prog = arena.allocate(program.size() * IoUringBpf.SOCK_FILTER_SIZE, 8);
+        for (int i = 0; i < program.size(); i++) {
+            CbpfInstruction in = program.get(i);
+            IoUringBpf.setInstruction(prog, i, in.code(), in.jt(), in.jf(), in.k());
+        }
+        MemorySegment arg = arena.allocate(IoUringBpf.SIZE, 8);
+        IoUringBpf.setFilter(arg, op.code(), flags, program.size(), pduSize(op), prog.address());
+        return arg;
+    }
+
+    /** The size of {@code op}'s part of {@code struct io_uring_bpf_ctx} (after the common 16 bytes). */
+    static int pduSize(Opcode op) {
+        return switch (op) {
+            case SOCKET -> IoUringBpfCtx.SOCKET_PDU_SIZE;
+            case OPENAT, OPENAT2 -> IoUringBpfCtx.OPEN_PDU_SIZE;
+            default -> 0;
+        };
     }
 
     private static IOException failure(int errno, String operation) {

@@ -37,6 +37,7 @@ import java.util.TreeSet;
  * connect 127.0.0.0/8:1-65535 [::1]/128:8080 unix
  * open write=false create=false root=/srv/data beneath=false
  * max-length ops=READ,WRITE max=1048576
+ * deny-all                             (allows nothing: the only way to write a profile without ops)
  * </pre>
  *
  * Unknown fields, unknown keys and bad values are refused with a {@link ProfileFormatException}
@@ -121,6 +122,9 @@ public final class PolicyProfiles {
     public static String format(RingPolicy policy) {
         StringBuilder b = new StringBuilder("uring-policy ").append(VERSION).append('\n');
         b.append("name ").append(policy.name().replaceAll("\\s+", "_")).append('\n');
+        if (policy.sqeOps().isEmpty() && policy.registerOps().isEmpty()) {
+            return b.append("deny-all\n").toString();
+        }
         b.append("allow-ops");
         EnumSet<Opcode> ops = policy.sqeOps().isEmpty() ? EnumSet.noneOf(Opcode.class) : EnumSet.copyOf(policy.sqeOps());
         ops.forEach(o -> b.append(' ').append(o.name()));
@@ -173,6 +177,7 @@ public final class PolicyProfiles {
             int allowed = 0;
             int required = 0;
             List<ArgumentFilter> filters = new ArrayList<>();
+            boolean denyAll = false;
             String[] lines = text.split("\n", -1);
             for (int i = 0; i < lines.length; i++) {
                 line = i + 1;
@@ -214,8 +219,15 @@ public final class PolicyProfiles {
                     case "connect" -> filters.add(connect(args));
                     case "open" -> filters.add(open(args));
                     case "max-length" -> filters.add(maxLength(args));
+                    case "deny-all" -> {
+                        if (!args.isEmpty()) {
+                            throw fail("deny-all takes no arguments");
+                        }
+                        denyAll = true;
+                    }
                     default -> throw fail("unknown field '" + field + "' (known: name, allow-ops, deny-ops, "
-                            + "allow-register-ops, allow-sqe-flags, require-sqe-flags, socket, connect, open, max-length)");
+                            + "allow-register-ops, allow-sqe-flags, require-sqe-flags, socket, connect, open, max-length, "
+                            + "deny-all)");
                 }
             }
             line = lines.length;
@@ -224,6 +236,15 @@ public final class PolicyProfiles {
             }
             if (name == null) {
                 throw fail("the profile has no 'name' line");
+            }
+            if (denyAll) {
+                if (!ops.isEmpty() || !reg.isEmpty()) {
+                    throw fail("deny-all cannot be combined with allowed ops or register ops");
+                }
+                return RingPolicy.denyAll(name);
+            }
+            if (ops.isEmpty() && reg.isEmpty()) {
+                throw fail("the profile allows nothing (no SQE op, no register op); write 'deny-all' if that is meant");
             }
             RingPolicy.Builder b = RingPolicy.builder(name).allowOps(ops).allowRegisterOps(reg).allowFlags(allowed)
                     .requireFlags(required);

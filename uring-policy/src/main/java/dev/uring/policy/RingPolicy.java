@@ -25,6 +25,7 @@ import org.jspecify.annotations.Nullable;
 public final class RingPolicy {
     private static final RingPolicy ALLOW_ALL = new RingPolicy("allow-all", EnumSet.allOf(Opcode.class),
             EnumSet.allOf(RegisterOp.class), SqeFlags.ALL, 0, List.of());
+    private static final RingPolicy DENY_ALL = denyAll("deny-all");
 
     private final String name;
     private final Set<Opcode> sqeOps;
@@ -32,6 +33,8 @@ public final class RingPolicy {
     private final int sqeFlagsAllowed;
     private final int sqeFlagsRequired;
     private final List<ArgumentFilter> filters;
+    /** Cached: a policy is a map key per op subscribed on a shared runtime (PolicyRingSetupHook.key). */
+    private int hash;
 
     private RingPolicy(String name, Set<Opcode> sqeOps, Set<RegisterOp> registerOps, int sqeFlagsAllowed,
             int sqeFlagsRequired, List<ArgumentFilter> filters) {
@@ -46,6 +49,21 @@ public final class RingPolicy {
     /** Allows everything: the identity of {@link #narrow(RingPolicy)}. */
     public static RingPolicy allowAll() {
         return ALLOW_ALL;
+    }
+
+    /**
+     * Allows no SQE op and no register op: a ring under it can only be created and closed (the
+     * framework's own ASYNC_CANCEL and register ops stay allowed on event-loop rings). This is the
+     * only way to spell a deliberate deny-all; {@link Builder#build()} refuses a policy that allows
+     * nothing, which is almost always a mistake.
+     */
+    public static RingPolicy denyAll() {
+        return DENY_ALL;
+    }
+
+    /** {@link #denyAll()} under another name (profiles with a {@code deny-all} line). */
+    static RingPolicy denyAll(String name) {
+        return new RingPolicy(name, EnumSet.noneOf(Opcode.class), EnumSet.noneOf(RegisterOp.class), 0, 0, List.of());
     }
 
     /** A builder that starts from nothing allowed. */
@@ -216,7 +234,12 @@ public final class RingPolicy {
 
     @Override
     public int hashCode() {
-        return Objects.hash(sqeOps, registerOps, sqeFlagsAllowed, sqeFlagsRequired, filters);
+        int h = hash;
+        if (h == 0) {
+            h = Objects.hash(sqeOps, registerOps, sqeFlagsAllowed, sqeFlagsRequired, filters);
+            hash = h == 0 ? 1 : h;
+        }
+        return h;
     }
 
     @Override
@@ -286,8 +309,18 @@ public final class RingPolicy {
             return this;
         }
 
-        /** The policy. */
+        /**
+         * The policy.
+         *
+         * @throws IllegalStateException when it would allow no SQE op and no register op: use
+         *         {@link RingPolicy#denyAll()} for a deliberate deny-all
+         */
         public RingPolicy build() {
+            if (ops.isEmpty() && reg.isEmpty()) {
+                throw new IllegalStateException("policy '" + name + "' allows nothing (no SQE op, no register op):"
+                        + " a ring under it could do no I/O at all. Allow the ops it needs (allow(...),"
+                        + " allowRegister(...)), or, for a deliberate deny-all, use RingPolicy.denyAll()");
+            }
             return new RingPolicy(name, ops, reg, allowed, required, filters);
         }
 

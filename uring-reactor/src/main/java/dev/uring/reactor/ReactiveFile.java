@@ -3,6 +3,7 @@ package dev.uring.reactor;
 import dev.uring.core.FileCalls;
 import dev.uring.core.KernelFeature;
 import dev.uring.core.Opcode;
+import dev.uring.core.OpenHow;
 import dev.uring.core.Statx;
 import java.nio.ByteBuffer;
 import java.nio.file.OpenOption;
@@ -77,6 +78,37 @@ public final class ReactiveFile {
         String p = path.toString();
         return new MonoUringOp<>(uring, null, () -> new OpenOp(p, flags, 0666), 0)
                 .map(h -> uring.track(h, new ReactiveFile(uring, h, path, 0)));
+    }
+
+    /**
+     * Opens {@code relativePath} beneath the directory {@code directory} with OPENAT2 and
+     * RESOLVE_BENEATH: the kernel itself refuses a path that leaves the directory, by {@code ..} or
+     * by a symbolic link (absolute ones included), with a {@link java.nio.file.FileSystemException}
+     * whose reason says EXDEV. No check in user space can be raced: what is opened is what the kernel
+     * resolved, under the directory, at the moment of the open. Options as for
+     * {@link #open(Uring, Path, OpenOption...)}. The op runs on {@code uring} (the directory may have
+     * been opened on another runtime: an fd is the process's), and the file belongs to it.
+     *
+     * @throws IllegalArgumentException at assembly when {@code relativePath} is absolute
+     */
+    public static Mono<ReactiveFile> openBeneath(Uring uring, ReactiveFile directory, String relativePath,
+            OpenOption... options) {
+        Objects.requireNonNull(uring, "uring");
+        Objects.requireNonNull(directory, "directory");
+        Objects.requireNonNull(relativePath, "relativePath");
+        if (relativePath.startsWith("/")) {
+            throw new IllegalArgumentException("the path must be relative to the directory, got " + relativePath);
+        }
+        int flags = OpenOptions.toFlags(options);
+        // openat2 refuses a mode without O_CREAT or O_TMPFILE (EINVAL)
+        boolean creates = (flags & dev.uring.core.OpenFlags.O_CREAT) != 0
+                || (flags & dev.uring.core.OpenFlags.O_TMPFILE) == dev.uring.core.OpenFlags.O_TMPFILE;
+        int mode = creates ? 0666 : 0;
+        FileHandle dir = directory.file;
+        Path path = directory.path.resolve(relativePath);
+        // the op takes a reference on the directory (a closed one fails the subscription)
+        return new MonoUringOp<>(uring, null,
+                () -> new OpenOp(dir, relativePath.isEmpty() ? "." : relativePath, flags, mode, OpenHow.RESOLVE_BENEATH), 0).map(h -> uring.track(h, new ReactiveFile(uring, h, path, 0)));
     }
 
     /** The path this file was opened with. */

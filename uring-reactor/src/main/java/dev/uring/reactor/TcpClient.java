@@ -33,15 +33,17 @@ public final class TcpClient {
         Duration timeout = options.connectTimeout();
         long timeoutNanos = timeout == null ? 0 : timeout.toNanos();
         return Mono.defer(() -> {
-            EventLoop loop = uring.loop();
-            return new MonoUringOp<>(uring, loop, () -> new SocketOp(family, target), 0)
+            // the runtime of the policy in force here (this one, or its child for that policy)
+            Uring u = uring.routed();
+            EventLoop loop = u.loop();
+            return new MonoUringOp<>(u, loop, () -> new SocketOp(family, target), 0)
                     .flatMap(fd -> {
                         FileHandle socket = new FileHandle(fd, "connection to " + target, true);
                         AtomicBoolean adopted = new AtomicBoolean();
-                        return new MonoUringOp<>(uring, loop,
+                        return new MonoUringOp<>(u, loop,
                                         () -> new SocketCallOp(socket, SocketCallOp.Kind.CONNECT, address, 0), timeoutNanos)
                                 .then(Mono.fromCallable(() -> {
-                                    Connection c = Connection.open(uring, loop, socket, family, options);
+                                    Connection c = Connection.open(u, loop, socket, family, options);
                                     adopted.set(true);
                                     return c;
                                 }))

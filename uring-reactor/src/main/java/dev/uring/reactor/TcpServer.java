@@ -47,8 +47,10 @@ public final class TcpServer {
         int family = SocketAddresses.family(address);
         String target = address.toString();
         return Mono.defer(() -> {
-            EventLoop loop = uring.loop();
-            return new MonoUringOp<>(uring, loop, () -> new SocketOp(family, target), 0)
+            // the runtime of the policy in force here (this one, or its child for that policy)
+            Uring u = uring.routed();
+            EventLoop loop = u.loop();
+            return new MonoUringOp<>(u, loop, () -> new SocketOp(family, target), 0)
                     .flatMap(fd -> {
                         FileHandle socket = new FileHandle(fd, "listener on " + target, true);
                         AtomicBoolean adopted = new AtomicBoolean();
@@ -56,12 +58,12 @@ public final class TcpServer {
                                     options.applyTo(fd, family, true);
                                     return fd;
                                 })
-                                .then(bind(uring, loop, socket, address))
-                                .then(listen(uring, loop, socket, options.backlog()))
+                                .then(bind(u, loop, socket, address))
+                                .then(listen(u, loop, socket, options.backlog()))
                                 .then(Mono.fromCallable(() -> {
                                     // the listener loop's buffer ring now, so a refusal (memlock) fails the bind, not each connection
-                                    uring.sockets().pool(loop, options.readBufferSize(), options.readBufferCount());
-                                    DisposableServer s = new DisposableServer(uring, loop, socket,
+                                    u.sockets().pool(loop, options.readBufferSize(), options.readBufferCount());
+                                    DisposableServer s = new DisposableServer(u, loop, socket,
                                             SocketNames.local(fd), family, options, handler);
                                     s.start();
                                     adopted.set(true);

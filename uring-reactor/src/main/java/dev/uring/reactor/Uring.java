@@ -2,6 +2,7 @@ package dev.uring.reactor;
 
 import dev.uring.core.KernelFeature;
 import dev.uring.core.RingOptions;
+import dev.uring.core.RingSetupHook;
 import dev.uring.core.loop.EventLoop;
 import dev.uring.core.loop.EventLoopGroup;
 import java.io.IOException;
@@ -24,6 +25,16 @@ import reactor.core.scheduler.Scheduler;
  * <p>Every op is a cold {@link Mono} (or, for multishot ops, a {@link Flux}) that submits when
  * subscribed and requested, on the calling loop when the caller is a loop thread, else on the
  * next loop round-robin.
+ *
+ * <p>Policies (uring-policy, or any {@link RingSetupHook}). A runtime's rings carry the policy in
+ * force where it was created ({@link #shared()}: none but the base policy, whoever touches it first).
+ * An op subscribed where another policy is in force runs on a child runtime of this one made for
+ * that policy: created on first use, by the subscribing thread, with this runtime's loop count and
+ * options, its rings carrying both this runtime's policy and the subscriber's, cached, and closed
+ * with this runtime. An op thus never runs with more than the subscriber's policy allows, and
+ * code outside any scope is not restricted by a scope that used the runtime first. Deciding costs
+ * one thread-local read per subscription ({@link RingSetupHook#currentKey()}). Ops pinned to a
+ * loop (a connection's, a scheduler worker's) stay on it.
  */
 public final class Uring implements AutoCloseable {
     private static final AtomicInteger RUNTIMES = new AtomicInteger();
@@ -32,6 +43,15 @@ public final class Uring implements AutoCloseable {
     private final EventLoopGroup group;
     private final String name;
     private final boolean isShared;
+    /** What was in force where this runtime was created ({@link RingSetupHook#currentKey()}); null for nothing. */
+    private final @Nullable Object key;
+    /** How to make a child runtime: the loop count and the options as given (not yet captured). */
+    private final int loops;
+    private final RingOptions options;
+    /** The runtime this one is a child of (for a policy), or null. */
+    private volatile @Nullable Uring parent;
+    /** Child runtimes by the key in force where their ops were subscribed (and by their own key). */
+    private final java.util.concurrent.ConcurrentHashMap<Object, Uring> children = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final UringScheduler scheduler;
     private final SocketRuntime sockets;
@@ -39,12 +59,15 @@ public final class Uring implements AutoCloseable {
     // outlive the runtime with no ring left to CLOSE them
     private final java.util.Map<FileHandle, ReactiveFile> openFiles = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private Uring(EventLoopGroup group, boolean isShared) {
+    private Uring(EventLoopGroup group, boolean isShared, @Nullable Object key, int loops, RingOptions options) {
         probeKernel();
         this.group = group;
         String thread = group.get(0).thread().getName();
         this.name = thread.substring(0, Math.max(0, thread.lastIndexOf('-')));
         this.isShared = isShared;
+        this.key = key;
+        this.loops = loops;
+        this.options = options;
         this.scheduler = new UringScheduler(this);
         this.sockets = new SocketRuntime(group.size());
     }
@@ -85,12 +108,16 @@ public final class Uring implements AutoCloseable {
             throw new IllegalArgumentException("a runtime needs at least one loop, got " + loops);
         }
         String prefix = "uring-" + RUNTIMES.getAndIncrement();
-        return new Uring(EventLoopGroup.create(loops, options, LoopThread.factory(prefix)), false);
+        // the loop threads are constructed here, so they carry the policy in force here for life
+        return new Uring(EventLoopGroup.create(loops, options, LoopThread.factory(prefix)), false,
+                RingSetupHook.currentKey(), loops, options);
     }
 
     /**
      * The process-wide runtime, created on first use with one loop per processor; its loops are
-     * daemon threads and {@link #close()} on it does nothing.
+     * daemon threads and {@link #close()} on it does nothing. It never takes on the policy of the
+     * caller that creates it: its loops are created on a thread of their own, which inherits nothing,
+     * and each op runs under the policy in force where it is subscribed (see the class comment).
      *
      * @throws UncheckedIOException when io_uring is unavailable
      */
@@ -100,17 +127,119 @@ public final class Uring implements AutoCloseable {
             synchronized (Uring.class) {
                 u = shared;
                 if (u == null) {
-                    try {
-                        u = new Uring(EventLoopGroup.create(Runtime.getRuntime().availableProcessors(),
-                                EventLoop.defaultOptions(256), LoopThread.factory("uring-shared")), true);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException("cannot start the shared io_uring runtime", e);
-                    }
+                    u = createShared();
                     shared = u;
                 }
             }
         }
         return u;
+    }
+
+    private static Uring createShared() {
+        int n = Runtime.getRuntime().availableProcessors();
+        RingOptions options = EventLoop.defaultOptions(256);
+        Uring[] made = new Uring[1];
+        IOException[] failed = new IOException[1];
+        // a thread that inherits no inheritable thread-local (policy) and no scoped value: the loops
+        // and their rings get only what applies to every ring (a base policy)
+        Thread init = Thread.ofPlatform().name("uring-shared-init").inheritInheritableThreadLocals(false)
+                .unstarted(() -> {
+                    try {
+                        made[0] = new Uring(EventLoopGroup.create(n, options, LoopThread.factory("uring-shared")), true,
+                                RingSetupHook.currentKey(), n, options);
+                    } catch (IOException e) {
+                        failed[0] = e;
+                    }
+                });
+        init.start();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                init.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failed[0] != null) {
+            throw new UncheckedIOException("cannot start the shared io_uring runtime", failed[0]);
+        }
+        if (made[0] == null) {
+            throw new IllegalStateException("the shared io_uring runtime failed to start");
+        }
+        return made[0];
+    }
+
+    /**
+     * The runtime an op subscribed now on this thread runs on: this one when the policy in force here
+     * is this runtime's (or none), else the child for that policy, created on first use.
+     *
+     * @throws IllegalStateException when this runtime is closed
+     * @throws UncheckedIOException when the child cannot be created
+     */
+    Uring routed() {
+        if (closed.get()) {
+            throw new IllegalStateException("the io_uring runtime is closed");
+        }
+        Object k = RingSetupHook.currentKey();
+        if (k == null || k == key) {
+            return this;
+        }
+        Uring p = parent;
+        if (p != null) {
+            // a child asked under another policy: its parent knows the runtime for that one
+            return p.routedFor(k);
+        }
+        return routedFor(k);
+    }
+
+    private Uring routedFor(Object k) {
+        if (closed.get()) {
+            throw new IllegalStateException("the io_uring runtime is closed");
+        }
+        if (k == key) {
+            return this;
+        }
+        Uring child = children.get(k);
+        return child != null ? child : child(k);
+    }
+
+    private Uring child(Object k) {
+        if (k.equals(key)) {
+            return this;
+        }
+        synchronized (children) {
+            Uring child = children.get(k);
+            if (child != null) {
+                return child;
+            }
+            if (closed.get()) {
+                throw new IllegalStateException("the io_uring runtime is closed");
+            }
+            try {
+                // on the subscribing thread, where k is in force, with this runtime's own key added
+                Object own = key;
+                child = own == null ? create(loops, options)
+                        : RingSetupHook.callWithKey(own, () -> create(loops, options));
+                child.parent = this;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot start an io_uring runtime for the policy in force", e);
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            children.put(k, child);
+            Object childKey = child.key;
+            if (childKey != null) {
+                // its own loop threads carry childKey: ops they subscribe here find it at once
+                children.putIfAbsent(childKey, child);
+            }
+            return child;
+        }
     }
 
     /** The loops. */
@@ -171,12 +300,12 @@ public final class Uring implements AutoCloseable {
         return new MonoUringOp<>(this, group.get(index), NopOp::new, 0);
     }
 
-    /** The loop an op submitted now goes to: the caller's own loop, else the next round-robin. */
+    /**
+     * The loop an op submitted now goes to: on the runtime of the policy in force here
+     * ({@link #routed()}), the caller's own loop, else the next round-robin.
+     */
     EventLoop loop() {
-        if (closed.get()) {
-            throw new IllegalStateException("the io_uring runtime is closed");
-        }
-        return group.current();
+        return routed().group.current();
     }
 
     /** A loop even while {@link #close()} runs: the CLOSEs of the files it closes go out on it. */
@@ -280,6 +409,12 @@ public final class Uring implements AutoCloseable {
             sockets.closeAll(Duration.ofSeconds(5));
             closeFiles(Duration.ofSeconds(5));
             scheduler.dispose();
+            synchronized (children) {
+                for (Uring child : new java.util.HashSet<>(children.values())) {
+                    child.close();
+                }
+                children.clear();
+            }
             group.close();
             sockets.freeBuffers();
         }

@@ -1,12 +1,15 @@
 package dev.uring.samples.fileserver;
 
 import dev.uring.core.Statx;
+import dev.uring.reactor.ReactiveFile;
 import dev.uring.reactor.ReactiveFiles;
 import dev.uring.reactor.Uring;
 import dev.uring.reactor.spring.UringDataBuffers;
 import dev.uring.reactor.spring.UringFileSystemResource;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -16,6 +19,7 @@ import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -34,6 +38,15 @@ import reactor.core.scheduler.Schedulers;
  * reactive-uring's auto-configuration is on), GET of a directory as a JSON listing, PUT of a file
  * streamed to disk through io_uring (into a temporary file, renamed over the target when complete,
  * deleted when the upload fails or the client goes away; listings and GETs never show it).
+ *
+ * <p>Confined (the default): the request path is checked ({@link ServedRoot#resolve}), then the io_uring
+ * writer opens the file only with OPENAT2 and RESOLVE_BENEATH relative to the root directory (or reuses a
+ * file it kept open that way, while a STATX of the path still shows the same file), and uploads are
+ * created the same way; a path that leaves the root by then (a symbolic link swapped in after the
+ * check) is refused by the kernel (EXDEV) or the policy's filter (EACCES): 403. What still goes by path:
+ * the handler's STATX (metadata only), directory listings (Java NIO), the rename of a finished upload
+ * and the unlink of a failed one (io_uring has no RESOLVE_* for them), and, with Spring's stock writer,
+ * the body (Spring opens the path itself).
  */
 final class FileHandler {
     /** The route's prefix: {@code /files/a/b.txt} is {@code a/b.txt} under the root. */
@@ -41,24 +54,53 @@ final class FileHandler {
     /** Between an upload's target name and its random suffix: {@code .name.upload-1f2e...}. */
     static final String UPLOAD_INFIX = ".upload-";
 
+    /** Test seam: runs with the checked path between the check and the open (a test swaps a link in). */
+    static volatile @Nullable Consumer<Path> afterCheck;
+
     private final ServedRoot root;
     private final Uring uring;
+    private final @Nullable ReactiveFile directory;
+    private final boolean uringWriter;
     private final @Nullable InMemoryBodies inMemory;
 
     /**
      * A handler serving {@code root}; with {@code inMemory} (a measuring aid, off unless
      * {@value InMemoryBodies#PROPERTY} is set) file bodies come from memory instead of a Resource writer.
      */
-    FileHandler(ServedRoot root, Uring uring, @Nullable InMemoryBodies inMemory) {
+    FileHandler(ServedRoot root, Uring uring, @Nullable ReactiveFile directory, boolean uringWriter,
+            @Nullable InMemoryBodies inMemory) {
         this.root = root;
         this.uring = uring;
+        this.directory = directory;
+        this.uringWriter = uringWriter;
         this.inMemory = inMemory;
     }
 
     private Path resolve(ServerRequest request) throws ServedRoot.Refused, IOException {
         String raw = request.requestPath().pathWithinApplication().value();
-        return root.resolve(raw.length() > PREFIX.length() ? raw.substring(PREFIX.length()) : "");
+        Path p = root.resolve(raw.length() > PREFIX.length() ? raw.substring(PREFIX.length()) : "");
+        Consumer<Path> hook = afterCheck;
+        if (hook != null) {
+            hook.accept(p);
+        }
+        return p;
     }
+
+    /** Whether {@code e} is the kernel or the policy refusing a path that leaves the root. */
+    private static boolean leavesRoot(Throwable e) {
+        if (e instanceof AccessDeniedException) {
+            return true;
+        }
+        String m = String.valueOf(e.getMessage());
+        return e instanceof FileSystemException && (m.contains("EXDEV") || m.contains("ELOOP"));
+    }
+
+    /** The checked path, relative to the root, as OPENAT2 beneath the root directory takes it. */
+    private String beneath(Path checked) {
+        String rel = root.relative(checked);
+        return rel.isEmpty() ? "." : rel;
+    }
+
 
     Mono<ServerResponse> get(ServerRequest request) {
         Path path;
@@ -84,6 +126,12 @@ final class FileHandler {
         }
         if (inMemory != null) {
             return inMemory.response(path);
+        }
+        ReactiveFile dir = directory;
+        if (dir != null && uringWriter) {
+            // the io_uring writer opens it only beneath the root directory (OPENAT2 RESOLVE_BENEATH), or
+            // reuses a file it kept open that way: a path that leaves the root by then gets a 403
+            return ServerResponse.ok().body(BodyInserters.fromResource(UringFileSystemResource.beneath(dir, beneath(path), stat)));
         }
         // the STATX just taken goes along: the io_uring writer then needs no STATX of its own
         return ServerResponse.ok().body(BodyInserters.fromResource(new UringFileSystemResource(path, stat)));
@@ -135,13 +183,20 @@ final class FileHandler {
         Flux<DataBuffer> body = request.bodyToFlux(DataBuffer.class)
                 // the other publisher only ever fails: the body ends with its own end or with the abort
                 .takeUntilOther(aborted.asMono().then(Mono.error(() -> new CancellationException("the client went away"))));
-        Mono<ServerResponse> upload = UringDataBuffers.write(uring, body, temp,
-                        StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)
+        ReactiveFile dir = directory;
+        Mono<Long> written = dir == null
+                ? UringDataBuffers.write(uring, body, temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)
+                : Mono.usingWhen(ReactiveFile.openBeneath(uring, dir, beneath(temp), StandardOpenOption.CREATE_NEW,
+                                StandardOpenOption.WRITE),
+                        f -> UringDataBuffers.write(f, body, 0),
+                        ReactiveFile::close);
+        Mono<ServerResponse> upload = written
                 .flatMap(bytes -> ReactiveFiles.move(uring, temp, target, StandardCopyOption.REPLACE_EXISTING)
                         .then(ServerResponse.status(HttpStatus.CREATED).contentType(MediaType.APPLICATION_JSON)
                                 .bodyValue(Map.of("path", "/" + root.relative(target), "bytes", bytes))))
                 .onErrorResume(e -> ReactiveFiles.delete(uring, temp).onErrorComplete()
                         .then(e instanceof CancellationException ? Mono.empty()
+                                : leavesRoot(e) ? error(HttpStatus.FORBIDDEN, "resolves outside the served root: " + request.path())
                                 : e instanceof FileAlreadyExistsException || e instanceof java.nio.file.FileSystemException
                                 ? error(HttpStatus.CONFLICT, String.valueOf(e.getMessage()))
                                 : Mono.error(e)));

@@ -1,6 +1,8 @@
 package dev.uring.samples.fileserver;
 
 import dev.uring.core.IoUring;
+import dev.uring.policy.PolicyScope;
+import dev.uring.reactor.ReactiveFile;
 import dev.uring.reactor.Uring;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -28,25 +30,54 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  *
  * <p>{@code FileServerApplication [root] [--server.port=N] [--spring.property=value...]}: without
  * a root it creates a demo directory; without a port it takes 8080 when free, else an ephemeral one.
+ *
+ * <p>The server practises what uring-policy preaches: its io_uring runtime is created inside a
+ * {@link PolicyScope} of {@link ServedRoot#policy()}, so every ring it uses refuses plain OPENAT (the
+ * kernel) and any OPENAT2 that is not RESOLVE_BENEATH under the root; files are opened (by the io_uring
+ * writer for downloads, by the handler for uploads) with OPENAT2 relative to the root directory's fd,
+ * so a symbolic link swapped in after the handler's path check is refused by the kernel (403), never
+ * followed.
+ * {@code --fileserver.measure.unconfined=true} turns both off (an unrestricted runtime, files opened by
+ * path after the check), for measuring what the confinement costs.
  */
 @SpringBootApplication
 public class FileServerApplication {
     /** The property naming the served directory. */
     static final String ROOT_PROPERTY = "fileserver.root";
+    /** The property that runs the server without the served-root policy and confined opens (measuring only). */
+    static final String UNCONFINED_PROPERTY = "fileserver.measure.unconfined";
 
     /** Created by Spring. */
     public FileServerApplication() {
     }
 
-    @Bean
+    @Bean(destroyMethod = "close")
     ServedRoot servedRoot(Environment environment) throws IOException {
         String root = environment.getProperty(ROOT_PROPERTY);
         return new ServedRoot(root == null ? demoDirectory() : Path.of(root));
     }
 
+    /**
+     * The io_uring runtime (it takes the place of the auto-configuration's): created inside a scope of
+     * the served-root policy, so its loops and every ring on them carry it.
+     */
+    @Bean(destroyMethod = "close")
+    Uring uring(ServedRoot root, Environment environment) throws IOException {
+        int loops = environment.getProperty("reactive-uring.loops", Integer.class,
+                Runtime.getRuntime().availableProcessors());
+        if (environment.getProperty(UNCONFINED_PROPERTY, Boolean.class, false)) {
+            return Uring.create(loops);
+        }
+        return PolicyScope.call(root.policy(), () -> Uring.create(loops));
+    }
+
     @Bean
     RouterFunction<ServerResponse> fileRoutes(ServedRoot root, Uring uring, Environment environment) {
-        FileHandler files = new FileHandler(root, uring,
+        // the root directory is opened outside the policy (which refuses plain OPENAT), on the shared runtime
+        ReactiveFile directory = environment.getProperty(UNCONFINED_PROPERTY, Boolean.class, false) ? null
+                : root.directory(Uring.shared());
+        FileHandler files = new FileHandler(root, uring, directory,
+                environment.getProperty("reactive-uring.webflux.enabled", Boolean.class, true),
                 environment.getProperty(InMemoryBodies.PROPERTY, Boolean.class, false) ? new InMemoryBodies() : null);
         return RouterFunctions.route()
                 .GET(FileHandler.PREFIX, files::get)

@@ -19,6 +19,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpRange;
 import org.springframework.http.HttpStatus;
+import org.springframework.web.server.ResponseStatusException;
 import org.springframework.http.MediaType;
 import org.springframework.http.MediaTypeFactory;
 import org.springframework.http.ReactiveHttpOutputMessage;
@@ -36,6 +37,7 @@ final class FileResponses {
     /** Like Spring's stock writer: more ranges than this in one request are refused (416). */
     static final int MAX_RANGES = 100;
 
+    private final Uring uring;
     private final OpenFiles files;
     private final int bufferSize;
     private final int depth;
@@ -50,6 +52,7 @@ final class FileResponses {
             throw new IllegalArgumentException("bufferSize and depth must be positive and singleReadLimit not "
                     + "negative, got " + bufferSize + ", " + depth + " and " + singleReadLimit);
         }
+        this.uring = uring;
         this.files = new OpenFiles(uring, openFiles);
         this.bufferSize = bufferSize;
         this.depth = depth;
@@ -87,8 +90,8 @@ final class FileResponses {
     }
 
     /** The whole file, with Content-Type and Content-Length unless already set. */
-    Mono<Void> writeWhole(Path path, @Nullable Statx known, MediaType type, ReactiveHttpOutputMessage message) {
-        return withFile(path, known, (file, size) -> whole(file, size, type, message, false));
+    Mono<Void> writeWhole(Path path, Resource resource, MediaType type, ReactiveHttpOutputMessage message) {
+        return withFile(path, resource, (file, size) -> whole(file, size, type, message, false));
     }
 
     /**
@@ -96,7 +99,7 @@ final class FileResponses {
      * multipart/byteranges body of several; 416 with {@code Content-Range: bytes *}{@code /size}
      * when the header is malformed or no range is satisfiable. A HEAD request gets the headers only.
      */
-    Mono<Void> writeRanged(Path path, @Nullable Statx known, MediaType type, ServerHttpRequest request,
+    Mono<Void> writeRanged(Path path, Resource resource, MediaType type, ServerHttpRequest request,
             ServerHttpResponse response) {
         response.getHeaders().set(HttpHeaders.ACCEPT_RANGES, "bytes");
         boolean head = HttpMethod.HEAD.equals(request.getMethod());
@@ -107,7 +110,7 @@ final class FileResponses {
             ranges = null;
         }
         List<HttpRange> asked = ranges;
-        return withFile(path, known, (file, size) -> {
+        return withFile(path, resource, (file, size) -> {
             if (asked != null && asked.isEmpty()) {
                 return whole(file, size, type, response, head);
             }
@@ -123,9 +126,9 @@ final class FileResponses {
     }
 
     /** Given regions of a file (a ResourceRegion body): one plain, several as multipart/byteranges. */
-    Mono<Void> writeRegions(Path path, @Nullable Statx known, MediaType type, List<Region> regions,
+    Mono<Void> writeRegions(Path path, Resource resource, MediaType type, List<Region> regions,
             ReactiveHttpOutputMessage message) {
-        return withFile(path, known, (file, size) -> {
+        return withFile(path, resource, (file, size) -> {
             for (Region r : regions) {
                 if (r.end() >= size) {
                     return Mono.error(new IllegalArgumentException("region " + r + " ends past the end of "
@@ -140,9 +143,30 @@ final class FileResponses {
         Mono<Void> write(ReactiveFile file, long size);
     }
 
-    private Mono<Void> withFile(Path path, @Nullable Statx known, FileBody body) {
-        return files.open(path, known).flatMap(lease -> body.write(lease.file, lease.size)
-                .doFinally(s -> lease.release()));
+    /**
+     * Runs {@code body} on the resource's file, kept or opened by {@link OpenFiles}: by path, or, for
+     * an {@link UringFileSystemResource} confined beneath a directory, with OPENAT2 RESOLVE_BENEATH
+     * relative to it. A confined open the kernel or a policy refuses (the path leaves the directory:
+     * EXDEV, ELOOP, EACCES) fails with a 403 {@link ResponseStatusException}, before anything is written.
+     */
+    private Mono<Void> withFile(Path path, Resource resource, FileBody body) {
+        Mono<OpenFiles.Lease> lease;
+        if (resource instanceof UringFileSystemResource u && u.beneath() != null) {
+            ReactiveFile dir = u.beneath();
+            String relative = u.relativePath();
+            lease = files.open(path, knownStatx(resource), () -> ReactiveFile.openBeneath(uring, dir, relative), dir)
+                    .onErrorMap(FileResponses::leavesDirectory, e -> new ResponseStatusException(HttpStatus.FORBIDDEN,
+                            "resolves outside " + dir.path(), e));
+        } else {
+            lease = files.open(path, knownStatx(resource));
+        }
+        return lease.flatMap(l -> body.write(l.file, l.size).doFinally(s -> l.release()));
+    }
+
+    private static boolean leavesDirectory(Throwable e) {
+        String m = String.valueOf(e.getMessage());
+        return e instanceof java.nio.file.AccessDeniedException
+                || (e instanceof java.nio.file.FileSystemException && (m.contains("EXDEV") || m.contains("ELOOP")));
     }
 
     /**

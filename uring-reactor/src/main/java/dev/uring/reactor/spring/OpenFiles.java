@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -29,6 +30,10 @@ import reactor.core.publisher.Mono;
  * <p>At most {@code capacity} files are kept; a full cache drops one not used since the last
  * sweep (second chance). An evicted file is closed once the responses reading it are done.
  * {@link #close()} drops them all; afterwards every response opens and closes its own file.
+ *
+ * <p>A response may bring its own way to open the file (an {@link UringFileSystemResource} confined
+ * beneath a directory): a kept file is then reused only if it was opened that way too (beneath the
+ * same directory), so a file opened by path never stands in for one that had to be opened confined.
  */
 final class OpenFiles implements AutoCloseable {
     private final Uring uring;
@@ -71,12 +76,15 @@ final class OpenFiles implements AutoCloseable {
     private static final class Entry {
         final ReactiveFile file;
         final Statx stat;
+        /** How it was opened: null by path, else the opener's origin (the directory it is confined to). */
+        final @Nullable Object origin;
         final AtomicInteger refs = new AtomicInteger(1);
         volatile boolean used = true;
 
-        Entry(ReactiveFile file, Statx stat) {
+        Entry(ReactiveFile file, Statx stat, @Nullable Object origin) {
             this.file = file;
             this.stat = stat;
+            this.origin = origin;
         }
 
         /** A new reference, unless the file is already closed (or closing). */
@@ -118,49 +126,55 @@ final class OpenFiles implements AutoCloseable {
      * one here.
      */
     Mono<Lease> open(Path path, @Nullable Statx known) {
+        return open(path, known, null, null);
+    }
+
+    /**
+     * {@link #open(Path, Statx)}, opening with {@code opener} (when not null) instead of by path; a
+     * kept file is used only when it was opened with the same {@code origin} (null: by path).
+     */
+    Mono<Lease> open(Path path, @Nullable Statx known, @Nullable Supplier<Mono<ReactiveFile>> opener,
+            @Nullable Object origin) {
+        Supplier<Mono<ReactiveFile>> how = opener != null ? opener : () -> ReactiveFile.open(uring, path);
         if (capacity == 0 || closed) {
-            return openUncached(path);
+            return openAndStat(how, (file, opened) -> new Lease(file, opened.size(), null));
         }
         if (known != null) {
-            return lookUp(path, known);
+            return lookUp(path, known, how, origin);
         }
         return ReactiveFiles.stat(uring, path)
                 .doOnError(e -> drop(path))
-                .flatMap(now -> lookUp(path, now));
+                .flatMap(now -> lookUp(path, now, how, origin));
     }
 
-    private Mono<Lease> lookUp(Path path, Statx now) {
+    private Mono<Lease> lookUp(Path path, Statx now, Supplier<Mono<ReactiveFile>> how, @Nullable Object origin) {
         Entry kept = entries.get(path);
         if (kept != null) {
-            if (sameFile(kept.stat, now) && kept.acquire()) {
+            if (java.util.Objects.equals(kept.origin, origin) && sameFile(kept.stat, now) && kept.acquire()) {
                 kept.used = true;
                 return Mono.just(new Lease(kept.file, kept.stat.size(), kept));
             }
             remove(path, kept);
         }
-        return openAndStat(path, (file, opened) -> {
+        return openAndStat(how, (file, opened) -> {
             if (!sameFile(opened, now)) {
                 // the path named another file by the time of the OPENAT: this response reads
                 // the file it opened, at that file's size, and does not keep it
                 return new Lease(file, opened.size(), null);
             }
-            Entry fresh = new Entry(file, opened);
+            Entry fresh = new Entry(file, opened, origin);
             fresh.acquire();
             keep(path, fresh);
             return new Lease(file, opened.size(), fresh);
         });
     }
 
-    private Mono<Lease> openUncached(Path path) {
-        return openAndStat(path, (file, opened) -> new Lease(file, opened.size(), null));
-    }
-
     /**
      * Opens {@code path} and takes a STATX of the new fd, then makes the lease; until a lease holds
      * the file, a cancelled or failed response closes it.
      */
-    private Mono<Lease> openAndStat(Path path, BiFunction<ReactiveFile, Statx, Lease> lease) {
-        return ReactiveFile.open(uring, path).flatMap(file -> file.stat()
+    private Mono<Lease> openAndStat(Supplier<Mono<ReactiveFile>> how, BiFunction<ReactiveFile, Statx, Lease> lease) {
+        return how.get().flatMap(file -> file.stat()
                 .doOnCancel(() -> UringDataBuffers.closeQuietly(file))
                 .map(opened -> lease.apply(file, opened))
                 .doOnError(e -> UringDataBuffers.closeQuietly(file)));

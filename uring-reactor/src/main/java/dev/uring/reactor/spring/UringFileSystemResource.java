@@ -20,11 +20,48 @@ public class UringFileSystemResource extends FileSystemResource {
 
     private final Statx statx;
     private final long takenAt = System.nanoTime();
+    private final dev.uring.reactor.@Nullable ReactiveFile beneath;
+    private final @Nullable String relativePath;
 
     /** A resource for {@code path}, whose STATX (following symbolic links) was {@code statx} just now. */
     public UringFileSystemResource(Path path, Statx statx) {
+        this(path, statx, null, null);
+    }
+
+    /**
+     * A resource for {@code directory/relativePath} (its STATX {@code statx}, taken just now) that the
+     * io_uring writers open only with OPENAT2 and RESOLVE_BENEATH relative to {@code directory} (or
+     * reuse a file they kept open that way): a path that leaves the directory by the time of the open
+     * (a symbolic link swapped in after the application checked it) is refused by the kernel, and the
+     * response is a 403. Spring's own writers see a plain resource of {@code directory.path()/relativePath}.
+     *
+     * @throws IllegalArgumentException when {@code relativePath} is absolute
+     */
+    public static UringFileSystemResource beneath(dev.uring.reactor.ReactiveFile directory, String relativePath,
+            Statx statx) {
+        Objects.requireNonNull(directory, "directory");
+        if (relativePath.startsWith("/")) {
+            throw new IllegalArgumentException("the path must be relative to the directory, got " + relativePath);
+        }
+        return new UringFileSystemResource(directory.path().resolve(relativePath), statx, directory, relativePath);
+    }
+
+    private UringFileSystemResource(Path path, Statx statx, dev.uring.reactor.@Nullable ReactiveFile beneath,
+            @Nullable String relativePath) {
         super(path);
         this.statx = Objects.requireNonNull(statx, "statx");
+        this.beneath = beneath;
+        this.relativePath = relativePath;
+    }
+
+    /** The directory the writers must open this file beneath, or null to open it by path. */
+    dev.uring.reactor.@Nullable ReactiveFile beneath() {
+        return beneath;
+    }
+
+    /** The path relative to {@link #beneath()} (null when that is null). */
+    String relativePath() {
+        return Objects.requireNonNull(relativePath, "not a confined resource");
     }
 
     /** The STATX given at creation. */

@@ -92,7 +92,7 @@ public class UringResourceHttpMessageWriter extends ResourceHttpMessageWriter im
             if (path == null) {
                 return super.write(Mono.just(resource), elementType, mediaType, message, hints);
             }
-            return files.writeWhole(path, FileResponses.knownStatx(resource), FileResponses.mediaType(mediaType, resource),
+            return files.writeWhole(path, resource, FileResponses.mediaType(mediaType, resource),
                     message);
         });
     }
@@ -106,7 +106,7 @@ public class UringResourceHttpMessageWriter extends ResourceHttpMessageWriter im
             if (path == null) {
                 return super.write(Mono.just(resource), actualType, elementType, mediaType, request, response, hints);
             }
-            return files.writeRanged(path, FileResponses.knownStatx(resource), FileResponses.mediaType(mediaType, resource),
+            return files.writeRanged(path, resource, FileResponses.mediaType(mediaType, resource),
                     request, response);
         });
     }

@@ -108,7 +108,7 @@ public class UringResourceRegionHttpMessageWriter implements HttpMessageWriter<R
                 }
                 ranges.add(new FileResponses.Region(r.getPosition(), r.getPosition() + r.getCount() - 1));
             }
-            return files.writeRegions(path, FileResponses.knownStatx(resource), FileResponses.mediaType(mediaType, resource),
+            return files.writeRegions(path, resource, FileResponses.mediaType(mediaType, resource),
                     ranges, message);
         });
     }
