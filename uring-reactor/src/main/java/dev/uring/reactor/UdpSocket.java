@@ -40,6 +40,9 @@ import reactor.core.publisher.Sinks;
  * op holds it. The socket's msghdr template lives in an arena this socket closes after the fd.
  */
 public final class UdpSocket implements Disposable {
+    /** The most sends {@link #sendReceived} has in flight (and datagrams it requests ahead). */
+    public static final int SEND_RECEIVED_WINDOW = 64;
+
     private final Uring uring;
     private final EventLoop loop;
     private final FileHandle handle;
@@ -134,14 +137,18 @@ public final class UdpSocket implements Disposable {
     /**
      * Sends each received datagram back to its sender (an echo, a reflector) without a copy: from
      * the ring memory it arrived in, with the sender's address as the kernel wrote it; each one is
-     * released after its send, also when the send fails or is cancelled. Up to 16 datagrams are
-     * requested ahead, enough to keep the multishot RECVMSG armed.
+     * released after its send, also when the send fails or is cancelled. Up to
+     * {@value #SEND_RECEIVED_WINDOW} sends are in flight, prepared in arrival order and submitted
+     * together (the replies to a burst from many peers go out in one io_uring_enter); the kernel
+     * keeps that order unless the socket's send buffer is full. As many datagrams are requested
+     * ahead, so that the multishot RECVMSG stays armed while replies are in flight; a stalled
+     * socket holds at most that many of the loop's buffers.
      */
     public Mono<Void> sendReceived(Publisher<Datagram> received) {
         Objects.requireNonNull(received, "received");
         return Flux.from(received)
-                .concatMap(d -> new MonoUringOp<>(uring, loop, () -> new DatagramSendOp(this, d), 0)
-                        .doFinally(s -> d.release()), Inbound.MULTISHOT_DEMAND)
+                .flatMap(d -> new MonoUringOp<>(uring, loop, () -> new DatagramSendOp(this, d), 0)
+                        .doFinally(s -> d.release()), SEND_RECEIVED_WINDOW)
                 .doOnDiscard(Datagram.class, Datagram::release)
                 .then();
     }
