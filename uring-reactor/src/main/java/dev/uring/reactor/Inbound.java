@@ -95,6 +95,7 @@ final class Inbound<T> extends Flux<T> implements Completion, Runnable {
                 Receiver<T> r = current;
                 if (r != null && !r.finished) {
                     r.finished = true;
+                    CURRENT.compareAndSet(this, r, null);
                     r.actual.onError(new IllegalStateException("the io_uring runtime is closed", e));
                 }
             }
@@ -141,6 +142,7 @@ final class Inbound<T> extends Flux<T> implements Completion, Runnable {
     private void step() {
         Receiver<T> r = current;
         if (r != null && r.finished) {
+            CURRENT.compareAndSet(this, r, null); // rule 3.13: no reference to a finished subscriber
             r = null;
         }
         if (closed && !queue.isEmpty()) {
@@ -149,6 +151,7 @@ final class Inbound<T> extends Flux<T> implements Completion, Runnable {
         }
         if (r != null && r.cancelled) {
             r.finished = true;
+            CURRENT.compareAndSet(this, r, null);
             r = null;
         }
         while (r != null && !queue.isEmpty() && r.requested > 0 && !r.cancelled) {
@@ -160,6 +163,7 @@ final class Inbound<T> extends Flux<T> implements Completion, Runnable {
         }
         if (r != null && !r.cancelled && queue.isEmpty() && (eof || error != null || closed)) {
             r.finished = true;
+            CURRENT.compareAndSet(this, r, null);
             Throwable e = error;
             if (e != null) {
                 r.actual.onError(e);

@@ -200,6 +200,43 @@ class UdpSocketTest {
     }
 
     @Test
+    void aDryBufferRingPausesReceivingUntilADatagramIsReleasedAndLosesNone() throws Exception {
+        // a pool of its own (2 buffers): the subscriber holds both, the multishot RECVMSG ends with
+        // ENOBUFS, the rest wait in the socket until a release re-arms it
+        UdpOptions two = UdpOptions.defaults().readBufferCount(2).maxDatagramSize(100);
+        UdpSocket rx = UdpServer.bind(server, loopback(), two).block(WAIT);
+        UdpSocket tx = UdpClient.connect(client, rx.localAddress(), UdpOptions.defaults()).block(WAIT);
+        List<Datagram> got = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Integer> seqs = new java.util.concurrent.CopyOnWriteArrayList<>();
+        reactor.core.Disposable sub = rx.receive().subscribe(d -> {
+            seqs.add(check(d, 32)); // read on arrival: a released buffer is the kernel's again
+            got.add(d);
+        });
+        try {
+            tx.send(Flux.range(0, 6).map(i -> numbered(i, 32))).block(WAIT);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (got.size() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            Thread.sleep(100);
+            assertThat(got).as("datagrams lent while both buffers are held").hasSize(2);
+            for (int released = 0; released < 6; released++) {
+                got.get(released).release();
+                int want = Math.min(6, released + 3);
+                while (got.size() < want && System.nanoTime() < deadline) {
+                    Thread.sleep(2);
+                }
+                assertThat(got.size()).as("after %d releases", released + 1).isEqualTo(want);
+            }
+            assertThat(seqs).containsExactly(0, 1, 2, 3, 4, 5);
+        } finally {
+            sub.dispose();
+            tx.close().block(WAIT);
+            rx.close().block(WAIT);
+        }
+    }
+
+    @Test
     void ipv6EchoServerAnswersAnIpv6ClientFromTheReceivedBuffer() throws Exception {
         InetSocketAddress v6 = new InetSocketAddress(InetAddress.getByName("::1"), 0);
         UdpSocket echo = UdpServer.bind(server, v6, UdpOptions.defaults()).block(WAIT);
