@@ -176,20 +176,29 @@ public final class UdpSocket implements Disposable {
         }
         int index = iface == null ? 0 : iface.getIndex();
         // setsockopt assigns socket state and never blocks: it may run on the caller's thread
-        return Mono.fromRunnable(() -> {
-            handle.acquire();
+        return Mono.<Void>fromCallable(() -> {
+            try {
+                handle.acquire();
+            } catch (RuntimeException e) {
+                throw closedOr(e);
+            }
             try {
                 if (join) {
                     MulticastGroups.join(handle.fd(), group, index);
                 } else {
                     MulticastGroups.leave(handle.fd(), group, index);
                 }
-            } catch (IOException e) {
-                throw reactor.core.Exceptions.propagate(e);
+                return null;
             } finally {
                 handle.release();
             }
         });
+    }
+
+    /** The ClosedChannelException a refused handle reference carries (wrapped by Reactor), or {@code e}. */
+    private static Exception closedOr(RuntimeException e) {
+        Throwable t = reactor.core.Exceptions.unwrap(e);
+        return t instanceof Exception x ? x : e;
     }
 
     /** Closes the socket, like {@link #dispose()}, and completes once its fd is closed. */
