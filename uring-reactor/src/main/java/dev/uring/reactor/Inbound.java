@@ -19,7 +19,8 @@ import reactor.core.publisher.Operators;
  * The receiving side of one socket (a {@link Connection}, a {@link UdpSocket}; what differs between
  * them is its {@link InboundSource}): RECV or RECVMSG with buffer select from the loop's
  * {@link RecvBufferPool}, armed only while the subscriber has demand. A demand of
- * {@link #MULTISHOT_DEMAND} or more arms a multishot RECV (one SQE, a CQE per chunk; cancelled in
+ * {@link #MULTISHOT_DEMAND} or more (any demand for a {@link InboundSource#multishotOnly()} source:
+ * datagrams) arms a multishot receive (one SQE, a CQE per chunk; cancelled in
  * the kernel when demand runs out); a smaller demand arms one single-shot RECV at a time, so a
  * slow subscriber holds no more buffers than it asked for. It is not FluxUringMultishot because
  * received data must never be dropped: buffers that race a cancel are kept for the next
