@@ -32,7 +32,10 @@ public final class MsgHdr {
         if (buffers.isEmpty() || buffers.size() > 1024) {
             throw new IllegalArgumentException("a msghdr carries 1..1024 buffers (IOV_MAX), got " + buffers.size());
         }
-        MemorySegment iov = arena.allocate(IoVecLayout.SIZE * buffers.size(), 8);
+        // one allocation for the header and its iovecs (a datagram send makes one per datagram)
+        MemorySegment mem = arena.allocate(SIZE + IoVecLayout.SIZE * buffers.size(), 8);
+        MemorySegment msg = mem.asSlice(0, SIZE);
+        MemorySegment iov = mem.asSlice(SIZE);
         for (int i = 0; i < buffers.size(); i++) {
             MemorySegment b = buffers.get(i);
             if (!b.isNative()) {
@@ -40,7 +43,6 @@ public final class MsgHdr {
             }
             IoVecLayout.set(iov, i, b.address(), b.byteSize());
         }
-        MemorySegment msg = arena.allocate(SIZE, 8);
         MsghdrLayout.set(msg, addressOf(name), nameLength(name), iov.address(), buffers.size(), 0, 0);
         return new MsgHdr(msg);
     }

@@ -7,9 +7,12 @@ import dev.uring.core.ffi.IoUringConstants;
  * {@code IORING_SEND_ZC_*}), and what a zero-copy send's notification CQE reports.
  */
 public final class ZeroCopyFlags {
-    /** IORING_RECVSEND_POLL_FIRST: wait for the socket to be writable before trying. */
+    /** IORING_RECVSEND_POLL_FIRST (Linux 5.19): wait for the socket to be writable before trying. */
     public static final int POLL_FIRST = IoUringConstants.IORING_RECVSEND_POLL_FIRST;
-    /** IORING_SEND_ZC_REPORT_USAGE: the notification's res says whether the kernel copied after all. */
+    /**
+     * IORING_SEND_ZC_REPORT_USAGE (Linux 6.2; 6.1 refuses it with EINVAL): the notification's res
+     * says whether the kernel copied after all.
+     */
     public static final int REPORT_USAGE = IoUringConstants.IORING_SEND_ZC_REPORT_USAGE;
 
     private ZeroCopyFlags() {
