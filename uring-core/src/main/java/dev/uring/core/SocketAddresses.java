@@ -16,7 +16,7 @@ import java.net.UnixDomainSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 
-/** Encodes and decodes {@code struct sockaddr} for BIND, CONNECT and ACCEPT. */
+/** Encodes and decodes {@code struct sockaddr} for BIND, CONNECT, ACCEPT and the msg_name of SENDMSG and RECVMSG. */
 public final class SocketAddresses {
     /** AF_INET. */
     public static final int AF_INET = SockaddrLayout.AF_INET;

@@ -9,7 +9,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * The integer socket options that stream sockets need, set and read with the plain
+ * The integer socket options that stream and datagram sockets need, set and read with the plain
  * setsockopt(2)/getsockopt(2) syscalls. These never block (they assign a field of the socket),
  * so a loop thread may call them; an io_uring URING_CMD would cost a submission and a completion
  * for the same assignment, and needs Linux 6.7.
@@ -30,7 +30,17 @@ public enum SocketOption {
     /** TCP_NODELAY (IPPROTO_TCP): disable Nagle's algorithm. */
     TCP_NODELAY(SocketConstants.IPPROTO_TCP, SocketConstants.TCP_NODELAY),
     /** IPV6_V6ONLY (IPPROTO_IPV6): an IPv6 socket refuses IPv4-mapped peers. */
-    IPV6_V6ONLY(SocketConstants.IPPROTO_IPV6, SocketConstants.IPV6_V6ONLY);
+    IPV6_V6ONLY(SocketConstants.IPPROTO_IPV6, SocketConstants.IPV6_V6ONLY),
+    /** SO_BROADCAST (SOL_SOCKET): a datagram socket may send to a broadcast address. */
+    SO_BROADCAST(SocketConstants.SOL_SOCKET, SocketConstants.SO_BROADCAST),
+    /** IP_MULTICAST_TTL (IPPROTO_IP): the TTL of outgoing IPv4 multicast datagrams (default 1). */
+    IP_MULTICAST_TTL(SocketConstants.IPPROTO_IP, SocketConstants.IP_MULTICAST_TTL),
+    /** IP_MULTICAST_LOOP (IPPROTO_IP): outgoing IPv4 multicast is looped back to local members (default on). */
+    IP_MULTICAST_LOOP(SocketConstants.IPPROTO_IP, SocketConstants.IP_MULTICAST_LOOP),
+    /** IPV6_MULTICAST_HOPS (IPPROTO_IPV6): the hop limit of outgoing IPv6 multicast datagrams. */
+    IPV6_MULTICAST_HOPS(SocketConstants.IPPROTO_IPV6, SocketConstants.IPV6_MULTICAST_HOPS),
+    /** IPV6_MULTICAST_LOOP (IPPROTO_IPV6): outgoing IPv6 multicast is looped back to local members. */
+    IPV6_MULTICAST_LOOP(SocketConstants.IPPROTO_IPV6, SocketConstants.IPV6_MULTICAST_LOOP);
 
     /** Per-thread scratch for the value and its length: setting an option must not allocate. */
     private static final ThreadLocal<MemorySegment> SCRATCH =

@@ -718,6 +718,96 @@ public final class Sqe {
         return this;
     }
 
+    /**
+     * IORING_OP_SEND_ZC to {@code addr} (a sockaddr from {@link SocketAddresses#allocate}): a
+     * zero-copy sendto(2) on an unconnected datagram socket. CQEs as {@link #prepSendZc}.
+     */
+    public Sqe prepSendZcTo(int fd, MemorySegment buf, int msgFlags, int zcFlags, MemorySegment addr) {
+        checkSize(Opcode.SEND_ZC, "sockaddr", addr, 2);
+        prepSendZc(fd, buf, msgFlags, zcFlags);
+        sqes.set(JAVA_LONG, base + IoUringSqe.OFF, addr.address());
+        putTail16(IoUringSqe.FILE_INDEX, (int) Math.min(addr.byteSize(), SocketAddresses.STORAGE_SIZE));
+        return this;
+    }
+
+    /**
+     * IORING_OP_SEND to {@code addr}: sendto(2) (Linux 6.6; older kernels answer -EINVAL). An
+     * unconnected datagram socket on any kernel: {@link #prepSendmsg} with a {@link MsgHdr} naming the address.
+     */
+    public Sqe prepSendto(int fd, MemorySegment buf, int msgFlags, MemorySegment addr) {
+        checkSize(Opcode.SEND, "sockaddr", addr, 2);
+        prepSend(fd, buf, msgFlags);
+        sqes.set(JAVA_LONG, base + IoUringSqe.OFF, addr.address());
+        putTail16(IoUringSqe.FILE_INDEX, (int) Math.min(addr.byteSize(), SocketAddresses.STORAGE_SIZE));
+        return this;
+    }
+
+    /**
+     * The destination of a SEND or SEND_ZC prepared by {@link #prepSendto} or {@link #prepSendZcTo}
+     * (addr2 and addr_len), or {@link MemorySegment#NULL} when it has none, for submission filters.
+     */
+    public MemorySegment sendDestination() {
+        long a = off();
+        int len = Short.toUnsignedInt(sqes.get(JAVA_SHORT, base + IoUringSqe.FILE_INDEX));
+        if (a == 0 || len == 0) {
+            return MemorySegment.NULL;
+        }
+        return MemorySegment.ofAddress(a).reinterpret(len);
+    }
+
+    /**
+     * IORING_OP_SENDMSG of the {@link MsgHdr} {@code msghdr} (its memory, the address and the
+     * iovecs must outlive the op): sendmsg(2); res is the bytes sent.
+     */
+    public Sqe prepSendmsg(int fd, MemorySegment msghdr, int msgFlags) {
+        checkSize(Opcode.SENDMSG, "msghdr", msghdr, MsgHdr.SIZE);
+        rw(Opcode.SENDMSG, checkFd(Opcode.SENDMSG, fd), msghdr.address(), 1, 0L);
+        opFlags(msgFlags);
+        return this;
+    }
+
+    /**
+     * IORING_OP_SENDMSG_ZC: {@link #prepSendmsg} without a copy. Two CQEs, as {@link #prepSendZc}:
+     * the result (with F_MORE when a notification follows) and then the notification (F_NOTIF),
+     * before which neither the data nor the header may be reused or freed.
+     */
+    public Sqe prepSendmsgZc(int fd, MemorySegment msghdr, int msgFlags, int zcFlags) {
+        checkSize(Opcode.SENDMSG_ZC, "msghdr", msghdr, MsgHdr.SIZE);
+        rw(Opcode.SENDMSG_ZC, checkFd(Opcode.SENDMSG_ZC, fd), msghdr.address(), 1, 0L);
+        opFlags(msgFlags);
+        ioprio(zcFlags);
+        return this;
+    }
+
+    /**
+     * IORING_OP_RECVMSG into the iovecs of {@link MsgHdr} {@code msghdr}: recvmsg(2); the sender's
+     * address goes to its name buffer, msg_flags (MSG_TRUNC) to the header. res is the bytes received
+     * (the datagram's full length with {@code msgFlags} {@link SocketFlags#MSG_TRUNC}).
+     */
+    public Sqe prepRecvmsg(int fd, MemorySegment msghdr, int msgFlags) {
+        checkSize(Opcode.RECVMSG, "msghdr", msghdr, MsgHdr.SIZE);
+        rw(Opcode.RECVMSG, checkFd(Opcode.RECVMSG, fd), msghdr.address(), 1, 0L);
+        opFlags(msgFlags);
+        return this;
+    }
+
+    /**
+     * IORING_OP_RECVMSG, multishot (Linux 6.0), into buffers picked from provided group {@code group}:
+     * a CQE (with F_MORE and a buffer id) per datagram, each buffer laid out as {@link RecvmsgOut}
+     * reads it with {@code template} ({@link MsgHdr#multishotTemplate}), which must outlive the op.
+     * With {@code msgFlags} {@link SocketFlags#MSG_TRUNC}, {@link RecvmsgOut#payloadLength} is the
+     * datagram's full length also when the buffer had no room for all of it.
+     */
+    public Sqe prepRecvmsgMultishot(int fd, MemorySegment template, int group, int msgFlags) {
+        checkSize(Opcode.RECVMSG, "msghdr", template, MsgHdr.SIZE);
+        checkGroup(group);
+        rw(Opcode.RECVMSG, checkFd(Opcode.RECVMSG, fd), template.address(), 1, 0L);
+        opFlags(msgFlags);
+        ioprio(IoUringConstants.IORING_RECV_MULTISHOT);
+        bufferGroup(group);
+        return addFlags(SqeFlags.BUFFER_SELECT);
+    }
+
     /** IORING_OP_SHUTDOWN; {@code how} as shutdown(2): 0 read, 1 write, 2 both. */
     public Sqe prepShutdown(int fd, int how) {
         if (how < 0 || how > 2) {

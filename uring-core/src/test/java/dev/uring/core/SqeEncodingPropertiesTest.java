@@ -448,6 +448,50 @@ class SqeEncodingPropertiesTest {
     }
 
     @Property
+    void messageOpsCarryTheirMsghdrFlagsAndDestination(@ForAll("fds") int fd, @ForAll int msgFlags,
+            @ForAll @IntRange(min = 0, max = 65535) int group, @ForAll @IntRange(min = 0, max = 65535) int zcFlags,
+            @ForAll @IntRange(min = 0, max = 65535) int port) throws Exception {
+        MemorySegment msg = arena.allocate(MsgHdr.SIZE, 8);
+        MemorySegment buf = arena.allocate(64);
+        MemorySegment to = SocketAddresses.allocate(arena, new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        // liburing: io_uring_prep_rw(op, sqe, fd, msg, 1, 0) and msg_flags; multishot adds ioprio
+        // RECV_MULTISHOT and BUFFER_SELECT with buf_group; the _ZC forms carry zc flags in ioprio
+        Raw sm = prep(40, s -> s.prepSendmsg(fd, msg, msgFlags));
+        assertThat(sm.opcode()).isEqualTo(9);
+        assertThat(sm.fd()).isEqualTo(fd);
+        assertThat(sm.addr()).isEqualTo(msg.address());
+        assertThat(sm.len()).isEqualTo(1);
+        assertThat(sm.opFlags()).isEqualTo(msgFlags);
+        assertThat(sm.ioprio()).isZero();
+        Raw rm = prep(41, s -> s.prepRecvmsg(fd, msg, msgFlags));
+        assertThat(rm.opcode()).isEqualTo(10);
+        assertThat(rm.flags()).isZero();
+        Raw mm = prep(42, s -> s.prepRecvmsgMultishot(fd, msg, group, msgFlags));
+        assertThat(mm.opcode()).isEqualTo(10);
+        assertThat(mm.ioprio()).as("IORING_RECV_MULTISHOT").isEqualTo(2);
+        assertThat(mm.flags()).as("BUFFER_SELECT").isEqualTo(SqeFlags.BUFFER_SELECT);
+        assertThat(mm.bufIndex()).isEqualTo(group);
+        assertThat(mm.addr()).isEqualTo(msg.address());
+        assertThat(mm.opFlags()).isEqualTo(msgFlags);
+        Raw zm = prep(43, s -> s.prepSendmsgZc(fd, msg, msgFlags, zcFlags));
+        assertThat(zm.opcode()).isEqualTo(48);
+        assertThat(zm.ioprio()).isEqualTo(zcFlags);
+        assertThat(zm.len()).isEqualTo(1);
+        // sendto: addr2 (off) and the u16 addr_len at byte 44
+        Raw st = prep(44, s -> s.prepSendto(fd, buf, msgFlags, to));
+        assertThat(st.opcode()).isEqualTo(26);
+        assertThat(st.addr()).isEqualTo(buf.address());
+        assertThat(st.len()).isEqualTo(64);
+        assertThat(st.off()).isEqualTo(to.address());
+        assertThat(st.fileIndex()).isEqualTo(16);
+        Raw zt = prep(45, s -> s.prepSendZcTo(fd, buf, msgFlags, zcFlags, to));
+        assertThat(zt.opcode()).isEqualTo(47);
+        assertThat(zt.ioprio()).isEqualTo(zcFlags);
+        assertThat(zt.off()).isEqualTo(to.address());
+        assertThat(zt.fileIndex()).isEqualTo(16);
+    }
+
+    @Property
     void spliceMsgRingFilesUpdateAndFdInstall(@ForAll("fds") int fdIn, @ForAll("fds") int fdOut,
             @ForAll("offsets") long offIn, @ForAll("offsets") long offOut, @ForAll @IntRange(min = 0) int len,
             @ForAll int spliceFlags, @ForAll int res, @ForAll long userData, @ForAll int msgFlags,

@@ -79,6 +79,11 @@ public sealed interface ArgumentFilter
 
     /**
      * IORING_OP_CONNECT may only reach these destinations; with none, every connect is refused.
+     * The same rule holds for the destination a send names: SENDMSG and SENDMSG_ZC (the msghdr's
+     * msg_name), SEND and SEND_ZC (sendto's address). A send that names none passes: its socket is
+     * connected, and the CONNECT was checked (a UDP socket sending without a destination and
+     * without a connect fails in the kernel, EDESTADDRREQ). These sends are checked in Java only:
+     * the kernel's cBPF context (7.2) has a destination for CONNECT alone.
      *
      * @param destinations the allowed destinations, any of which may match
      */
@@ -88,9 +93,13 @@ public sealed interface ArgumentFilter
             destinations = List.copyOf(destinations);
         }
 
+        /** The ops whose destination the rule checks. */
+        public static final Set<Opcode> OPS = Set.copyOf(EnumSet.of(Opcode.CONNECT, Opcode.SENDMSG,
+                Opcode.SENDMSG_ZC, Opcode.SEND, Opcode.SEND_ZC));
+
         @Override
         public Set<Opcode> ops() {
-            return EnumSet.of(Opcode.CONNECT);
+            return OPS;
         }
 
         @Override
@@ -103,6 +112,9 @@ public sealed interface ArgumentFilter
         }
 
         @Nullable String check(OpArguments a) {
+            if (a.unaddressed() && a.op() != Opcode.CONNECT) {
+                return null;
+            }
             for (Destination d : destinations) {
                 if (d.matches(a)) {
                     return null;

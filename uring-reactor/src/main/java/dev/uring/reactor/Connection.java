@@ -36,12 +36,13 @@ public final class Connection implements Disposable {
     private final Uring uring;
     private final EventLoop loop;
     private final FileHandle handle;
-    private final Inbound inbound;
+    private final Inbound<ReceivedBuffer> inbound;
     private final SocketAddress local;
     private final SocketAddress remote;
     private final AtomicBoolean disposed = new AtomicBoolean();
     private final Sinks.Empty<Void> closed = Sinks.empty();
     private final long idleNanos;
+    private final int zeroCopyThreshold;
     private @Nullable Disposable idleTimer;
     // loop thread only
     private long lastActivity;
@@ -53,9 +54,10 @@ public final class Connection implements Disposable {
         this.handle = handle;
         this.local = local;
         this.remote = remote;
-        this.inbound = new Inbound(this, loop, pool);
+        this.inbound = new Inbound<>(new StreamReceive(this), loop, pool);
         Duration idle = options.idleTimeout();
         this.idleNanos = idle == null ? 0 : idle.toNanos();
+        this.zeroCopyThreshold = options.zeroCopyThreshold();
     }
 
     /**
@@ -207,6 +209,11 @@ public final class Connection implements Disposable {
 
     FileHandle handle() {
         return handle;
+    }
+
+    /** {@link TcpOptions#zeroCopyThreshold()}: sends of this size or more are zero-copy; 0 for never. */
+    int zeroCopyThreshold() {
+        return zeroCopyThreshold;
     }
 
     /** The buffers this connection's subscriber holds (lent and not released, queued ones included). */

@@ -16,6 +16,9 @@ final class Errnos {
     static final int EADDRINUSE = 98;
     static final int ECONNRESET = 104;
     static final int ENOBUFS = 105;
+    static final int EOPNOTSUPP = 95;
+    static final int ECONNREFUSED = 111;
+    static final int EMSGSIZE = 90;
     static final int ECANCELED = 125;
 
     private Errnos() {

@@ -16,29 +16,31 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Operators;
 
 /**
- * The receiving side of one {@link Connection}: RECV with buffer select from the loop's
+ * The receiving side of one socket (a {@link Connection}, a {@link UdpSocket}; what differs between
+ * them is its {@link InboundSource}): RECV or RECVMSG with buffer select from the loop's
  * {@link RecvBufferPool}, armed only while the subscriber has demand. A demand of
- * {@link #MULTISHOT_DEMAND} or more arms a multishot RECV (one SQE, a CQE per chunk; cancelled in
+ * {@link #MULTISHOT_DEMAND} or more (any demand for a {@link InboundSource#multishotOnly()} source:
+ * datagrams) arms a multishot receive (one SQE, a CQE per chunk; cancelled in
  * the kernel when demand runs out); a smaller demand arms one single-shot RECV at a time, so a
  * slow subscriber holds no more buffers than it asked for. It is not FluxUringMultishot because
  * received data must never be dropped: buffers that race a cancel are kept for the next
  * subscriber, the end of stream completes, and a dry ring (ENOBUFS) waits for a released buffer.
  * Loop thread only, except the subscription's {@code request} and {@code cancel}.
  */
-final class Inbound extends Flux<ReceivedBuffer> implements Completion, Runnable {
+final class Inbound<T> extends Flux<T> implements Completion, Runnable {
     /** The demand from which a multishot RECV is armed (Reactor's usual prefetch is 32 or 256). */
     static final int MULTISHOT_DEMAND = 16;
 
-    private final Connection conn;
+    private final InboundSource<T> source;
     private final EventLoop loop;
     private final RecvBufferPool pool;
     /** Received and not yet delivered, in order: raced a cancel, or no demand yet. */
-    private final ArrayDeque<ReceivedBuffer> queue = new ArrayDeque<>();
+    private final ArrayDeque<T> queue = new ArrayDeque<>();
     @SuppressWarnings("rawtypes")
     private static final AtomicReferenceFieldUpdater<Inbound, Receiver> CURRENT =
             AtomicReferenceFieldUpdater.newUpdater(Inbound.class, Receiver.class, "current");
 
-    private volatile @Nullable Receiver current;
+    private volatile @Nullable Receiver<T> current;
     private long userData;
     private boolean armed;
     private boolean multishot;
@@ -52,21 +54,21 @@ final class Inbound extends Flux<ReceivedBuffer> implements Completion, Runnable
     /** Buffers lent and not yet released (queued ones included); written on the loop. */
     private volatile int held;
 
-    Inbound(Connection conn, EventLoop loop, RecvBufferPool pool) {
-        this.conn = conn;
+    Inbound(InboundSource<T> source, EventLoop loop, RecvBufferPool pool) {
+        this.source = source;
         this.loop = loop;
         this.pool = pool;
     }
 
     @Override
-    public void subscribe(CoreSubscriber<? super ReceivedBuffer> actual) {
-        Receiver r = new Receiver(this, actual);
-        Receiver c;
+    public void subscribe(CoreSubscriber<? super T> actual) {
+        Receiver<T> r = new Receiver<>(this, actual);
+        Receiver<T> c;
         do {
             c = current;
             if (c != null && !c.cancelled && !c.finished) {
                 Operators.error(actual, new IllegalStateException(
-                        "the connection's inbound Flux allows one subscriber at a time: " + conn));
+                        "the inbound Flux of " + source + " allows one subscriber at a time"));
                 return;
             }
         } while (!CURRENT.compareAndSet(this, c, r));
@@ -91,9 +93,10 @@ final class Inbound extends Flux<ReceivedBuffer> implements Completion, Runnable
             try {
                 loop.execute(this);
             } catch (RejectedExecutionException e) {
-                Receiver r = current;
+                Receiver<T> r = current;
                 if (r != null && !r.finished) {
                     r.finished = true;
+                    CURRENT.compareAndSet(this, r, null);
                     r.actual.onError(new IllegalStateException("the io_uring runtime is closed", e));
                 }
             }
@@ -116,7 +119,7 @@ final class Inbound extends Flux<ReceivedBuffer> implements Completion, Runnable
         if (error == null && !eof) {
             error = e;
         }
-        queue.forEach(ReceivedBuffer::release);
+        queue.forEach(source::release);
         queue.clear();
         drain();
     }
@@ -138,20 +141,22 @@ final class Inbound extends Flux<ReceivedBuffer> implements Completion, Runnable
     }
 
     private void step() {
-        Receiver r = current;
+        Receiver<T> r = current;
         if (r != null && r.finished) {
+            CURRENT.compareAndSet(this, r, null); // rule 3.13: no reference to a finished subscriber
             r = null;
         }
         if (closed && !queue.isEmpty()) {
-            queue.forEach(ReceivedBuffer::release);
+            queue.forEach(source::release);
             queue.clear();
         }
         if (r != null && r.cancelled) {
             r.finished = true;
+            CURRENT.compareAndSet(this, r, null);
             r = null;
         }
         while (r != null && !queue.isEmpty() && r.requested > 0 && !r.cancelled) {
-            ReceivedBuffer b = queue.poll();
+            T b = queue.poll();
             if (r.requested != Long.MAX_VALUE) {
                 Receiver.REQUESTED.decrementAndGet(r);
             }
@@ -159,6 +164,7 @@ final class Inbound extends Flux<ReceivedBuffer> implements Completion, Runnable
         }
         if (r != null && !r.cancelled && queue.isEmpty() && (eof || error != null || closed)) {
             r.finished = true;
+            CURRENT.compareAndSet(this, r, null);
             Throwable e = error;
             if (e != null) {
                 r.actual.onError(e);
@@ -174,13 +180,13 @@ final class Inbound extends Flux<ReceivedBuffer> implements Completion, Runnable
                 loop.cancel(userData);
             }
         } else if (demand > 0 && queue.isEmpty() && !eof && error == null && !closed && !waitingForBuffers) {
-            arm(demand >= MULTISHOT_DEMAND);
+            arm(demand >= MULTISHOT_DEMAND || source.multishotOnly());
         }
     }
 
     private void arm(boolean many) {
         try {
-            conn.handle().acquire();
+            source.handle().acquire();
         } catch (RuntimeException e) {
             // closed meanwhile: the close path completes the subscriber
             closed = true;
@@ -189,11 +195,7 @@ final class Inbound extends Flux<ReceivedBuffer> implements Completion, Runnable
         }
         long ud = loop.register(this);
         Sqe sqe = loop.nextSqe();
-        if (many) {
-            sqe.prepRecvMultishot(conn.handle().fd(), pool.group(), 0);
-        } else {
-            sqe.prepRecvSelect(conn.handle().fd(), pool.group(), 0);
-        }
+        source.prep(sqe, source.handle().fd(), pool.group(), many);
         sqe.userData(ud);
         userData = ud;
         armed = true;
@@ -217,14 +219,14 @@ final class Inbound extends Flux<ReceivedBuffer> implements Completion, Runnable
             armed = false;
             stopping = false;
             KernelHeld.release();
-            conn.handle().release();
+            source.handle().release();
         }
         if (res > 0) {
-            conn.touch();
-            ReceivedBuffer b = pool.lend(CqeFlags.bufferId(flags), res, this);
+            source.touch();
+            T b = source.item(pool, CqeFlags.bufferId(flags), res, this);
             held++;
             if (closed) {
-                b.release();
+                source.release(b);
             } else {
                 queue.add(b);
             }
@@ -242,24 +244,24 @@ final class Inbound extends Flux<ReceivedBuffer> implements Completion, Runnable
         } else if (res == -Errnos.ECANCELED && ourCancel) {
             // our own stop (no demand) or close
         } else if (error == null && !closed) {
-            error = conn.error(res, "RECV");
+            error = source.error(res);
         }
         drain();
     }
 
     /** One subscriber's subscription: its demand and cancel, read on the loop. */
-    static final class Receiver implements Subscription, Scannable {
+    static final class Receiver<T> implements Subscription, Scannable {
         @SuppressWarnings("rawtypes")
         static final AtomicLongFieldUpdater<Receiver> REQUESTED =
                 AtomicLongFieldUpdater.newUpdater(Receiver.class, "requested");
-        final Inbound inbound;
-        final CoreSubscriber<? super ReceivedBuffer> actual;
+        final Inbound<T> inbound;
+        final CoreSubscriber<? super T> actual;
         volatile long requested;
         volatile boolean cancelled;
         /** Terminated or cancelled, as seen by the loop; a new subscriber may take over. */
         volatile boolean finished;
 
-        Receiver(Inbound inbound, CoreSubscriber<? super ReceivedBuffer> actual) {
+        Receiver(Inbound<T> inbound, CoreSubscriber<? super T> actual) {
             this.inbound = inbound;
             this.actual = actual;
         }

@@ -190,13 +190,24 @@ final class MonoUringOp<T> extends Mono<T> {
             complete(Integer.MIN_VALUE, 0);
         }
 
-        /** The op's CQE (or, with {@code res == MIN_VALUE}, its link timeout's). */
+        /**
+         * The op's CQE (or, with {@code res == MIN_VALUE}, its link timeout's). A CQE with F_MORE
+         * (a zero-copy send's result) means one more CQE follows: its notification (F_NOTIF), which
+         * is the final one, so the op keeps its memory until the kernel has let go of it.
+         */
         @Override
         public final void complete(int res, int flags) {
             if (res != Integer.MIN_VALUE) {
-                opRes = res;
+                if ((flags & CqeFlags.NOTIF) != 0) {
+                    op().notified(res);
+                } else {
+                    opRes = res;
+                    if (CqeFlags.hasMore(flags)) {
+                        cqesLeft++;
+                    }
+                }
             }
-            if (--cqesLeft > 0 || CqeFlags.hasMore(flags)) {
+            if (--cqesLeft > 0) {
                 return;
             }
             int r = opRes;

@@ -19,12 +19,12 @@ public final class ReceivedBuffer {
             AtomicIntegerFieldUpdater.newUpdater(ReceivedBuffer.class, "released");
 
     private final RecvBufferPool pool;
-    private final Inbound owner;
+    private final Inbound<?> owner;
     private final int bid;
     private final MemorySegment data;
     private volatile int released;
 
-    ReceivedBuffer(RecvBufferPool pool, Inbound owner, int bid, MemorySegment data) {
+    ReceivedBuffer(RecvBufferPool pool, Inbound<?> owner, int bid, MemorySegment data) {
         this.pool = pool;
         this.owner = owner;
         this.bid = bid;
@@ -62,7 +62,7 @@ public final class ReceivedBuffer {
         return bid;
     }
 
-    Inbound owner() {
+    Inbound<?> owner() {
         return owner;
     }
 

@@ -45,7 +45,7 @@ final class RecvBufferPool {
     }
 
     /** Lends buffer {@code bid}, filled with {@code length} bytes, to {@code owner}'s subscriber. */
-    ReceivedBuffer lend(int bid, int length, Inbound owner) {
+    ReceivedBuffer lend(int bid, int length, Inbound<?> owner) {
         MemorySegment data = ring.take(bid, length);
         lent++;
         return new ReceivedBuffer(this, owner, bid, data);

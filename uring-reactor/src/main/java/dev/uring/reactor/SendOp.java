@@ -4,15 +4,23 @@ import dev.uring.core.SocketFlags;
 import dev.uring.core.Sqe;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
 /**
  * IORING_OP_SEND of all of one buffer, submitted again after a short send. Native memory (a
  * direct buffer, a received ring buffer) is sent in place; a heap buffer goes through a bounce
- * buffer of at most {@link #BOUNCE} bytes in the op's arena, refilled for each round.
+ * buffer of at most {@link #BOUNCE} bytes in the op's arena, refilled for each round. A chunk of
+ * at least the connection's {@link TcpOptions#zeroCopyThreshold()} goes out with SEND_ZC, and the
+ * op then ends only at the kernel's notification, so neither the caller's buffer nor the bounce
+ * buffer is handed back (or refilled) while the kernel may still read it.
  */
 final class SendOp extends ArenaOp<Void> {
     static final int BOUNCE = 256 * 1024;
+    /** Zero-copy notifications seen, process-wide (tests check a send ends only after its own). */
+    static final LongAdder NOTIFICATIONS = new LongAdder();
+    /** Zero-copy sends submitted, process-wide. */
+    static final LongAdder ZERO_COPY_SENDS = new LongAdder();
 
     private final Connection conn;
     private final @Nullable ByteBuffer src;
@@ -20,6 +28,9 @@ final class SendOp extends ArenaOp<Void> {
     private final boolean native_;
     private @Nullable MemorySegment bounce;
     private long sent;
+    /** Whether the SQE last prepared is a SEND_ZC; false for good once the socket refused zero copy. */
+    private boolean zeroCopy;
+    private boolean zeroCopyRefused;
 
     /** Sends {@code src}'s remaining bytes and moves its position past them when done. */
     SendOp(Connection conn, ByteBuffer src) {
@@ -55,11 +66,27 @@ final class SendOp extends ArenaOp<Void> {
             MemorySegment.copy(data, sent, b, 0, n);
             chunk = b.asSlice(0, n);
         }
-        sqe.prepSend(fd(), chunk, SocketFlags.MSG_NOSIGNAL);
+        int threshold = conn.zeroCopyThreshold();
+        zeroCopy = threshold > 0 && !zeroCopyRefused && chunk.byteSize() >= threshold;
+        if (zeroCopy) {
+            ZERO_COPY_SENDS.increment();
+            sqe.prepSendZc(fd(), chunk, SocketFlags.MSG_NOSIGNAL, 0);
+        } else {
+            sqe.prepSend(fd(), chunk, SocketFlags.MSG_NOSIGNAL);
+        }
+    }
+
+    @Override
+    public void notified(int res) {
+        NOTIFICATIONS.increment();
     }
 
     @Override
     public boolean again(int res) {
+        if (res == -Errnos.EOPNOTSUPP && zeroCopy) {
+            zeroCopyRefused = true; // a Unix socket: the same bytes again, with a plain SEND
+            return true;
+        }
         if (res < 0) {
             return false;
         }

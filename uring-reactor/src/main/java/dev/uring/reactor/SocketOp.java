@@ -4,19 +4,26 @@ import dev.uring.core.SocketFlags;
 import dev.uring.core.Sqe;
 import dev.uring.core.loop.EventLoop;
 
-/** IORING_OP_SOCKET of a stream socket; a cancelled one that still produced an fd closes it. */
+/** IORING_OP_SOCKET of a stream (or datagram) socket; a cancelled one that still produced an fd closes it. */
 final class SocketOp implements UringOperation<Integer> {
     private final int family;
+    private final int type;
     private final String target;
 
     SocketOp(int family, String target) {
+        this(family, SocketFlags.SOCK_STREAM, target);
+    }
+
+    /** A socket of {@code type} ({@link SocketFlags#SOCK_STREAM} or {@link SocketFlags#SOCK_DGRAM}). */
+    SocketOp(int family, int type, String target) {
         this.family = family;
+        this.type = type;
         this.target = target;
     }
 
     @Override
     public void prep(Sqe sqe) {
-        sqe.prepSocket(family, SocketFlags.SOCK_STREAM | SocketFlags.SOCK_CLOEXEC, 0, 0);
+        sqe.prepSocket(family, type | SocketFlags.SOCK_CLOEXEC, 0, 0);
     }
 
     @Override

@@ -14,7 +14,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * The socket state of one {@link Uring}: each loop's receive buffer pools (one per buffer size
- * and count), and the servers and connections still open, which {@link Uring#close()} closes
+ * and count), and the servers, connections and datagram sockets still open, which {@link Uring#close()} closes
  * before the loops stop, so that no fd outlives its runtime.
  */
 final class SocketRuntime {
@@ -22,6 +22,7 @@ final class SocketRuntime {
     private final AtomicInteger groups = new AtomicInteger();
     private final Set<DisposableServer> servers = ConcurrentHashMap.newKeySet();
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+    private final Set<UdpSocket> datagramSockets = ConcurrentHashMap.newKeySet();
 
     @SuppressWarnings("unchecked")
     SocketRuntime(int loops) {
@@ -51,6 +52,14 @@ final class SocketRuntime {
         connections.remove(c);
     }
 
+    void opened(UdpSocket s) {
+        datagramSockets.add(s);
+    }
+
+    void closed(UdpSocket s) {
+        datagramSockets.remove(s);
+    }
+
     void opened(DisposableServer s) {
         servers.add(s);
     }
@@ -69,6 +78,10 @@ final class SocketRuntime {
         for (Connection c : connections) {
             c.dispose();
             closing.add(c.onClose());
+        }
+        for (UdpSocket u : datagramSockets) {
+            u.dispose();
+            closing.add(u.onClose());
         }
         if (!closing.isEmpty()) {
             try {

@@ -24,7 +24,7 @@ public final class TcpOptions {
     public static final int DEFAULT_BACKLOG = 1024;
 
     private static final TcpOptions DEFAULTS = new TcpOptions(true, false, true, false, DEFAULT_BACKLOG, 0, 0,
-            DEFAULT_READ_BUFFER_SIZE, DEFAULT_READ_BUFFER_COUNT, null, null);
+            DEFAULT_READ_BUFFER_SIZE, DEFAULT_READ_BUFFER_COUNT, null, null, 0);
 
     private final boolean noDelay;
     private final boolean keepAlive;
@@ -37,10 +37,11 @@ public final class TcpOptions {
     private final int readBufferCount;
     private final @Nullable Duration connectTimeout;
     private final @Nullable Duration idleTimeout;
+    private final int zeroCopyThreshold;
 
     private TcpOptions(boolean noDelay, boolean keepAlive, boolean reuseAddress, boolean reusePort, int backlog,
             int receiveBufferSize, int sendBufferSize, int readBufferSize, int readBufferCount,
-            @Nullable Duration connectTimeout, @Nullable Duration idleTimeout) {
+            @Nullable Duration connectTimeout, @Nullable Duration idleTimeout, int zeroCopyThreshold) {
         this.noDelay = noDelay;
         this.keepAlive = keepAlive;
         this.reuseAddress = reuseAddress;
@@ -52,6 +53,7 @@ public final class TcpOptions {
         this.readBufferCount = readBufferCount;
         this.connectTimeout = connectTimeout;
         this.idleTimeout = idleTimeout;
+        this.zeroCopyThreshold = zeroCopyThreshold;
     }
 
     /**
@@ -66,25 +68,25 @@ public final class TcpOptions {
     /** TCP_NODELAY: send small segments at once instead of coalescing them (Nagle off); ignored for Unix sockets. */
     public TcpOptions noDelay(boolean on) {
         return new TcpOptions(on, keepAlive, reuseAddress, reusePort, backlog, receiveBufferSize, sendBufferSize,
-                readBufferSize, readBufferCount, connectTimeout, idleTimeout);
+                readBufferSize, readBufferCount, connectTimeout, idleTimeout, zeroCopyThreshold);
     }
 
     /** SO_KEEPALIVE: probe idle connections so that a vanished peer is noticed. */
     public TcpOptions keepAlive(boolean on) {
         return new TcpOptions(noDelay, on, reuseAddress, reusePort, backlog, receiveBufferSize, sendBufferSize,
-                readBufferSize, readBufferCount, connectTimeout, idleTimeout);
+                readBufferSize, readBufferCount, connectTimeout, idleTimeout, zeroCopyThreshold);
     }
 
     /** SO_REUSEADDR on a listening socket: bind a port whose old connections linger in TIME_WAIT. */
     public TcpOptions reuseAddress(boolean on) {
         return new TcpOptions(noDelay, keepAlive, on, reusePort, backlog, receiveBufferSize, sendBufferSize,
-                readBufferSize, readBufferCount, connectTimeout, idleTimeout);
+                readBufferSize, readBufferCount, connectTimeout, idleTimeout, zeroCopyThreshold);
     }
 
     /** SO_REUSEPORT on a listening socket: let other sockets (of this or another process) bind the same port. */
     public TcpOptions reusePort(boolean on) {
         return new TcpOptions(noDelay, keepAlive, reuseAddress, on, backlog, receiveBufferSize, sendBufferSize,
-                readBufferSize, readBufferCount, connectTimeout, idleTimeout);
+                readBufferSize, readBufferCount, connectTimeout, idleTimeout, zeroCopyThreshold);
     }
 
     /**
@@ -95,7 +97,7 @@ public final class TcpOptions {
     public TcpOptions backlog(int backlog) {
         positive("backlog", backlog);
         return new TcpOptions(noDelay, keepAlive, reuseAddress, reusePort, backlog, receiveBufferSize,
-                sendBufferSize, readBufferSize, readBufferCount, connectTimeout, idleTimeout);
+                sendBufferSize, readBufferSize, readBufferCount, connectTimeout, idleTimeout, zeroCopyThreshold);
     }
 
     /**
@@ -106,7 +108,7 @@ public final class TcpOptions {
     public TcpOptions receiveBufferSize(int bytes) {
         notNegative("receiveBufferSize", bytes);
         return new TcpOptions(noDelay, keepAlive, reuseAddress, reusePort, backlog, bytes, sendBufferSize,
-                readBufferSize, readBufferCount, connectTimeout, idleTimeout);
+                readBufferSize, readBufferCount, connectTimeout, idleTimeout, zeroCopyThreshold);
     }
 
     /**
@@ -117,7 +119,7 @@ public final class TcpOptions {
     public TcpOptions sendBufferSize(int bytes) {
         notNegative("sendBufferSize", bytes);
         return new TcpOptions(noDelay, keepAlive, reuseAddress, reusePort, backlog, receiveBufferSize, bytes,
-                readBufferSize, readBufferCount, connectTimeout, idleTimeout);
+                readBufferSize, readBufferCount, connectTimeout, idleTimeout, zeroCopyThreshold);
     }
 
     /**
@@ -131,7 +133,7 @@ public final class TcpOptions {
             throw new IllegalArgumentException("readBufferSize must be in 64..16777216 bytes, got " + bytes);
         }
         return new TcpOptions(noDelay, keepAlive, reuseAddress, reusePort, backlog, receiveBufferSize,
-                sendBufferSize, bytes, readBufferCount, connectTimeout, idleTimeout);
+                sendBufferSize, bytes, readBufferCount, connectTimeout, idleTimeout, zeroCopyThreshold);
     }
 
     /**
@@ -145,7 +147,7 @@ public final class TcpOptions {
             throw new IllegalArgumentException("readBufferCount must be a power of two in 1..32768, got " + count);
         }
         return new TcpOptions(noDelay, keepAlive, reuseAddress, reusePort, backlog, receiveBufferSize,
-                sendBufferSize, readBufferSize, count, connectTimeout, idleTimeout);
+                sendBufferSize, readBufferSize, count, connectTimeout, idleTimeout, zeroCopyThreshold);
     }
 
     /**
@@ -157,7 +159,7 @@ public final class TcpOptions {
     public TcpOptions connectTimeout(@Nullable Duration timeout) {
         positive("connectTimeout", timeout);
         return new TcpOptions(noDelay, keepAlive, reuseAddress, reusePort, backlog, receiveBufferSize,
-                sendBufferSize, readBufferSize, readBufferCount, timeout, idleTimeout);
+                sendBufferSize, readBufferSize, readBufferCount, timeout, idleTimeout, zeroCopyThreshold);
     }
 
     /**
@@ -170,7 +172,28 @@ public final class TcpOptions {
     public TcpOptions idleTimeout(@Nullable Duration timeout) {
         positive("idleTimeout", timeout);
         return new TcpOptions(noDelay, keepAlive, reuseAddress, reusePort, backlog, receiveBufferSize,
-                sendBufferSize, readBufferSize, readBufferCount, connectTimeout, timeout);
+                sendBufferSize, readBufferSize, readBufferCount, connectTimeout, timeout, zeroCopyThreshold);
+    }
+
+    /**
+     * Sends buffers of at least {@code bytes} with zero-copy SEND_ZC (the kernel sends from the
+     * buffer itself instead of copying it into the socket; the send completes only after the
+     * kernel's notification that it let go of the buffer); smaller ones with a plain SEND. 0 (the
+     * default) turns zero copy off: it pays off only for large writes on real NICs (over loopback
+     * the kernel copies anyway), and has not been measured here to be a better default. A socket
+     * that refuses zero copy (a Unix socket: EOPNOTSUPP) falls back to SEND.
+     *
+     * @throws IllegalArgumentException when {@code bytes} is negative
+     */
+    public TcpOptions zeroCopyThreshold(int bytes) {
+        notNegative("zeroCopyThreshold", bytes);
+        return new TcpOptions(noDelay, keepAlive, reuseAddress, reusePort, backlog, receiveBufferSize,
+                sendBufferSize, readBufferSize, readBufferCount, connectTimeout, idleTimeout, bytes);
+    }
+
+    /** The size from which a send is zero-copy, or 0 when zero copy is off. */
+    public int zeroCopyThreshold() {
+        return zeroCopyThreshold;
     }
 
     /** Whether TCP_NODELAY is set. */
@@ -282,13 +305,14 @@ public final class TcpOptions {
                 && reuseAddress == t.reuseAddress && reusePort == t.reusePort && backlog == t.backlog
                 && receiveBufferSize == t.receiveBufferSize && sendBufferSize == t.sendBufferSize
                 && readBufferSize == t.readBufferSize && readBufferCount == t.readBufferCount
-                && Objects.equals(connectTimeout, t.connectTimeout) && Objects.equals(idleTimeout, t.idleTimeout);
+                && Objects.equals(connectTimeout, t.connectTimeout) && Objects.equals(idleTimeout, t.idleTimeout)
+                && zeroCopyThreshold == t.zeroCopyThreshold;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(noDelay, keepAlive, reuseAddress, reusePort, backlog, receiveBufferSize, sendBufferSize,
-                readBufferSize, readBufferCount, connectTimeout, idleTimeout);
+                readBufferSize, readBufferCount, connectTimeout, idleTimeout, zeroCopyThreshold);
     }
 
     @Override
@@ -296,6 +320,7 @@ public final class TcpOptions {
         return "TcpOptions[noDelay=" + noDelay + ", keepAlive=" + keepAlive + ", reuseAddress=" + reuseAddress
                 + ", reusePort=" + reusePort + ", backlog=" + backlog + ", receiveBufferSize=" + receiveBufferSize
                 + ", sendBufferSize=" + sendBufferSize + ", readBufferSize=" + readBufferSize + ", readBufferCount="
-                + readBufferCount + ", connectTimeout=" + connectTimeout + ", idleTimeout=" + idleTimeout + "]";
+                + readBufferCount + ", connectTimeout=" + connectTimeout + ", idleTimeout=" + idleTimeout
+                + ", zeroCopyThreshold=" + zeroCopyThreshold + "]";
     }
 }

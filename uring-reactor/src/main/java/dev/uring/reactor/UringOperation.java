@@ -50,6 +50,14 @@ interface UringOperation<T> {
     default void discard(int res, dev.uring.core.loop.EventLoop loop) {
     }
 
+    /**
+     * A zero-copy send's notification CQE arrived (with {@code res}, see
+     * {@link dev.uring.core.ZeroCopyFlags#wasCopied}): the kernel no longer reads the op's buffer.
+     * It is the op's final CQE; {@link #again} or {@link #result} follow with the send's result.
+     */
+    default void notified(int res) {
+    }
+
     /** Frees the memory and references; runs exactly once. */
     void release();
 }

@@ -22,14 +22,15 @@ import java.util.TreeMap;
  */
 public final class Report {
     /** The scripts run-all.sh runs, in its order. */
-    static final List<String> SCRIPTS = List.of("core", "reactor", "policy", "files", "tcp", "webflux");
+    static final List<String> SCRIPTS = List.of("core", "reactor", "policy", "files", "tcp", "webflux", "udp");
     private static final Map<Integer, String> ISSUES = Map.of(
             2, "uring-core: the ring vs C liburing, fio and the JDK",
             3, "shared fixed-file table vs plain fds",
             4, "uring-policy: the cost of a ring policy",
             5, "uring-reactor: reactive files vs AsynchronousFileChannel, FileChannel, fio and Spring",
             6, "TCP ping-pong vs Netty epoll, Netty io_uring and Reactor Netty",
-            7, "WebFlux file server vs stock Spring");
+            7, "WebFlux file server vs stock Spring",
+            21, "UDP request/response vs Netty epoll and io_uring datagram channels; zero-copy sends");
 
     private Report() {
     }

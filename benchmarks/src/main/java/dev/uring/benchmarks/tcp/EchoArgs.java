@@ -4,12 +4,13 @@ import java.net.InetSocketAddress;
 
 /**
  * The command line every echo server takes: {@code [--host H] [--port N] [--threads N]}, loopback,
- * port 0 (the kernel picks a free one) and one event loop thread by default.
+ * port 0 (the kernel picks a free one) and one event loop thread by default. Shared by the UDP
+ * echo servers ({@code dev.uring.benchmarks.udp}).
  */
-record EchoArgs(String host, int port, int threads) {
+public record EchoArgs(String host, int port, int threads) {
 
     /** Parses {@code args}, failing with a message that names a bad or unknown argument. */
-    static EchoArgs parse(String[] args) {
+    public static EchoArgs parse(String[] args) {
         String host = "127.0.0.1";
         int port = 0;
         int threads = 1;
@@ -30,7 +31,8 @@ record EchoArgs(String host, int port, int threads) {
         return new EchoArgs(host, port, threads);
     }
 
-    InetSocketAddress address() {
+    /** The address to bind. */
+    public InetSocketAddress address() {
         return new InetSocketAddress(host, port);
     }
 
@@ -38,7 +40,7 @@ record EchoArgs(String host, int port, int threads) {
      * Tells the script that the server is up: one line {@code listening PORT TRANSPORT}, which
      * {@code run-tcp.sh} waits for before it starts the load generator.
      */
-    static void announce(int port, String transport) {
+    public static void announce(int port, String transport) {
         System.out.println("listening " + port + " " + transport);
         System.out.flush();
     }

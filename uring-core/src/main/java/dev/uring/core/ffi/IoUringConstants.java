@@ -86,6 +86,8 @@ public final class IoUringConstants {
     public static final int IORING_RECV_MULTISHOT = 1 << 1;
     public static final int IORING_RECVSEND_FIXED_BUF = 1 << 2;
     public static final int IORING_SEND_ZC_REPORT_USAGE = 1 << 3;
+    /** In the res of a SEND_ZC notification with REPORT_USAGE: the kernel copied the data after all. */
+    public static final int IORING_NOTIF_USAGE_ZC_COPIED = 1 << 31;
     public static final int IORING_ACCEPT_MULTISHOT = 1 << 0;
     public static final int IORING_MSG_DATA = 0;
     public static final int IORING_MSG_SEND_FD = 1;

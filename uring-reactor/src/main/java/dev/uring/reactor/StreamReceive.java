@@ -1,0 +1,56 @@
+package dev.uring.reactor;
+
+import dev.uring.core.Sqe;
+
+/** The receiving of a {@link Connection}: RECV (single-shot or multishot) into ReceivedBuffers. */
+final class StreamReceive implements InboundSource<ReceivedBuffer> {
+    private final Connection conn;
+
+    StreamReceive(Connection conn) {
+        this.conn = conn;
+    }
+
+    @Override
+    public FileHandle handle() {
+        return conn.handle();
+    }
+
+    @Override
+    public void prep(Sqe sqe, int fd, int group, boolean multishot) {
+        if (multishot) {
+            sqe.prepRecvMultishot(fd, group, 0);
+        } else {
+            sqe.prepRecvSelect(fd, group, 0);
+        }
+    }
+
+    @Override
+    public boolean multishotOnly() {
+        return false;
+    }
+
+    @Override
+    public ReceivedBuffer item(RecvBufferPool pool, int bid, int res, Inbound<ReceivedBuffer> inbound) {
+        return pool.lend(bid, res, inbound);
+    }
+
+    @Override
+    public void release(ReceivedBuffer item) {
+        item.release();
+    }
+
+    @Override
+    public void touch() {
+        conn.touch();
+    }
+
+    @Override
+    public Throwable error(int res) {
+        return conn.error(res, "RECV");
+    }
+
+    @Override
+    public String toString() {
+        return "connection " + conn;
+    }
+}
