@@ -7,7 +7,6 @@ module dev.uring.reactor {
     requires static reactor.blockhound;
     // metrics (dev.uring.reactor.metrics): optional, present only where the application has Micrometer
     requires static micrometer.core;
-    requires static dev.uring.policy;
     // WebFlux integration (dev.uring.reactor.spring): optional, present only in Spring applications
     requires static spring.core;
     requires static spring.beans;

@@ -138,7 +138,7 @@ class FileServerProductionTest {
                 Flux.never());
         MockServerRequest request = MockServerRequest.builder().method(HttpMethod.PUT)
                 .uri(URI.create("http://127.0.0.1/files/cancelled.txt")).body(body);
-        FileHandler handler = new FileHandler(new ServedRoot(ROOT), uring, null);
+        FileHandler handler = new FileHandler(new ServedRoot(ROOT), uring, null, true, null);
         Disposable response = handler.put(request).subscribe();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (uploads().isEmpty() && System.nanoTime() - deadline < 0) {

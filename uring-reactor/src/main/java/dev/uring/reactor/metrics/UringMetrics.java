@@ -45,8 +45,8 @@ import java.util.function.ToDoubleFunction;
  * <li>{@code reactive.uring.recv.buffers.exhausted} (counter): receives that found the loop's
  *     provided buffer ring empty (ENOBUFS; receiving pauses until a buffer comes back).</li>
  * </ul>
- * Policy refusals ({@link PolicyMetrics}) are bound with the runtime when uring-policy is present;
- * a fixed-file table's slots with {@link #bindFileTable}.
+ * A fixed-file table's slots are bound with {@link #bindFileTable}; policy refusals are uring-policy's
+ * own {@code dev.uring.policy.metrics.PolicyMetrics} (its Spring Boot auto-configuration binds it).
  */
 public final class UringMetrics implements MeterBinder {
     /** The meters' common name prefix. */
@@ -70,8 +70,8 @@ public final class UringMetrics implements MeterBinder {
     }
 
     /**
-     * Registers the runtime's meters in {@code registry} and starts counting on its loops; also
-     * binds the policy refusal counter when uring-policy is on the class path.
+     * Registers the runtime's meters in {@code registry} and starts counting on its loops (policy
+     * refusals are counted by uring-policy's PolicyMetrics).
      */
     @Override
     public void bindTo(MeterRegistry registry) {
@@ -80,9 +80,6 @@ public final class UringMetrics implements MeterBinder {
         }
         for (EventLoop loop : uring.group()) {
             bindLoop(registry, loop.stats(), Tags.of("runtime", uring.name(), "loop", Integer.toString(loop.index())));
-        }
-        if (policyModulePresent()) {
-            PolicyMetrics.bindTo(registry);
         }
     }
 
@@ -120,16 +117,6 @@ public final class UringMetrics implements MeterBinder {
         counter(registry, "loop.stalls", "loop passes longer than the stall threshold", stats, LoopStats::stalls, tags);
         counter(registry, "recv.buffers.exhausted", "receives that found the provided buffer ring empty", stats,
                 s -> s.errors(ENOBUFS), tags);
-    }
-
-    /** Whether uring-policy is on the class path (its refusals can be counted). */
-    private static boolean policyModulePresent() {
-        try {
-            Class.forName("dev.uring.policy.PolicyViolations", false, UringMetrics.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException | LinkageError e) {
-            return false;
-        }
     }
 
     private static long otherErrors(LoopStats s) {

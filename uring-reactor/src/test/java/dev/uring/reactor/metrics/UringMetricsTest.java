@@ -7,8 +7,6 @@ import dev.uring.core.OpenFlags;
 import dev.uring.core.files.FixedFile;
 import dev.uring.core.files.FixedFileTable;
 import dev.uring.core.loop.EventLoop;
-import dev.uring.policy.PolicyProfiles;
-import dev.uring.policy.PolicyScope;
 import dev.uring.reactor.Connection;
 import dev.uring.reactor.DisposableServer;
 import dev.uring.reactor.ReactiveFile;
@@ -24,7 +22,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -115,30 +112,6 @@ class UringMetricsTest {
             await(() -> gauge(registry, "ops.in.flight") == 0);
             assertThat(gauge(registry, "ops.in.flight")).isZero();
             assertThat(count(registry, "ops.completed", "op", "TIMEOUT")).isEqualTo(1);
-        }
-    }
-
-    @Test
-    void mRefusalsAreCountedByPolicyOpAndLayer() throws Exception {
-        int m = 7;
-        Path file = Files.write(dir.resolve("ro"), new byte[16]);
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        try (Uring uring = PolicyScope.call(PolicyProfiles.builtIn("read-only-files"), () -> Uring.create(1))
-                .metrics(registry)) {
-            for (int i = 0; i < m; i++) {
-                // OPENAT is allowed, but the profile's argument filter refuses an open for write
-                assertThatThrownBy(() -> ReactiveFile.open(uring, file, StandardOpenOption.WRITE).block())
-                        .hasCauseInstanceOf(AccessDeniedException.class);
-            }
-            await(() -> gauge(registry, "ops.in.flight") == 0);
-            double refusals = registry.find(PolicyMetrics.REFUSALS).tags("op", "OPENAT", "layer", "FILTER").counters()
-                    .stream().mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
-            assertThat(refusals).isEqualTo(m);
-            assertThat(registry.find(PolicyMetrics.REFUSALS).counters()).allSatisfy(c ->
-                    assertThat(c.getId().getTag("policy")).isNotBlank());
-            assertThat(count(registry, "ops.errors", "errno", "EACCES")).isEqualTo(m);
-        } finally {
-            PolicyMetrics.unbind(registry);
         }
     }
 

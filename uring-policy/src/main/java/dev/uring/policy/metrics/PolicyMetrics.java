@@ -1,4 +1,4 @@
-package dev.uring.reactor.metrics;
+package dev.uring.policy.metrics;
 
 import dev.uring.policy.PolicyViolation;
 import dev.uring.policy.PolicyViolations;
@@ -12,11 +12,14 @@ import java.util.WeakHashMap;
  * {@code reactive.uring.policy.refusals} (counter, tags {@code policy}, {@code op}, {@code layer}):
  * the operations ring policies refused, counted from {@link PolicyViolations}' listener (refusals
  * are rare, so each one is a Micrometer increment). One listener per registry, however many
- * runtimes bind to it.
+ * runtimes bind to it. In a Spring Boot application with a {@code MeterRegistry} the policy module's
+ * auto-configuration binds it; otherwise call {@link #bindTo}. Next to the runtime's meters
+ * ({@code dev.uring.reactor.metrics.UringMetrics}), in this module so that uring-reactor does not
+ * depend on uring-policy.
  */
 public final class PolicyMetrics {
     /** The counter's name. */
-    public static final String REFUSALS = UringMetrics.PREFIX + "policy.refusals";
+    public static final String REFUSALS = "reactive.uring.policy.refusals";
     private static final Map<MeterRegistry, PolicyViolations.Registration> BOUND =
             Collections.synchronizedMap(new WeakHashMap<>());
 
