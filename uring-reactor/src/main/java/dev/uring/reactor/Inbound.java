@@ -60,6 +60,10 @@ final class Inbound extends Flux<ReceivedBuffer> implements Completion, Runnable
 
     @Override
     public void subscribe(CoreSubscriber<? super ReceivedBuffer> actual) {
+        if (!conn.uring().admits(loop)) {
+            Operators.error(actual, Uring.refusal("RECV", conn.toString()));
+            return;
+        }
         Receiver r = new Receiver(this, actual);
         Receiver c;
         do {
