@@ -112,6 +112,55 @@ class RuntimeInheritanceTest {
     }
 
     @Test
+    void aConnectionMadeOutsideAnyScopeRefusesSendAndReceiveSubscribedInAScopeAndServesThemOutside() throws Exception {
+        RingPolicy noNetwork = PolicyProfiles.builtIn("no-network");
+        try (Uring u = Uring.create(2)) {
+            DisposableServer server = TcpServer.bind(u, new InetSocketAddress("127.0.0.1", 0), TcpOptions.defaults(),
+                    c -> c.sendReceived(c.receive())).block(Duration.ofSeconds(30));
+            try {
+                dev.uring.reactor.Connection conn = dev.uring.reactor.TcpClient.connect(u, server.address(),
+                        TcpOptions.defaults()).block(Duration.ofSeconds(30));
+                try {
+                    java.nio.ByteBuffer ping = java.nio.ByteBuffer.wrap("ping".getBytes(StandardCharsets.US_ASCII));
+                    // the connection's loop is not of the scope's policy, and its ops cannot move: refused
+                    assertThat(PolicyScope.call(noNetwork, () -> denied(conn.send(Mono.just(ping.duplicate())))))
+                            .isInstanceOf(AccessDeniedException.class);
+                    assertThat(PolicyScope.call(noNetwork, () -> denied(conn.receive().next())))
+                            .isInstanceOf(AccessDeniedException.class);
+                    // outside any scope it works, and a scope's refusal left nothing behind
+                    conn.send(Mono.just(ping.duplicate())).block(Duration.ofSeconds(30));
+                    dev.uring.reactor.ReceivedBuffer echoed = conn.receive().next().block(Duration.ofSeconds(30));
+                    assertThat(echoed.buffer().remaining()).isEqualTo(4);
+                    echoed.release();
+                } finally {
+                    // closing is never refused, from a scope either
+                    PolicyScope.run(noNetwork, () -> conn.close().block(Duration.ofSeconds(30)));
+                }
+            } finally {
+                server.dispose();
+            }
+        }
+    }
+
+    @Test
+    void aFileOpenedOutsideAnyScopeIsReadUnderTheScopeThatReadsItAndClosedFromIt() throws Exception {
+        Path f = file();
+        RingPolicy readOnly = PolicyProfiles.builtIn("read-only-files");
+        try (Uring u = Uring.create(1)) {
+            dev.uring.reactor.ReactiveFile file = dev.uring.reactor.ReactiveFile.open(u, f,
+                    java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE).block(Duration.ofSeconds(30));
+            // a READ is allowed by the scope, a WRITE is not: the ops run on rings of the scope's policy
+            assertThat(PolicyScope.call(readOnly, () -> file.read(0, 16).block(Duration.ofSeconds(30))).remaining())
+                    .isEqualTo(DATA.length);
+            assertThat(PolicyScope.call(readOnly, () -> denied(file.write(java.nio.ByteBuffer.wrap(DATA), 0))))
+                    .isInstanceOf(AccessDeniedException.class);
+            assertThat(file.write(java.nio.ByteBuffer.wrap(DATA), 0).block(Duration.ofSeconds(30))).isEqualTo(DATA.length);
+            PolicyScope.run(readOnly, () -> file.close().block(Duration.ofSeconds(30)));
+            assertThat(file.isOpen()).isFalse();
+        }
+    }
+
+    @Test
     void theSharedRuntimeRunsEachOpUnderThePolicyWhereItIsSubscribedWhicheverCameFirst() throws Exception {
         Path f = file();
         for (int round = 0; round < 2; round++) {

@@ -34,6 +34,11 @@ final class CloseOp implements UringOperation<Void> {
     }
 
     @Override
+    public boolean policyChecked() {
+        return false;
+    }
+
+    @Override
     public void release() {
     }
 }

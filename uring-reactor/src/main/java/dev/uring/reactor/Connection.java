@@ -79,6 +79,11 @@ public final class Connection implements Disposable {
         return c;
     }
 
+    /** The runtime whose loop this connection is pinned to. */
+    Uring uring() {
+        return uring;
+    }
+
     /**
      * The received data, in order, as buffers lent from the loop's buffer ring (release each one).
      * Completes when the peer shuts down its output (end of stream) or this side closes, fails with

@@ -36,6 +36,11 @@ final class DatagramReceive implements InboundSource<Datagram> {
     }
 
     @Override
+    public Uring uring() {
+        return socket.uring();
+    }
+
+    @Override
     public FileHandle handle() {
         return socket.handle();
     }

@@ -62,6 +62,10 @@ final class Inbound<T> extends Flux<T> implements Completion, Runnable {
 
     @Override
     public void subscribe(CoreSubscriber<? super T> actual) {
+        if (!source.uring().admits(loop)) {
+            Operators.error(actual, Uring.refusal("receive", source.toString()));
+            return;
+        }
         Receiver<T> r = new Receiver<>(this, actual);
         Receiver<T> c;
         do {

@@ -10,6 +10,9 @@ import dev.uring.core.Sqe;
  * @param <T> the items of the inbound Flux
  */
 interface InboundSource<T> {
+    /** The runtime the socket belongs to (asked whether the subscriber's policy admits its loop). */
+    Uring uring();
+
     /** The socket's handle: an armed receive holds a reference to it until its final CQE. */
     FileHandle handle();
 

@@ -57,6 +57,11 @@ final class MonoUringOp<T> extends Mono<T> {
             refuse(actual, t);
             return;
         }
+        if (pinned != null && op.policyChecked() && !uring.admits(pinned)) {
+            op.release();
+            refuse(actual, Uring.refusal(op.name(), op.target()));
+            return;
+        }
         actual.onSubscribe(new Delegating<>(actual, loop, op, timeoutNanos));
     }
 

@@ -1,6 +1,11 @@
 package dev.uring.reactor;
 
 import dev.uring.core.Errors;
+import dev.uring.core.KernelFeature;
+import dev.uring.core.Opcode;
+import dev.uring.core.SocketCalls;
+import dev.uring.core.loop.EventLoop;
+import reactor.core.publisher.Mono;
 import dev.uring.core.SocketAddresses;
 import dev.uring.core.Sqe;
 import java.net.BindException;
@@ -59,5 +64,21 @@ final class SocketCallOp extends ArenaOp<Void> {
     @Override
     public String name() {
         return kind.name();
+    }
+
+    /** IORING_OP_BIND, or bind(2) on the loop where the kernel lacks the op (before 6.11). */
+    static Mono<Void> bind(Uring uring, EventLoop loop, FileHandle socket, SocketAddress address) {
+        if (!KernelFeature.BIND.isAvailable()) {
+            return SyscallFallback.onLoop(loop, Opcode.BIND, socket, fd -> SocketCalls.bind(fd, address));
+        }
+        return new MonoUringOp<>(uring, loop, () -> new SocketCallOp(socket, SocketCallOp.Kind.BIND, address, 0), 0);
+    }
+
+    /** IORING_OP_LISTEN, or listen(2) on the loop where the kernel lacks the op (before 6.11). */
+    static Mono<Void> listen(Uring uring, EventLoop loop, FileHandle socket, int backlog) {
+        if (!KernelFeature.LISTEN.isAvailable()) {
+            return SyscallFallback.onLoop(loop, Opcode.LISTEN, socket, fd -> SocketCalls.listen(fd, backlog));
+        }
+        return new MonoUringOp<>(uring, loop, () -> new SocketCallOp(socket, SocketCallOp.Kind.LISTEN, null, backlog), 0);
     }
 }

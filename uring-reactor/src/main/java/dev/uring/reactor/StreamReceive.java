@@ -11,6 +11,11 @@ final class StreamReceive implements InboundSource<ReceivedBuffer> {
     }
 
     @Override
+    public Uring uring() {
+        return conn.uring();
+    }
+
+    @Override
     public FileHandle handle() {
         return conn.handle();
     }

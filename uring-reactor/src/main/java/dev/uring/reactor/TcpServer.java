@@ -1,9 +1,6 @@
 package dev.uring.reactor;
 
-import dev.uring.core.KernelFeature;
-import dev.uring.core.Opcode;
 import dev.uring.core.SocketAddresses;
-import dev.uring.core.SocketCalls;
 import dev.uring.core.SocketNames;
 import dev.uring.core.loop.EventLoop;
 import java.net.SocketAddress;
@@ -58,8 +55,8 @@ public final class TcpServer {
                                     options.applyTo(fd, family, true);
                                     return fd;
                                 })
-                                .then(bind(u, loop, socket, address))
-                                .then(listen(u, loop, socket, options.backlog()))
+                                .then(SocketCallOp.bind(u, loop, socket, address))
+                                .then(SocketCallOp.listen(u, loop, socket, options.backlog()))
                                 .then(Mono.fromCallable(() -> {
                                     // the listener loop's buffer ring now, so a refusal (memlock) fails the bind, not each connection
                                     u.sockets().pool(loop, options.readBufferSize(), options.readBufferCount());
@@ -76,22 +73,6 @@ public final class TcpServer {
                                 });
                     });
         });
-    }
-
-    /** IORING_OP_BIND, or bind(2) on the loop where the kernel lacks the op (before 6.11). */
-    private static Mono<Void> bind(Uring uring, EventLoop loop, FileHandle socket, SocketAddress address) {
-        if (!KernelFeature.BIND.isAvailable()) {
-            return SyscallFallback.onLoop(loop, Opcode.BIND, socket, fd -> SocketCalls.bind(fd, address));
-        }
-        return new MonoUringOp<>(uring, loop, () -> new SocketCallOp(socket, SocketCallOp.Kind.BIND, address, 0), 0);
-    }
-
-    /** IORING_OP_LISTEN, or listen(2) on the loop where the kernel lacks the op (before 6.11). */
-    private static Mono<Void> listen(Uring uring, EventLoop loop, FileHandle socket, int backlog) {
-        if (!KernelFeature.LISTEN.isAvailable()) {
-            return SyscallFallback.onLoop(loop, Opcode.LISTEN, socket, fd -> SocketCalls.listen(fd, backlog));
-        }
-        return new MonoUringOp<>(uring, loop, () -> new SocketCallOp(socket, SocketCallOp.Kind.LISTEN, null, backlog), 0);
     }
 
     /** {@link #bind(Uring, SocketAddress, TcpOptions, Function)} on {@link Uring#shared()}. */

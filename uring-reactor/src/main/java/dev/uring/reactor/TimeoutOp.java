@@ -51,4 +51,10 @@ final class TimeoutOp implements UringOperation<Long> {
             arena = null;
         }
     }
+
+    /** A timer (the scheduler's clock too) does no I/O: never refused for the loop it is pinned to. */
+    @Override
+    public boolean policyChecked() {
+        return false;
+    }
 }

@@ -31,8 +31,10 @@ public final class UdpClient {
         int family = UdpServer.inetFamily(address);
         String target = "UDP to " + address;
         return Mono.defer(() -> {
-            EventLoop loop = uring.loop();
-            return new MonoUringOp<>(uring, loop, () -> new SocketOp(family, SocketFlags.SOCK_DGRAM, target), 0)
+            // the runtime of the policy in force here (this one, or its child for that policy)
+            Uring u = uring.routed();
+            EventLoop loop = u.loop();
+            return new MonoUringOp<>(u, loop, () -> new SocketOp(family, SocketFlags.SOCK_DGRAM, target), 0)
                     .flatMap(fd -> {
                         FileHandle socket = new FileHandle(fd, target, true);
                         AtomicBoolean adopted = new AtomicBoolean();
@@ -40,10 +42,10 @@ public final class UdpClient {
                                     options.applyTo(fd, family);
                                     return fd;
                                 })
-                                .then(new MonoUringOp<>(uring, loop,
+                                .then(new MonoUringOp<>(u, loop,
                                         () -> new SocketCallOp(socket, SocketCallOp.Kind.CONNECT, address, 0), 0))
                                 .then(Mono.fromCallable(() -> {
-                                    UdpSocket s = UdpSocket.open(uring, loop, socket, family, options, true);
+                                    UdpSocket s = UdpSocket.open(u, loop, socket, family, options, true);
                                     adopted.set(true);
                                     return s;
                                 }))

@@ -33,8 +33,10 @@ public final class UdpServer {
         int family = inetFamily(address);
         String target = "UDP " + address;
         return Mono.defer(() -> {
-            EventLoop loop = uring.loop();
-            return new MonoUringOp<>(uring, loop, () -> new SocketOp(family, SocketFlags.SOCK_DGRAM, target), 0)
+            // the runtime of the policy in force here (this one, or its child for that policy)
+            Uring u = uring.routed();
+            EventLoop loop = u.loop();
+            return new MonoUringOp<>(u, loop, () -> new SocketOp(family, SocketFlags.SOCK_DGRAM, target), 0)
                     .flatMap(fd -> {
                         FileHandle socket = new FileHandle(fd, target, true);
                         AtomicBoolean adopted = new AtomicBoolean();
@@ -42,10 +44,9 @@ public final class UdpServer {
                                     options.applyTo(fd, family);
                                     return fd;
                                 })
-                                .then(new MonoUringOp<>(uring, loop,
-                                        () -> new SocketCallOp(socket, SocketCallOp.Kind.BIND, address, 0), 0))
+                                .then(SocketCallOp.bind(u, loop, socket, address))
                                 .then(Mono.fromCallable(() -> {
-                                    UdpSocket s = UdpSocket.open(uring, loop, socket, family, options, false);
+                                    UdpSocket s = UdpSocket.open(u, loop, socket, family, options, false);
                                     adopted.set(true);
                                     return s;
                                 }))

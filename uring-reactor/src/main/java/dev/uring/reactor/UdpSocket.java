@@ -305,4 +305,9 @@ public final class UdpSocket implements Disposable {
     public String toString() {
         return remote == null ? String.valueOf(local) : local + " -> " + remote;
     }
+
+    /** The runtime this socket belongs to. */
+    Uring uring() {
+        return uring;
+    }
 }

@@ -196,6 +196,35 @@ public final class Uring implements AutoCloseable {
         return routedFor(k);
     }
 
+    /**
+     * Whether an op pinned to {@code loop} (a connection's, a scheduler worker's) may run for a
+     * subscriber on this thread: always where no policy is in force; else only when {@code loop}
+     * belongs to the runtime of the policy in force here (this one or its child for it). Such ops
+     * cannot move to another loop, so one subscribed under another policy is refused
+     * ({@link #refusal}) rather than run on rings that do not carry that policy. One thread-local read.
+     */
+    boolean admits(EventLoop loop) {
+        Object k = RingSetupHook.currentKey();
+        if (k == null) {
+            return true;
+        }
+        Uring top = parent != null ? parent : this;
+        Uring r = k == top.key || k.equals(top.key) ? top : top.children.get(k);
+        return r != null && r.owns(loop);
+    }
+
+    private boolean owns(EventLoop loop) {
+        int i = loop.index();
+        return i >= 0 && i < group.size() && group.get(i) == loop;
+    }
+
+    /** The error of an op refused by {@link #admits}. */
+    static java.nio.file.AccessDeniedException refusal(String op, @Nullable String target) {
+        return new java.nio.file.AccessDeniedException(String.valueOf(target), null, op + " refused: it must run on a"
+                + " loop made under another policy than the one in force where it was subscribed (open the file,"
+                + " connection or server inside the scope that uses it)");
+    }
+
     private Uring routedFor(Object k) {
         if (closed.get()) {
             throw new IllegalStateException("the io_uring runtime is closed");

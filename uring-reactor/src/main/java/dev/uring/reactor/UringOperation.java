@@ -58,6 +58,15 @@ interface UringOperation<T> {
     default void notified(int res) {
     }
 
+    /**
+     * Whether the op is refused when pinned to a loop of another policy than the subscriber's
+     * ({@link Uring#admits}); false for ops that only let go of something (CLOSE), which must never
+     * be refused.
+     */
+    default boolean policyChecked() {
+        return true;
+    }
+
     /** Frees the memory and references; runs exactly once. */
     void release();
 }
