@@ -138,7 +138,9 @@ class FileServerProductionTest {
                 Flux.never());
         MockServerRequest request = MockServerRequest.builder().method(HttpMethod.PUT)
                 .uri(URI.create("http://127.0.0.1/files/cancelled.txt")).body(body);
-        FileHandler handler = new FileHandler(new ServedRoot(ROOT), uring, null, true, null);
+        // as the application builds it: its runtime is confined to the root, uploads open beneath the root's fd
+        ServedRoot served = new ServedRoot(ROOT);
+        FileHandler handler = new FileHandler(served, uring, served.directory(Uring.shared()), true, null);
         Disposable response = handler.put(request).subscribe();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (uploads().isEmpty() && System.nanoTime() - deadline < 0) {
@@ -152,6 +154,7 @@ class FileServerProductionTest {
         }
         assertThat(uploads()).as("temporary files left behind").isEmpty();
         assertThat(Files.readString(kept)).isEqualTo("the old content");
+        served.directory(Uring.shared()).close().block();
     }
 
     @Test
