@@ -85,6 +85,10 @@ record OpArguments(Opcode op, int sqeFlags, int family, int type, int protocol, 
 
     /** SENDMSG's destination is the msghdr's msg_name (msg_namelen bytes); a null msg_name names none. */
     private static OpArguments sendmsg(Sqe sqe, Opcode op, int flags) {
+        if (sqe.addr() == 0) {
+            // no msghdr to read (the kernel would answer EFAULT): no destination can be checked, refused
+            return new OpArguments(op, flags, 0, 0, 0, 0, 0, 0, NONE);
+        }
         MemorySegment msg = sqe.addrSegment(MSGHDR_SIZE);
         long name = msg.get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
         if (name == 0) {

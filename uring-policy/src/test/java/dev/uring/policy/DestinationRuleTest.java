@@ -121,6 +121,17 @@ class DestinationRuleTest {
     }
 
     @Test
+    void aSendmsgWithoutAMsghdrIsRefusedByTheRuleNotThrown() throws Exception {
+        RingPolicy p = onlyPort(9);
+        try (Ring ring = ring(p)) {
+            // a bare SENDMSG / SENDMSG_ZC (msghdr address 0): nothing to read, so no allowed destination
+            assertThat(OneShot.run(ring, 1, s -> s.prepBare(Opcode.SENDMSG))).isEqualTo(EACCES);
+            assertThat(ring.denialReason(1)).contains("SENDMSG").contains("family 0");
+            assertThat(OneShot.run(ring, 2, s -> s.prepBare(Opcode.SENDMSG_ZC))).isEqualTo(EACCES);
+        }
+    }
+
+    @Test
     void theProfileConnectRuleNamesTheSendOps() {
         RingPolicy p = PolicyProfiles.builtIn("network-client");
         ArgumentFilter connect = p.filters().stream().filter(f -> f instanceof ArgumentFilter.Connect).findFirst()
