@@ -3,7 +3,7 @@
 export JAVA_HOME="$(cat /mnt/out/java_home)" JAVA_TOOL_OPTIONS="-XX:+UseSerialGC"
 cd "$(cat /mnt/out/project)" || exit 1
 t0=$(date +%s)
-./mvnw -o -B verify -Dmaven.test.failure.ignore=true > /mnt/out/verify.log 2>&1
+./mvnw -o -B verify -Dmaven.test.failure.ignore=true $(cat /mnt/out/maven_args 2>/dev/null) > /mnt/out/verify.log 2>&1
 echo "VERIFY EXIT $? after $(( $(date +%s) - t0 )) s"
 mkdir -p /mnt/out/reports
 for d in */target/surefire-reports; do
