@@ -143,10 +143,10 @@ sed -i -E 's/(ZeroCopySendBenchmark\.send):zeroCopy=([a-z]+):size=([0-9]+)/\1:si
     read -r size flows <<< "$cell"
     c="${size}x${flows}"
     lab="$([ "$size" -eq 1024 ] && echo '1 KiB' || echo "$size B") x $flows flow$([ "$flows" -eq 1 ] || echo s)"
-    echo "21|UDP request/response $lab, throughput (reactive-uring vs Netty epoll)|uring.rps.$c|epoll.rps.$c|req/s|>= 1.00"
-    echo "21|UDP request/response $lab, throughput (reactive-uring vs Netty io_uring)|uring.rps.$c|iouring.rps.$c|req/s|>= 1.00"
-    echo "21|UDP request/response $lab, p99 latency (reactive-uring vs Netty epoll)|uring.p99.$c|epoll.p99.$c|us|-"
-    echo "21|UDP request/response $lab, p99 latency (reactive-uring vs Netty io_uring)|uring.p99.$c|iouring.p99.$c|us|-"
+    echo "21|UDP request/response $lab, throughput (reactive-uring, loops busy-poll 50 us, vs Netty epoll default, sleeps)|uring.rps.$c|epoll.rps.$c|req/s|>= 1.00"
+    echo "21|UDP request/response $lab, throughput (reactive-uring, loops busy-poll 50 us, vs Netty io_uring default, no buffer ring)|uring.rps.$c|iouring.rps.$c|req/s|>= 1.00"
+    echo "21|UDP request/response $lab, p99 latency (reactive-uring, busy-poll 50 us, vs Netty epoll default)|uring.p99.$c|epoll.p99.$c|us|-"
+    echo "21|UDP request/response $lab, p99 latency (reactive-uring, busy-poll 50 us, vs Netty io_uring default)|uring.p99.$c|iouring.p99.$c|us|-"
   done
   for s in ${zc_sizes//,/ }; do
     echo "21|TCP writes of $((s / 1024)) KiB: zero-copy SEND_ZC vs plain SEND|java.ZeroCopySendBenchmark.send:size=$s:zeroCopy=true|java.ZeroCopySendBenchmark.send:size=$s:zeroCopy=false|writes/s|-"

@@ -383,9 +383,10 @@ class UdpSocketTest {
         UdpSocket rx = UdpServer.bind(server, loopback(), UdpOptions.defaults()).block(WAIT);
         UdpSocket tx = UdpClient.connect(client, rx.localAddress(), UdpOptions.defaults()).block(WAIT);
         CompletableFuture<Throwable> sent = new CompletableFuture<>();
-        tx.send(Flux.range(0, 1_000_000).map(i -> numbered(i, 64)))
+        java.util.concurrent.CountDownLatch sending = new java.util.concurrent.CountDownLatch(1);
+        tx.send(Flux.range(0, 1_000_000).map(i -> numbered(i, 64)).doOnNext(d -> sending.countDown()))
                 .subscribe(v -> { }, sent::complete, () -> sent.complete(null));
-        Thread.sleep(20);
+        assertThat(sending.await(10, TimeUnit.SECONDS)).as("the sends have started").isTrue();
         tx.close().block(WAIT);
         Throwable t = sent.get(10, TimeUnit.SECONDS);
         assertThat(t).as("the send of a closed socket").isInstanceOf(java.nio.channels.ClosedChannelException.class);
