@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.reflect.Field;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -71,9 +70,7 @@ class SqeEncodingPropertiesTest {
     private void openRing() throws Exception {
         ring = Ring.open(RingOptions.defaults().entries(256).withFlags(SetupFlags.R_DISABLED).setupHooks(false));
         ring.registerBuffers(fixedBuffer);
-        Field f = Ring.class.getDeclaredField("sqes");
-        f.setAccessible(true);
-        sqes = (MemorySegment) f.get(ring);
+        sqes = ring.sqes();
     }
 
     @AfterProperty
