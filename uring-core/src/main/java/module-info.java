@@ -6,6 +6,8 @@
 module dev.uring.core {
     requires static org.jspecify;
     requires jdk.jfr;
+    // the event loops' task queue: org.jctools.queues.varhandle (reads org.jctools.core transitively)
+    requires org.jctools.core.jdk11;
 
     exports dev.uring.core;
     exports dev.uring.core.buffers;
