@@ -170,8 +170,14 @@ public final class FaultInjectionChild {
         figure("faults", 1);
     }
 
-    /** Loads every uring-core class, initializing none: loading a class later would need a free fd. */
+    /**
+     * Loads every uring-core class, initializing none: loading a class later would need a free fd.
+     * The loops' task queue comes from JCTools' jars: loading it (with its supertypes) opens both, and
+     * the class loader keeps them open, so the rest of JCTools loads without a new fd.
+     */
     private static void loadWithoutInitializing() throws Exception {
+        Class.forName("org.jctools.queues.varhandle.MpscUnboundedVarHandleArrayQueue", false,
+                FaultInjectionChild.class.getClassLoader());
         java.nio.file.Path root = java.nio.file.Path.of(Ring.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         try (var files = java.nio.file.Files.walk(root)) {
             for (java.nio.file.Path f : files.filter(p -> p.toString().endsWith(".class")).toList()) {
