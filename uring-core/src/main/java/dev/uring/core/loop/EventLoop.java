@@ -25,7 +25,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One thread that owns one {@link Ring}. Other threads hand it work with {@link #execute(Runnable)}
- * (a lock-free queue plus a MSG_RING wake-up); on the loop thread, work prepares SQEs with
+ * (a lock-free queue plus a MSG_RING wake-up from a small ring of the loop's own); on the loop thread, work prepares SQEs with
  * {@link #nextSqe()} and registers a {@link Completion} with {@link #register(Completion)}, whose
  * token is the SQE's user_data. The loop submits and waits in one io_uring_enter, then dispatches
  * each CQE by user_data. The thread blocks nowhere but in that io_uring_enter. With a
@@ -77,6 +77,8 @@ public final class EventLoop implements Executor, AutoCloseable {
     private final Thread thread;
     private final int index;
     private @Nullable Ring ring;
+    /** Sends this loop's wake-ups; opened on the loop thread before {@link #ring}, closed after it. */
+    private @Nullable RingWaker waker;
     private @Nullable Throwable startFailure;
     private final AtomicInteger wakers = new AtomicInteger();
     private long completions;
@@ -187,8 +189,9 @@ public final class EventLoop implements Executor, AutoCloseable {
         wakers.incrementAndGet();
         try {
             Ring r = ring;
-            if (r != null && state.get() != CLOSED && sleeping.get() && sleeping.compareAndSet(true, false)) {
-                RingWaker.instance().wake(r.fd(), WAKE_TOKEN);
+            RingWaker w = waker;
+            if (r != null && w != null && state.get() != CLOSED && sleeping.get() && sleeping.compareAndSet(true, false)) {
+                w.wake(r.fd(), WAKE_TOKEN);
             }
         } finally {
             wakers.decrementAndGet();
@@ -342,7 +345,7 @@ public final class EventLoop implements Executor, AutoCloseable {
 
     private void run(RingOptions options) {
         try {
-            RingWaker.instance();
+            waker = new RingWaker();
             ring = Ring.open(options);
         } catch (Throwable t) {
             startFailure = t;
@@ -567,6 +570,11 @@ public final class EventLoop implements Executor, AutoCloseable {
                 Thread.onSpinWait();
             }
             r.close();
+        }
+        RingWaker w = waker;
+        if (w != null) {
+            // after the wakers are out: none can be inside, and none enters once the state is CLOSED
+            w.close();
         }
         // tasks handed over during close will never run: fail them visibly
         drainClosed(null);

@@ -7,40 +7,25 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * Wakes a sleeping event loop from any thread by posting a CQE onto its ring with MSG_RING, sent
- * from one small process-wide ring. The loop itself keeps no op armed for this, so a ring whose
- * policy denies every op (READ of an eventfd included) still wakes, and no fd can be read by
- * mistake. The sending ring only ever carries MSG_RING; it is the framework's own and is opened
- * without setup hooks.
+ * Wakes one sleeping event loop from any thread by posting a CQE onto its ring with MSG_RING, sent
+ * from a small ring of the loop's own. The loop keeps no op armed for this, so a ring whose policy
+ * denies every op (READ of an eventfd included) still wakes, and no fd can be read by mistake. The
+ * sending ring only ever carries MSG_RING; it is the framework's own and is opened without setup hooks.
+ *
+ * <p>One per loop, not one per process: wakers of different loops never meet. Its lock is taken by
+ * one thread at a time in practice, since the loop's {@code sleeping} flag admits one waker per sleep;
+ * two meet only when a waker is slower than a whole wake and sleep of the loop. The loop opens it on
+ * its thread and closes it ({@link #close()}) once no waker is inside.
  */
-final class RingWaker {
-    private static volatile @org.jspecify.annotations.Nullable RingWaker instance;
-    private static final int ENTRIES = 64;
+final class RingWaker implements AutoCloseable {
+    // a wake is one SQE, submitted at once: a few entries leave room for the CQEs of failed sends
+    private static final int ENTRIES = 8;
 
     private final Ring ring;
 
-    private RingWaker() {
-        try {
-            // not SINGLE_ISSUER: any thread may wake a loop, one at a time under this object's lock
-            ring = Ring.open(RingOptions.defaults().entries(ENTRIES).setupHooks(false));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the event loops' wake-up ring", e);
-        }
-    }
-
-    /** The wake-up ring, opened on first use; a failed open is retried by the next caller. */
-    static RingWaker instance() {
-        RingWaker w = instance;
-        if (w == null) {
-            synchronized (RingWaker.class) {
-                w = instance;
-                if (w == null) {
-                    w = new RingWaker();
-                    instance = w;
-                }
-            }
-        }
-        return w;
+    RingWaker() throws IOException {
+        // not SINGLE_ISSUER: any thread may wake the loop, one at a time under this object's lock
+        ring = Ring.open(RingOptions.defaults().entries(ENTRIES).setupHooks(false));
     }
 
     /**
@@ -60,4 +45,8 @@ final class RingWaker {
         }
     }
 
+    @Override
+    public synchronized void close() {
+        ring.close();
+    }
 }
