@@ -58,6 +58,13 @@ public final class EventLoop implements Executor, AutoCloseable {
     private static final int CLOSING = 1;
     private static final int CLOSED = 2;
     private static final AtomicInteger IDS = new AtomicInteger();
+    /**
+     * The loop whose thread runs the code, bound once around the whole loop body. A ScopedValue rather
+     * than a ThreadLocal: asking on any other thread (a virtual thread subscribing, say) creates no
+     * thread-local map, and a bound read is a per-thread cache hit. The thread comes from the caller's
+     * factory, so it cannot be a Thread subclass of ours.
+     */
+    private static final ScopedValue<EventLoop> CURRENT = ScopedValue.newInstance();
 
     /**
      * Tasks handed over from other threads. An array-backed MPSC queue (JCTools' VarHandle variant:
@@ -139,6 +146,11 @@ public final class EventLoop implements Executor, AutoCloseable {
     }
 
     // ------------------------------------------------------------------ any thread
+
+    /** The loop whose thread is the calling thread, or null on any other thread; O(1). */
+    public static @Nullable EventLoop current() {
+        return CURRENT.isBound() ? CURRENT.get() : null;
+    }
 
     /** Whether the calling thread is this loop's thread. */
     public boolean inEventLoop() {
@@ -355,6 +367,10 @@ public final class EventLoop implements Executor, AutoCloseable {
             return;
         }
         started.countDown();
+        ScopedValue.where(CURRENT, this).run(this::runLoop);
+    }
+
+    private void runLoop() {
         try {
             loop();
         } catch (Throwable t) {

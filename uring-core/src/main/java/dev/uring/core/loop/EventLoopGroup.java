@@ -16,10 +16,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class EventLoopGroup implements AutoCloseable, Iterable<EventLoop> {
     private final List<EventLoop> loops;
+    /** The loops by index, for {@link #current()}: loop i of a group has index i. */
+    private final EventLoop[] byIndex;
     private final AtomicInteger next = new AtomicInteger();
 
     private EventLoopGroup(List<EventLoop> loops) {
         this.loops = List.copyOf(loops);
+        this.byIndex = loops.toArray(new EventLoop[0]);
     }
 
     /** A group of {@code size} loops with default options (256 entries, SINGLE_ISSUER|DEFER_TASKRUN). */
@@ -75,10 +78,16 @@ public final class EventLoopGroup implements AutoCloseable, Iterable<EventLoop> 
         return loops.get(Math.floorMod(key.hashCode() * 0x9E3779B9, loops.size()));
     }
 
-    /** The loop whose thread is the calling thread, or {@link #next()} when there is none. */
+    /**
+     * The loop of this group whose thread is the calling thread, or {@link #next()} when there is
+     * none; O(1), whatever the group's size (the loop thread knows its loop).
+     */
     public EventLoop current() {
-        for (EventLoop l : loops) {
-            if (l.inEventLoop()) {
+        EventLoop l = EventLoop.current();
+        if (l != null) {
+            int i = l.index();
+            EventLoop[] all = byIndex;
+            if (i >= 0 && i < all.length && all[i] == l) {
                 return l;
             }
         }
