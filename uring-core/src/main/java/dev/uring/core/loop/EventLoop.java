@@ -25,12 +25,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One thread that owns one {@link Ring}. Other threads hand it work with {@link #execute(Runnable)}
- * (a lock-free queue plus a MSG_RING wake-up from a small ring of the loop's own); on the loop thread, work prepares SQEs with
- * {@link #nextSqe()} and registers a {@link Completion} with {@link #register(Completion)}, whose
- * token is the SQE's user_data. The loop submits and waits in one io_uring_enter, then dispatches
- * each CQE by user_data. The thread blocks nowhere but in that io_uring_enter. With a
- * {@linkplain RingOptions#busyPoll busy poll window}, an idle loop first polls for completions
- * that long (without sleeping) before it waits.
+ * (a lock-free queue plus a MSG_RING wake-up from a small ring of the loop's own); on the loop
+ * thread, work prepares SQEs with {@link #nextSqe()} and registers a {@link Completion} with
+ * {@link #register(Completion)}, whose token is the SQE's user_data. The loop submits and waits
+ * in one io_uring_enter, then dispatches each CQE by user_data. The thread blocks nowhere but in
+ * that io_uring_enter. With a {@linkplain RingOptions#busyPoll busy poll window}, an idle loop
+ * first polls for completions that long (without sleeping) before it waits.
  *
  * <p>The ring is created on the loop thread, with {@code SINGLE_ISSUER|DEFER_TASKRUN} by default.
  * {@link #close()} cancels what is in flight, waits (bounded) for the final CQEs, then unmaps the
