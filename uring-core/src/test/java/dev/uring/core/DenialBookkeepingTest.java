@@ -2,8 +2,12 @@ package dev.uring.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.uring.core.files.FixedFileTable;
 import dev.uring.core.loop.EventLoop;
 import dev.uring.core.loop.EventLoopGroup;
+import java.nio.file.AccessDeniedException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -139,6 +143,63 @@ class DenialBookkeepingTest {
             loop.execute(() -> loop.nextSqe().prepNop()
                     .userData(loop.register((res, flags) -> remembered.complete(loop.ring().rememberedDenials()))));
             assertThat(remembered.get(10, TimeUnit.SECONDS)).isZero();
+        }
+    }
+
+    /** What every loop of {@code group} remembers, read on each loop inside a completion of a later reap. */
+    private static int rememberedOnEveryLoop(EventLoopGroup group) throws Exception {
+        int sum = 0;
+        for (EventLoop loop : group) {
+            CompletableFuture<Integer> remembered = new CompletableFuture<>();
+            loop.execute(() -> loop.nextSqe().prepNop()
+                    .userData(loop.register((res, flags) -> remembered.complete(loop.ring().rememberedDenials()))));
+            sum += remembered.get(10, TimeUnit.SECONDS);
+        }
+        return sum;
+    }
+
+    @Test
+    @Timeout(120)
+    void aFileTableWhoseUpdatesAndSendsAreRefusedKeepsNoRecord() throws Exception {
+        // the policy-like filter refuses one file-table op at a time: first FILES_UPDATE (the install on
+        // the origin), then MSG_RING (the propagation to the other ring, which is then rolled back)
+        AtomicReference<Opcode> refused = new AtomicReference<>(Opcode.FILES_UPDATE);
+        RingCustomizer filter = new RingCustomizer() {
+            @Override
+            public void beforeEnable(Ring ring) {
+            }
+
+            @Override
+            public SubmissionFilter submissionFilter() {
+                return sqe -> sqe.opcode() == refused.get() ? sqe.opcode() + " denied by test" : null;
+            }
+        };
+        RingOptions options = EventLoop.defaultOptions(64).setupHooks(false).customizer(filter);
+        try (EventLoopGroup group = EventLoopGroup.create(2, options, EventLoopGroup.daemonThreads("table-denials"));
+             FixedFileTable table = FixedFileTable.create(group, 16, 0).get(10, TimeUnit.SECONDS);
+             Ring plain = TestRing.open(8)) {
+            // a socket to register: the table's rings take their own references, the test closes this one
+            int fd = TestRing.socket(plain);
+            for (Opcode op : List.of(Opcode.FILES_UPDATE, Opcode.MSG_RING)) {
+                refused.set(op);
+                for (int i = 0; i < 300; i++) {
+                    CompletableFuture<?> f = table.register(group.get(i % 2), fd);
+                    try {
+                        f.get(10, TimeUnit.SECONDS);
+                        throw new AssertionError("register went through with " + op + " refused");
+                    } catch (ExecutionException e) {
+                        assertThat(e.getCause()).as(op.name()).isInstanceOf(AccessDeniedException.class);
+                    }
+                }
+            }
+            refused.set(null);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (table.slotsInUse() != 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(table.slotsInUse()).isZero();
+            assertThat(rememberedOnEveryLoop(group)).isZero();
+            TestRing.close(plain, fd);
         }
     }
 }
