@@ -19,7 +19,7 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * NOP round trips from a caller thread through an {@link EventLoop}: {@code execute} hands a task to
- * the loop (queue plus eventfd wake-up), which {@code register}s a {@link Completion} and preps the
+ * the loop (an MPSC array queue plus a MSG_RING wake-up), which {@code register}s a {@link Completion} and preps the
  * NOP with {@code nextSqe()}; the loop submits, reaps, dispatches the CQE, and the completion
  * releases the caller. Next to {@link RingNopBenchmark} this shows the cost of the thread hand-off.
  */
