@@ -64,7 +64,9 @@ public final class EventLoop implements Executor, AutoCloseable {
      * thread-local map, and a bound read is a per-thread cache hit. The thread comes from the caller's
      * factory, so it cannot be a Thread subclass of ours.
      */
-    private static final ScopedValue<EventLoop> CURRENT = ScopedValue.newInstance();
+    private static final ScopedValue<Object> CURRENT = ScopedValue.newInstance();
+    /** What {@link #CURRENT} reads as off a loop thread: orElse takes no null, and one lookup beats isBound + get. */
+    private static final Object NO_LOOP = new Object();
 
     /**
      * Tasks handed over from other threads. An array-backed MPSC queue (JCTools' VarHandle variant:
@@ -149,7 +151,8 @@ public final class EventLoop implements Executor, AutoCloseable {
 
     /** The loop whose thread is the calling thread, or null on any other thread; O(1). */
     public static @Nullable EventLoop current() {
-        return CURRENT.isBound() ? CURRENT.get() : null;
+        Object l = CURRENT.orElse(NO_LOOP);
+        return l == NO_LOOP ? null : (EventLoop) l;
     }
 
     /** Whether the calling thread is this loop's thread. */
