@@ -94,6 +94,60 @@ class EventLoopWakeUpTest {
     }
 
     @Test
+    void loopsWokenByManyThreadsAtOnceEachRunEveryTask() throws Exception {
+        // each loop wakes through its own ring: wakers of different loops run side by side
+        int loops = 4;
+        int producers = 4;
+        int each = 2000;
+        CountDownLatch all = new CountDownLatch(loops * producers * each);
+        List<EventLoop> started = new ArrayList<>();
+        try {
+            for (int l = 0; l < loops; l++) {
+                started.add(LoopTesting.start(8));
+            }
+            List<Thread> threads = new ArrayList<>();
+            for (int p = 0; p < producers; p++) {
+                threads.add(Thread.ofPlatform().start(() -> {
+                    for (int i = 0; i < each; i++) {
+                        for (EventLoop loop : started) {
+                            loop.execute(all::countDown);
+                        }
+                        if (i % 100 == 0) {
+                            // let the loops fall asleep now and then, so that wake-ups are sent
+                            java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+                        }
+                    }
+                }));
+            }
+            for (Thread t : threads) {
+                t.join(30_000);
+            }
+            assertThat(all.await(30, TimeUnit.SECONDS)).as("tasks left: %d", all.getCount()).isTrue();
+        } finally {
+            started.forEach(EventLoop::close);
+        }
+    }
+
+    @Test
+    void aLoopsWakeUpRingIsClosedWithTheLoop() throws Exception {
+        LoopTesting.start(8).close(); // classes loaded, lazily opened JDK fds opened
+        long before = openFds();
+        for (int i = 0; i < 20; i++) {
+            EventLoop loop = LoopTesting.start(8);
+            LoopTesting.awaitSleeping(loop);
+            loop.execute(() -> { }); // a wake-up through the loop's own ring
+            loop.close();
+        }
+        assertThat(openFds()).as("fds after 20 loops started, woken and closed").isLessThanOrEqualTo(before);
+    }
+
+    private static long openFds() throws java.io.IOException {
+        try (var fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
+
+    @Test
     void closeFromTheLoopThreadOnlyBeginsTheCloseAndFinishesIt() throws Exception {
         EventLoop loop = LoopTesting.start(8);
         loop.execute(loop::close);
