@@ -83,6 +83,29 @@ class SteadyStateAllocationTest {
     }
 
     @Test
+    void handingTasksOverAllocatesNoNodePerTask() throws Exception {
+        try (EventLoop loop = LoopTesting.start(8)) {
+            Runnable task = () -> { };
+            long[] bytes = new long[1];
+            for (int round = 0; round < 5; round++) {
+                CompletableFuture<Long> measured = new CompletableFuture<>();
+                // offered from the loop thread (a producer like any other, and one that never wakes the loop)
+                loop.execute(() -> {
+                    long before = allocated();
+                    for (int i = 0; i < 100_000; i++) {
+                        loop.execute(task);
+                    }
+                    measured.complete(allocated() - before);
+                });
+                bytes[0] = measured.get(30, TimeUnit.SECONDS);
+            }
+            // a linked queue's node is 24 bytes per task; the array queue takes a 1024-slot chunk
+            // (about 4 KiB) per 1024 tasks
+            assertThat(bytes[0]).as("bytes allocated handing over 100 000 tasks, warm").isLessThan(100_000 * 8);
+        }
+    }
+
+    @Test
     void loopDispatchAllocatesNothing() throws Exception {
         dispatch(false);
     }
