@@ -58,7 +58,15 @@ public final class Ring implements AutoCloseable {
         if (!customizers.isEmpty()) {
             setupFlags |= SetupFlags.R_DISABLED;
         }
-        Ring ring = new Ring(RingMapping.setup(options, setupFlags), customizers);
+        RingMapping mapping = RingMapping.setup(options, setupFlags);
+        Ring ring;
+        try {
+            ring = new Ring(mapping, customizers);
+        } catch (RuntimeException | Error e) {
+            // the ring never came to own the mapping: nobody else would unmap it
+            mapping.unmap();
+            throw e;
+        }
         try {
             ring.afterSetup(options, callerEnables);
         } catch (IOException | RuntimeException e) {
