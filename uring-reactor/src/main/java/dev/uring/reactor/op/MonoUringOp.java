@@ -57,6 +57,13 @@ public final class MonoUringOp<T> extends Mono<T> {
             refuse(actual, t);
             return;
         }
+        if (op.policyChecked() && uring.isClosed()) {
+            // rules 1.4/1.9: fail right after onSubscribe, not at the first request (a CLOSE still runs
+            // while the runtime closes its files, hence policyChecked)
+            op.release();
+            refuse(actual, new IllegalStateException("the io_uring runtime is closed"));
+            return;
+        }
         if (pinned != null && op.policyChecked() && !uring.admits(pinned)) {
             op.release();
             refuse(actual, OpRuntime.refusal(op.name(), op.target()));
