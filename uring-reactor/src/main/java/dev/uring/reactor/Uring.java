@@ -9,6 +9,7 @@ import dev.uring.reactor.op.FluxUringMultishot;
 import dev.uring.reactor.op.MonoUringOp;
 import dev.uring.reactor.op.NopOp;
 import dev.uring.reactor.op.OpRuntime;
+import dev.uring.reactor.op.RuntimeClosedException;
 import dev.uring.reactor.op.RuntimeResources;
 import dev.uring.reactor.op.Runtimes;
 import dev.uring.reactor.op.TicksOp;
@@ -194,7 +195,7 @@ public final class Uring implements AutoCloseable {
      */
     Uring routed() {
         if (closed.get()) {
-            throw new IllegalStateException("the io_uring runtime is closed");
+            throw new RuntimeClosedException(null);
         }
         Object k = RingSetupHook.currentKey();
         if (k == null || k == key) {
@@ -232,7 +233,7 @@ public final class Uring implements AutoCloseable {
 
     private Uring routedFor(Object k) {
         if (closed.get()) {
-            throw new IllegalStateException("the io_uring runtime is closed");
+            throw new RuntimeClosedException(null);
         }
         if (k == key) {
             return this;
@@ -251,7 +252,7 @@ public final class Uring implements AutoCloseable {
                 return child;
             }
             if (closed.get()) {
-                throw new IllegalStateException("the io_uring runtime is closed");
+                throw new RuntimeClosedException(null);
             }
             try {
                 // on the subscribing thread, where k is in force, with this runtime's own key added
@@ -397,7 +398,8 @@ public final class Uring implements AutoCloseable {
 
     /**
      * Closes the servers, connections and files still open (their fds go back to the kernel), then
-     * every loop: ops in flight are cancelled and fail, the rings are unmapped. Blocks until
+     * every loop: ops in flight are cancelled and fail with an {@link IllegalStateException} saying the
+     * runtime is closed (as does an op subscribed afterwards, right after onSubscribe), the rings are unmapped. Blocks until
      * the loop threads end, so never call it on a loop thread. Does nothing on {@link #shared()}.
      */
     @Override

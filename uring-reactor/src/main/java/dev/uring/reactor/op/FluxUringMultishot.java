@@ -38,7 +38,7 @@ public final class FluxUringMultishot<T> extends Flux<T> {
         EventLoop loop;
         try {
             if (uring.isClosed()) {
-                throw new IllegalStateException("the io_uring runtime is closed");
+                throw new RuntimeClosedException(null);
             }
             loop = pinned != null ? pinned : uring.loop();
             op = factory.get();

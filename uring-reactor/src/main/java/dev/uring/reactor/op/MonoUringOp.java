@@ -61,7 +61,7 @@ public final class MonoUringOp<T> extends Mono<T> {
             // rules 1.4/1.9: fail right after onSubscribe, not at the first request (a CLOSE still runs
             // while the runtime closes its files, hence policyChecked)
             op.release();
-            refuse(actual, new IllegalStateException("the io_uring runtime is closed"));
+            refuse(actual, new RuntimeClosedException(null));
             return;
         }
         if (pinned != null && op.policyChecked() && !uring.admits(pinned)) {
@@ -126,7 +126,7 @@ public final class MonoUringOp<T> extends Mono<T> {
                     } catch (RejectedExecutionException e) {
                         if (STATE.compareAndSet(this, QUEUED, COMPLETED)) {
                             op().release();
-                            actual.onError(new IllegalStateException("the io_uring runtime is closed", e));
+                            actual.onError(new RuntimeClosedException(e));
                         }
                     }
                 }
@@ -243,7 +243,10 @@ public final class MonoUringOp<T> extends Mono<T> {
                 finish(null, t);
                 return;
             }
-            if (timedOut) {
+            if (!ok && r == -Errnos.ECANCELED && loop.isClosing()) {
+                // cancelled by the loop's close, not by the subscriber: say so rather than "ECANCELED"
+                finish(null, new RuntimeClosedException(o.error(r)));
+            } else if (timedOut) {
                 String target = o.target();
                 finish(null, new TimeoutException(o.name() + (target == null ? "" : " on " + target)
                         + " timed out after " + Duration.ofNanos(timeoutNanos())));

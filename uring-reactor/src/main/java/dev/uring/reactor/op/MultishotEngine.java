@@ -6,6 +6,7 @@ import dev.uring.core.loop.Completion;
 import dev.uring.core.loop.EventLoop;
 import java.util.ArrayDeque;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import org.jspecify.annotations.Nullable;
@@ -95,6 +96,7 @@ public final class MultishotEngine<T> extends Flux<T> implements Completion, Run
     private final Outcome<T> discarding = new Discarding();
     private volatile @Nullable Receiver<T> current;
     private volatile boolean closed;
+    private final AtomicBoolean subscribedOnce = new AtomicBoolean();
     // loop thread only
     private final ArrayDeque<T> queue = new ArrayDeque<>();
     private long userData;
@@ -136,11 +138,12 @@ public final class MultishotEngine<T> extends Flux<T> implements Completion, Run
                         "the inbound Flux of " + source + " allows one subscriber at a time"));
                 return;
             }
-            if (c != null && !reusable) {
-                Operators.error(actual, new IllegalStateException(source + " allows one subscription"));
-                return;
-            }
         } while (!CURRENT.compareAndSet(this, c, r));
+        if (!reusable && !subscribedOnce.compareAndSet(false, true)) {
+            CURRENT.compareAndSet(this, r, null);
+            Operators.error(actual, new IllegalStateException(source + " allows one subscription"));
+            return;
+        }
         actual.onSubscribe(r);
         schedule();
     }
@@ -153,6 +156,11 @@ public final class MultishotEngine<T> extends Flux<T> implements Completion, Run
     /** How many times the op was armed (for tests: unbounded demand arms a multishot op once). */
     public long armings() {
         return armings;
+    }
+
+    /** Whether a subscriber is attached (for tests: a finished or cancelled one is dropped, rule 3.13). */
+    public boolean hasSubscriber() {
+        return current != null;
     }
 
     /** Whether an op is armed now (loop thread). */
@@ -195,7 +203,7 @@ public final class MultishotEngine<T> extends Flux<T> implements Completion, Run
                     r.finished = true;
                     CURRENT.compareAndSet(this, r, null);
                     if (!r.cancelled) {
-                        r.actual.onError(new IllegalStateException("the io_uring runtime is closed", e));
+                        r.actual.onError(new RuntimeClosedException(e));
                     }
                 }
             }
@@ -317,7 +325,10 @@ public final class MultishotEngine<T> extends Flux<T> implements Completion, Run
             // multishot TIMEOUT firing); step() sends another while it must stop
             stopping = false;
         }
-        if (!(res == -Errnos.ECANCELED && ourCancel)) {
+        if (res == -Errnos.ECANCELED && !ourCancel && loop.isClosing()) {
+            // cancelled by the loop's close: the runtime closed under an open subscription
+            live.fail(new RuntimeClosedException(null));
+        } else if (!(res == -Errnos.ECANCELED && ourCancel)) {
             source.completion(res, flags, closed ? discarding : live);
         }
         drain();

@@ -221,6 +221,11 @@ public final class Connection implements Disposable {
         return zeroCopyThreshold;
     }
 
+    /** How many times a receive was armed (for tests: unbounded demand arms one multishot RECV). */
+    long receiveArmings() {
+        return inbound.armings();
+    }
+
     /** The buffers this connection's subscriber holds (lent and not released, queued ones included). */
     int buffersHeld() {
         return inbound.held();

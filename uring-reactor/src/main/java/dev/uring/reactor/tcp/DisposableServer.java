@@ -110,6 +110,11 @@ public final class DisposableServer implements Disposable {
         throw new IllegalStateException("a Unix domain socket has no port: " + address);
     }
 
+    /** How many times the ACCEPT was armed (for tests; listener's loop thread). */
+    long acceptArmings() {
+        return acceptor.armings();
+    }
+
     /** The number of accepted connections not yet closed. */
     public int connectionCount() {
         return connections.size();
