@@ -52,7 +52,7 @@ final class OpenOp extends ArenaOp<FileHandle> {
 
     @Override
     public FileHandle result(int res) {
-        return new FileHandle(res, shownPath);
+        return new FileHandle(res, shownPath, FileClosedException::new);
     }
 
     @Override

@@ -7,7 +7,6 @@ import dev.uring.core.OpenHow;
 import dev.uring.core.Statx;
 import dev.uring.reactor.Uring;
 import dev.uring.reactor.op.CloseOp;
-import dev.uring.reactor.op.FileClosedException;
 import dev.uring.reactor.op.FileHandle;
 import dev.uring.reactor.op.MonoUringOp;
 import dev.uring.reactor.op.OpRuntime;

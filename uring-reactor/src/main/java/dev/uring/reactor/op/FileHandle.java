@@ -1,8 +1,10 @@
 package dev.uring.reactor.op;
 
+import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,20 +19,19 @@ public final class FileHandle {
     private static final int CLOSED = 1 << 30;
     private final int fd;
     private final String path;
-    private final boolean socket;
+    private final Function<String, ? extends ClosedChannelException> closedError;
     private final AtomicInteger refs = new AtomicInteger(1);
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicReference<@Nullable Runnable> onDrained = new AtomicReference<>();
 
-    public FileHandle(int fd, String path) {
-        this(fd, path, false);
-    }
-
-    /** A handle whose closed-state error names a connection ({@code socket}) rather than a file. */
-    public FileHandle(int fd, String path, boolean socket) {
+    /**
+     * A handle of {@code fd}, named {@code path} in messages; {@code closedError} makes the error of an
+     * op refused once it is closed (a file's or a socket's, which this package does not know).
+     */
+    public FileHandle(int fd, String path, Function<String, ? extends ClosedChannelException> closedError) {
         this.fd = fd;
         this.path = path;
-        this.socket = socket;
+        this.closedError = closedError;
     }
 
     public int fd() {
@@ -48,13 +49,13 @@ public final class FileHandle {
     /**
      * Takes a reference for one op.
      *
-     * @throws RuntimeException wrapping (Reactor's Exceptions.propagate) a FileClosedException
+     * @throws RuntimeException wrapping (Reactor's Exceptions.propagate) the handle's closed error
      *     when the file is closed or closing; the op publishers unwrap it
      */
     public void acquire() {
         if ((refs.getAndIncrement() & CLOSED) != 0) {
             release();
-            throw reactor.core.Exceptions.propagate(socket ? new ConnectionClosedException(path) : new FileClosedException(path));
+            throw reactor.core.Exceptions.propagate(closedError.apply(path));
         }
     }
 

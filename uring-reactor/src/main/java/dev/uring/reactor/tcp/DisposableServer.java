@@ -1,6 +1,7 @@
 package dev.uring.reactor.tcp;
 
 import dev.uring.core.loop.EventLoop;
+import dev.uring.reactor.net.ConnectionClosedException;
 import dev.uring.reactor.op.CloseOp;
 import dev.uring.reactor.op.FileHandle;
 import dev.uring.reactor.op.OpRuntime;
@@ -68,7 +69,7 @@ public final class DisposableServer implements Disposable {
     }
 
     private void serve(EventLoop target, int fd) {
-        FileHandle socket = new FileHandle(fd, "connection accepted by " + address, true);
+        FileHandle socket = new FileHandle(fd, "connection accepted by " + address, ConnectionClosedException::new);
         Connection c;
         try {
             c = Connection.open(uring, target, socket, family, options);

@@ -3,6 +3,7 @@ package dev.uring.reactor.tcp;
 import dev.uring.core.SocketAddresses;
 import dev.uring.core.loop.EventLoop;
 import dev.uring.reactor.Uring;
+import dev.uring.reactor.net.ConnectionClosedException;
 import dev.uring.reactor.net.SocketCallOp;
 import dev.uring.reactor.net.SocketOp;
 import dev.uring.reactor.op.CloseOp;
@@ -46,7 +47,7 @@ public final class TcpClient {
             EventLoop loop = u.loop();
             return new MonoUringOp<>(u, loop, () -> new SocketOp(family, target), 0)
                     .flatMap(fd -> {
-                        FileHandle socket = new FileHandle(fd, "connection to " + target, true);
+                        FileHandle socket = new FileHandle(fd, "connection to " + target, ConnectionClosedException::new);
                         AtomicBoolean adopted = new AtomicBoolean();
                         return new MonoUringOp<>(u, loop,
                                         () -> new SocketCallOp(socket, SocketCallOp.Kind.CONNECT, address, 0), timeoutNanos)

@@ -4,6 +4,7 @@ import dev.uring.core.SocketAddresses;
 import dev.uring.core.SocketNames;
 import dev.uring.core.loop.EventLoop;
 import dev.uring.reactor.Uring;
+import dev.uring.reactor.net.ConnectionClosedException;
 import dev.uring.reactor.net.SocketCallOp;
 import dev.uring.reactor.net.SocketOp;
 import dev.uring.reactor.net.SocketRuntime;
@@ -58,7 +59,7 @@ public final class TcpServer {
             EventLoop loop = u.loop();
             return new MonoUringOp<>(u, loop, () -> new SocketOp(family, target), 0)
                     .flatMap(fd -> {
-                        FileHandle socket = new FileHandle(fd, "listener on " + target, true);
+                        FileHandle socket = new FileHandle(fd, "listener on " + target, ConnectionClosedException::new);
                         AtomicBoolean adopted = new AtomicBoolean();
                         return Mono.fromCallable(() -> {
                                     options.applyTo(fd, family, true);

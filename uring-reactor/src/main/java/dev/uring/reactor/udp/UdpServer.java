@@ -4,6 +4,7 @@ import dev.uring.core.SocketAddresses;
 import dev.uring.core.SocketFlags;
 import dev.uring.core.loop.EventLoop;
 import dev.uring.reactor.Uring;
+import dev.uring.reactor.net.ConnectionClosedException;
 import dev.uring.reactor.net.SocketCallOp;
 import dev.uring.reactor.net.SocketOp;
 import dev.uring.reactor.op.CloseOp;
@@ -46,7 +47,7 @@ public final class UdpServer {
             EventLoop loop = u.loop();
             return new MonoUringOp<>(u, loop, () -> new SocketOp(family, SocketFlags.SOCK_DGRAM, target), 0)
                     .flatMap(fd -> {
-                        FileHandle socket = new FileHandle(fd, target, true);
+                        FileHandle socket = new FileHandle(fd, target, ConnectionClosedException::new);
                         AtomicBoolean adopted = new AtomicBoolean();
                         return Mono.fromCallable(() -> {
                                     options.applyTo(fd, family);

@@ -1,13 +1,13 @@
-package dev.uring.reactor.op;
+package dev.uring.reactor.file;
 
 import java.nio.channels.ClosedChannelException;
 
 /** A {@link ClosedChannelException} that names the file it was about. */
-public final class FileClosedException extends ClosedChannelException {
+final class FileClosedException extends ClosedChannelException {
     private static final long serialVersionUID = 1L;
     private final String path;
 
-    public FileClosedException(String path) {
+    FileClosedException(String path) {
         this.path = path;
     }
 

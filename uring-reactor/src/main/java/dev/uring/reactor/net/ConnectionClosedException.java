@@ -1,4 +1,4 @@
-package dev.uring.reactor.op;
+package dev.uring.reactor.net;
 
 import java.nio.channels.ClosedChannelException;
 
