@@ -345,7 +345,15 @@ public final class MultishotEngine<T> extends Flux<T> implements Completion, Run
     private final class Live implements Outcome<T> {
         @Override
         public void item(T item) {
-            if (error != null) {
+            Receiver<T> r = current;
+            if (queue.isEmpty() && !draining && error == null && r != null && !r.cancelled && !r.finished
+                    && r.requested > 0) {
+                // the fast path of a subscriber with demand: straight to it, no queue round trip
+                if (r.requested != Long.MAX_VALUE) {
+                    Receiver.REQUESTED.decrementAndGet(r);
+                }
+                r.actual.onNext(item);
+            } else if (error != null) {
                 source.discard(item);
             } else if (queue.size() >= maxQueued) {
                 source.discard(item);
