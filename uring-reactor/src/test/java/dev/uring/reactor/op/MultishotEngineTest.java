@@ -132,6 +132,29 @@ class MultishotEngineTest {
     }
 
     @Test
+    void closingTheRuntimeFailsAnArmedMultishotOpWithRuntimeClosedException() throws Exception {
+        Uring own = TestRuntimes.create(1);
+        int before = KernelHeld.count();
+        try {
+            StepVerifier.create(own.ticks(Duration.ofHours(1)))
+                    .expectSubscription()
+                    .then(() -> {
+                        try {
+                            Held.awaitCount(before + 1); // the multishot TIMEOUT is armed
+                        } catch (InterruptedException e) {
+                            throw new AssertionError(e);
+                        }
+                    })
+                    .then(own::close)
+                    .expectError(RuntimeClosedException.class)
+                    .verify(Duration.ofSeconds(30));
+        } finally {
+            own.close();
+        }
+        Held.awaitCount(before);
+    }
+
+    @Test
     void aClosedRuntimeFailsANewSubscriberWithoutDemand() {
         Uring own = TestRuntimes.create(1);
         own.close();
