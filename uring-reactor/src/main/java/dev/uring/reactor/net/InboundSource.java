@@ -13,26 +13,26 @@ import dev.uring.reactor.op.OpRuntime;
  */
 public interface InboundSource<T> {
     /** The runtime the socket belongs to (asked whether the subscriber's policy admits its loop). */
-    public OpRuntime uring();
+    OpRuntime uring();
 
     /** The socket's handle: an armed receive holds a reference to it until its final CQE. */
-    public FileHandle handle();
+    FileHandle handle();
 
     /** Fills the claimed SQE with a receive into provided group {@code group}; multishot when {@code multishot}. */
-    public void prep(Sqe sqe, int fd, int group, boolean multishot);
+    void prep(Sqe sqe, int fd, int group, boolean multishot);
 
     /** Whether every receive is multishot (datagrams: there is no single-shot layout to read). */
-    public boolean multishotOnly();
+    boolean multishotOnly();
 
     /** The item for a CQE with {@code res > 0} bytes in buffer {@code bid}, lent from {@code pool}. */
-    public T item(RecvBufferPool pool, int bid, int res, Inbound<T> inbound);
+    T item(RecvBufferPool pool, int bid, int res, Inbound<T> inbound);
 
     /** Gives an undelivered item's buffer back. */
-    public void release(T item);
+    void release(T item);
 
     /** Something was received (the idle clock restarts). */
-    public void touch();
+    void touch();
 
     /** The exception for a receive that failed with {@code res}. */
-    public Throwable error(int res);
+    Throwable error(int res);
 }

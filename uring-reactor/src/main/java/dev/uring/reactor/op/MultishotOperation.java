@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  */
 public interface MultishotOperation<T> {
     /** Fills the claimed SQE to arm (or re-arm) the op. */
-    public void prep(Sqe sqe);
+    void prep(Sqe sqe);
 
     /** Whether {@code res} is a success (a TIMEOUT's expiry, -ETIME, is one). */
     default boolean isSuccess(int res) {
@@ -29,8 +29,8 @@ public interface MultishotOperation<T> {
     }
 
     /** The kernel's op name, for messages. */
-    public String name();
+    String name();
 
     /** Frees the memory; runs exactly once. */
-    public void release();
+    void release();
 }

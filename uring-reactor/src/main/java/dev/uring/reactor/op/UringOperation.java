@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  */
 public interface UringOperation<T> {
     /** Fills the claimed SQE (all but user_data); allocates what the kernel needs. */
-    public void prep(Sqe sqe);
+    void prep(Sqe sqe);
 
     /**
      * Whether the op must be prepared and submitted again after a CQE with {@code res} (a short
@@ -38,7 +38,7 @@ public interface UringOperation<T> {
     }
 
     /** The kernel's op name, for messages. */
-    public String name();
+    String name();
 
     /** The file or path involved, for messages; null when none. */
     @Nullable String target();
@@ -68,5 +68,5 @@ public interface UringOperation<T> {
     }
 
     /** Frees the memory and references; runs exactly once. */
-    public void release();
+    void release();
 }
