@@ -19,6 +19,11 @@ module dev.uring.reactor {
     requires static spring.boot.health;
 
     exports dev.uring.reactor;
+    exports dev.uring.reactor.file;
+    exports dev.uring.reactor.tcp;
+    exports dev.uring.reactor.udp;
+    // dev.uring.reactor.op (the op framework) and dev.uring.reactor.net (receive machinery, buffer
+    // rings) are internal: public classes there serve this module's other packages only
     exports dev.uring.reactor.spring;
     exports dev.uring.reactor.metrics;
     opens dev.uring.reactor.spring to spring.core, spring.beans, spring.context;

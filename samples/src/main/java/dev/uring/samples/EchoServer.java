@@ -1,11 +1,11 @@
 package dev.uring.samples;
 
 import dev.uring.core.IoUring;
-import dev.uring.reactor.Connection;
-import dev.uring.reactor.DisposableServer;
-import dev.uring.reactor.TcpOptions;
-import dev.uring.reactor.TcpServer;
 import dev.uring.reactor.Uring;
+import dev.uring.reactor.tcp.Connection;
+import dev.uring.reactor.tcp.DisposableServer;
+import dev.uring.reactor.tcp.TcpOptions;
+import dev.uring.reactor.tcp.TcpServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;

@@ -1,7 +1,7 @@
 package dev.uring.samples;
 
-import dev.uring.reactor.ReactiveFile;
 import dev.uring.reactor.Uring;
+import dev.uring.reactor.file.ReactiveFile;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;

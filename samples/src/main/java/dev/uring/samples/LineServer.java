@@ -1,12 +1,12 @@
 package dev.uring.samples;
 
 import dev.uring.core.IoUring;
-import dev.uring.reactor.Connection;
-import dev.uring.reactor.DisposableServer;
-import dev.uring.reactor.ReceivedBuffer;
-import dev.uring.reactor.TcpOptions;
-import dev.uring.reactor.TcpServer;
 import dev.uring.reactor.Uring;
+import dev.uring.reactor.tcp.Connection;
+import dev.uring.reactor.tcp.DisposableServer;
+import dev.uring.reactor.tcp.ReceivedBuffer;
+import dev.uring.reactor.tcp.TcpOptions;
+import dev.uring.reactor.tcp.TcpServer;
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

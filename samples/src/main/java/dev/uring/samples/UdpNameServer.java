@@ -1,12 +1,12 @@
 package dev.uring.samples;
 
 import dev.uring.core.IoUring;
-import dev.uring.reactor.Datagram;
-import dev.uring.reactor.OutboundDatagram;
-import dev.uring.reactor.UdpOptions;
-import dev.uring.reactor.UdpServer;
-import dev.uring.reactor.UdpSocket;
 import dev.uring.reactor.Uring;
+import dev.uring.reactor.udp.Datagram;
+import dev.uring.reactor.udp.OutboundDatagram;
+import dev.uring.reactor.udp.UdpOptions;
+import dev.uring.reactor.udp.UdpServer;
+import dev.uring.reactor.udp.UdpSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;

@@ -3,8 +3,8 @@ package dev.uring.samples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.uring.reactor.DisposableServer;
 import dev.uring.reactor.Uring;
+import dev.uring.reactor.tcp.DisposableServer;
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -2,8 +2,8 @@ package dev.uring.samples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.uring.reactor.DisposableServer;
 import dev.uring.reactor.Uring;
+import dev.uring.reactor.tcp.DisposableServer;
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -7,11 +7,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.uring.core.loop.EventLoop;
 import dev.uring.core.loop.EventLoopGroup;
-import dev.uring.reactor.DisposableServer;
-import dev.uring.reactor.ReactiveFiles;
-import dev.uring.reactor.TcpOptions;
-import dev.uring.reactor.TcpServer;
 import dev.uring.reactor.Uring;
+import dev.uring.reactor.file.ReactiveFiles;
+import dev.uring.reactor.tcp.DisposableServer;
+import dev.uring.reactor.tcp.TcpOptions;
+import dev.uring.reactor.tcp.TcpServer;
 import java.io.File;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -118,7 +118,7 @@ class RuntimeInheritanceTest {
             DisposableServer server = TcpServer.bind(u, new InetSocketAddress("127.0.0.1", 0), TcpOptions.defaults(),
                     c -> c.sendReceived(c.receive())).block(Duration.ofSeconds(30));
             try {
-                dev.uring.reactor.Connection conn = dev.uring.reactor.TcpClient.connect(u, server.address(),
+                dev.uring.reactor.tcp.Connection conn = dev.uring.reactor.tcp.TcpClient.connect(u, server.address(),
                         TcpOptions.defaults()).block(Duration.ofSeconds(30));
                 try {
                     java.nio.ByteBuffer ping = java.nio.ByteBuffer.wrap("ping".getBytes(StandardCharsets.US_ASCII));
@@ -129,7 +129,7 @@ class RuntimeInheritanceTest {
                             .isInstanceOf(AccessDeniedException.class);
                     // outside any scope it works, and a scope's refusal left nothing behind
                     conn.send(Mono.just(ping.duplicate())).block(Duration.ofSeconds(30));
-                    dev.uring.reactor.ReceivedBuffer echoed = conn.receive().next().block(Duration.ofSeconds(30));
+                    dev.uring.reactor.tcp.ReceivedBuffer echoed = conn.receive().next().block(Duration.ofSeconds(30));
                     assertThat(echoed.buffer().remaining()).isEqualTo(4);
                     echoed.release();
                 } finally {
@@ -147,7 +147,7 @@ class RuntimeInheritanceTest {
         Path f = file();
         RingPolicy readOnly = PolicyProfiles.builtIn("read-only-files");
         try (Uring u = Uring.create(1)) {
-            dev.uring.reactor.ReactiveFile file = dev.uring.reactor.ReactiveFile.open(u, f,
+            dev.uring.reactor.file.ReactiveFile file = dev.uring.reactor.file.ReactiveFile.open(u, f,
                     java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE).block(Duration.ofSeconds(30));
             // a READ is allowed by the scope, a WRITE is not: the ops run on rings of the scope's policy
             assertThat(PolicyScope.call(readOnly, () -> file.read(0, 16).block(Duration.ofSeconds(30))).remaining())

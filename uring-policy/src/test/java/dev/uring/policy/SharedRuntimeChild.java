@@ -1,7 +1,7 @@
 package dev.uring.policy;
 
-import dev.uring.reactor.ReactiveFiles;
 import dev.uring.reactor.Uring;
+import dev.uring.reactor.file.ReactiveFiles;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Path;
 import java.time.Duration;

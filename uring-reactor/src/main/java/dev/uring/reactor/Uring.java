@@ -5,15 +5,24 @@ import dev.uring.core.RingOptions;
 import dev.uring.core.RingSetupHook;
 import dev.uring.core.loop.EventLoop;
 import dev.uring.core.loop.EventLoopGroup;
+import dev.uring.reactor.op.FluxUringMultishot;
+import dev.uring.reactor.op.MonoUringOp;
+import dev.uring.reactor.op.NopOp;
+import dev.uring.reactor.op.OpRuntime;
+import dev.uring.reactor.op.RuntimeClosedException;
+import dev.uring.reactor.op.RuntimeResources;
+import dev.uring.reactor.op.Runtimes;
+import dev.uring.reactor.op.TicksOp;
+import dev.uring.reactor.op.TimeoutOp;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import org.jspecify.annotations.Nullable;
 import reactor.core.scheduler.Scheduler;
 
 /**
@@ -54,10 +63,15 @@ public final class Uring implements AutoCloseable {
     private final java.util.concurrent.ConcurrentHashMap<Object, Uring> children = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final UringScheduler scheduler;
-    private final SocketRuntime sockets;
-    // the files still open, closed by close() while the loops still run: else their fds would
-    // outlive the runtime with no ring left to CLOSE them
-    private final java.util.Map<FileHandle, ReactiveFile> openFiles = new java.util.concurrent.ConcurrentHashMap<>();
+    // the files and sockets still open (closed by close() while the loops still run: else their fds
+    // would outlive the runtime with no ring left to CLOSE them), and per-runtime state such as buffer rings
+    private final RuntimeResources resources = new RuntimeResources();
+    private final OpRuntime ops = new Ops();
+
+    static {
+        // the file and socket packages reach a runtime's internals through this, not through public API
+        Runtimes.install(u -> ((Uring) u).ops);
+    }
 
     private Uring(EventLoopGroup group, boolean isShared, @Nullable Object key, int loops, RingOptions options) {
         probeKernel();
@@ -69,7 +83,6 @@ public final class Uring implements AutoCloseable {
         this.loops = loops;
         this.options = options;
         this.scheduler = new UringScheduler(this);
-        this.sockets = new SocketRuntime(group.size());
     }
 
     /**
@@ -182,7 +195,7 @@ public final class Uring implements AutoCloseable {
      */
     Uring routed() {
         if (closed.get()) {
-            throw new IllegalStateException("the io_uring runtime is closed");
+            throw new RuntimeClosedException(null);
         }
         Object k = RingSetupHook.currentKey();
         if (k == null || k == key) {
@@ -201,7 +214,7 @@ public final class Uring implements AutoCloseable {
      * subscriber on this thread: always where no policy is in force; else only when {@code loop}
      * belongs to the runtime of the policy in force here (this one or its child for it). Such ops
      * cannot move to another loop, so one subscribed under another policy is refused
-     * ({@link #refusal}) rather than run on rings that do not carry that policy. One thread-local read.
+     * ({@link OpRuntime#refusal}) rather than run on rings that do not carry that policy. One thread-local read.
      */
     boolean admits(EventLoop loop) {
         Object k = RingSetupHook.currentKey();
@@ -218,16 +231,9 @@ public final class Uring implements AutoCloseable {
         return i >= 0 && i < group.size() && group.get(i) == loop;
     }
 
-    /** The error of an op refused by {@link #admits}. */
-    static java.nio.file.AccessDeniedException refusal(String op, @Nullable String target) {
-        return new java.nio.file.AccessDeniedException(String.valueOf(target), null, op + " refused: it must run on a"
-                + " loop made under another policy than the one in force where it was subscribed (open the file,"
-                + " connection or server inside the scope that uses it)");
-    }
-
     private Uring routedFor(Object k) {
         if (closed.get()) {
-            throw new IllegalStateException("the io_uring runtime is closed");
+            throw new RuntimeClosedException(null);
         }
         if (k == key) {
             return this;
@@ -246,7 +252,7 @@ public final class Uring implements AutoCloseable {
                 return child;
             }
             if (closed.get()) {
-                throw new IllegalStateException("the io_uring runtime is closed");
+                throw new RuntimeClosedException(null);
             }
             try {
                 // on the subscribing thread, where k is in force, with this runtime's own key added
@@ -326,7 +332,7 @@ public final class Uring implements AutoCloseable {
      * loop is closed or its ring unusable (the health check's probe).
      */
     public Mono<Integer> nop(int index) {
-        return new MonoUringOp<>(this, group.get(index), NopOp::new, 0);
+        return new MonoUringOp<>(ops, group.get(index), NopOp::new, 0);
     }
 
     /**
@@ -359,12 +365,12 @@ public final class Uring implements AutoCloseable {
         if (delay.isNegative()) {
             throw new IllegalArgumentException("delay must not be negative, got " + delay);
         }
-        return new MonoUringOp<>(this, null, () -> new TimeoutOp(delay.toNanos()), 0);
+        return new MonoUringOp<>(ops, null, () -> new TimeoutOp(delay.toNanos()), 0);
     }
 
     /** {@link #timer} on a given loop (for the scheduler's pinned workers). */
     Mono<Long> timer(EventLoop loop, long nanos) {
-        return new MonoUringOp<>(this, loop, () -> new TimeoutOp(nanos), 0);
+        return new MonoUringOp<>(ops, loop, () -> new TimeoutOp(nanos), 0);
     }
 
     /**
@@ -377,45 +383,12 @@ public final class Uring implements AutoCloseable {
         if (period.isNegative() || period.isZero()) {
             throw new IllegalArgumentException("period must be positive, got " + period);
         }
-        return new FluxUringMultishot<>(this, null, () -> new TicksOp(period.toNanos()));
+        return new FluxUringMultishot<>(ops, null, () -> new TicksOp(period.toNanos()));
     }
 
     /** {@link #ticks} on a given loop (for the scheduler's pinned workers). */
     Flux<Long> ticks(EventLoop loop, long nanos) {
-        return new FluxUringMultishot<>(this, loop, () -> new TicksOp(nanos));
-    }
-
-    /** The socket state (buffer pools, open servers and connections) of this runtime. */
-    /** Remembers an opened file until it is closed, so that {@link #close()} can close it. */
-    ReactiveFile track(FileHandle handle, ReactiveFile file) {
-        openFiles.put(handle, file);
-        if (closed.get()) {
-            // lost a race with close(): close() may not have seen this file
-            file.close().subscribe(null, e -> { });
-        }
-        return file;
-    }
-
-    void untrack(FileHandle handle) {
-        openFiles.remove(handle);
-    }
-
-    private void closeFiles(Duration timeout) {
-        java.util.List<Mono<Void>> closing = new java.util.ArrayList<>();
-        for (ReactiveFile f : openFiles.values()) {
-            closing.add(f.close().onErrorComplete());
-        }
-        if (!closing.isEmpty()) {
-            try {
-                Mono.when(closing).block(timeout);
-            } catch (RuntimeException e) {
-                // a loop that does not answer: the loops' close cancels what is left
-            }
-        }
-    }
-
-    SocketRuntime sockets() {
-        return sockets;
+        return new FluxUringMultishot<>(ops, loop, () -> new TicksOp(nanos));
     }
 
     /** Whether {@link #close()} has been called (never true for {@link #shared()}). */
@@ -425,7 +398,8 @@ public final class Uring implements AutoCloseable {
 
     /**
      * Closes the servers, connections and files still open (their fds go back to the kernel), then
-     * every loop: ops in flight are cancelled and fail, the rings are unmapped. Blocks until
+     * every loop: ops in flight are cancelled and fail with an {@link IllegalStateException} saying the
+     * runtime is closed (as does an op subscribed afterwards, right after onSubscribe), the rings are unmapped. Blocks until
      * the loop threads end, so never call it on a loop thread. Does nothing on {@link #shared()}.
      */
     @Override
@@ -434,9 +408,8 @@ public final class Uring implements AutoCloseable {
             return;
         }
         if (closed.compareAndSet(false, true)) {
-            // sockets first, while the loops still run their CLOSEs; their buffer rings after the loops
-            sockets.closeAll(Duration.ofSeconds(5));
-            closeFiles(Duration.ofSeconds(5));
+            // files and sockets first, while the loops still run their CLOSEs; their buffer rings after the loops
+            resources.closeTracked(Duration.ofSeconds(5));
             scheduler.dispose();
             synchronized (children) {
                 for (Uring child : new java.util.HashSet<>(children.values())) {
@@ -445,7 +418,50 @@ public final class Uring implements AutoCloseable {
                 children.clear();
             }
             group.close();
-            sockets.freeBuffers();
+            resources.closeAttachments();
+        }
+    }
+
+    /** This runtime as the op framework sees it; the methods are this class's own. */
+    private final class Ops implements OpRuntime {
+        @Override
+        public EventLoop loop() {
+            return Uring.this.loop();
+        }
+
+        @Override
+        public OpRuntime routed() {
+            return Uring.this.routed().ops;
+        }
+
+        @Override
+        public boolean admits(EventLoop loop) {
+            return Uring.this.admits(loop);
+        }
+
+        @Override
+        public EventLoop closingLoop() {
+            return Uring.this.closingLoop();
+        }
+
+        @Override
+        public EventLoopGroup group() {
+            return group;
+        }
+
+        @Override
+        public boolean isClosed() {
+            return closed.get();
+        }
+
+        @Override
+        public RuntimeResources resources() {
+            return resources;
+        }
+
+        @Override
+        public String toString() {
+            return Uring.this.toString();
         }
     }
 

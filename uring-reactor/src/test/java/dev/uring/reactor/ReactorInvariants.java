@@ -3,6 +3,8 @@ package dev.uring.reactor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.uring.core.loop.EventLoop;
+import dev.uring.reactor.op.Held;
+import dev.uring.reactor.op.KernelHeld;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -18,27 +20,27 @@ import java.util.stream.Stream;
  * (open fds, io_uring mappings, ops whose memory the kernel holds) that must come back after a
  * suite, the pending-op slots of a runtime's loops, and the one-line figures each suite prints.
  */
-final class ReactorInvariants {
+public final class ReactorInvariants {
     /** Set by {@code -Psoak} (system property {@code uring.soak}): the suites run their long mode. */
-    static final boolean SOAK = Boolean.getBoolean("uring.soak");
+    public static final boolean SOAK = Boolean.getBoolean("uring.soak");
 
     private ReactorInvariants() {
     }
 
     /** {@code ci} in the fast CI mode, {@code soak} under {@code -Psoak}. */
-    static int scale(int ci, int soak) {
+    public static int scale(int ci, int soak) {
         return SOAK ? soak : ci;
     }
 
     /** Open fds, io_uring mappings and kernel-held ops at one moment. */
-    record Baseline(long fds, long ringMappings, int kernelHeld) {
+    public record Baseline(long fds, long ringMappings, int kernelHeld) {
     }
 
     /**
      * The baseline now, after a throwaway runtime and loopback connection, so that the fds the JVM
      * keeps for its life (the loops' wake-up ring, the JDK's pre-close socket) are part of it.
      */
-    static Baseline baseline() throws IOException {
+    public static Baseline baseline() throws IOException {
         Uring.create(1).close();
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
              Socket client = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
@@ -56,7 +58,7 @@ final class ReactorInvariants {
     }
 
     /** Asserts fds, mappings and kernel-held ops are back to {@code before} (final CQEs arrive asynchronously: bounded wait). */
-    static void assertBackTo(Baseline before) throws IOException, InterruptedException {
+    public static void assertBackTo(Baseline before) throws IOException, InterruptedException {
         Held.awaitCount(before.kernelHeld());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         Baseline now = now();
@@ -68,7 +70,7 @@ final class ReactorInvariants {
     }
 
     /** What each open fd of this process points at (for fds left open, and by what). */
-    static java.util.List<String> fdTargets() throws IOException {
+    public static java.util.List<String> fdTargets() throws IOException {
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
             return fds.map(p -> {
                 try {
@@ -81,7 +83,7 @@ final class ReactorInvariants {
     }
 
     /** Asserts that no loop of {@code uring} holds a pending-op slot. */
-    static void assertNoPendingOps(Uring uring) throws Exception {
+    public static void assertNoPendingOps(Uring uring) throws Exception {
         for (EventLoop l : uring.group()) {
             CompletableFuture<Integer> f = new CompletableFuture<>();
             l.execute(() -> f.complete(l.pendingOps()));
@@ -90,7 +92,7 @@ final class ReactorInvariants {
     }
 
     /** Prints one line of figures for {@code suite} ({@code key=value} pairs), for the report. */
-    static void report(String suite, Object... keyValues) {
+    public static void report(String suite, Object... keyValues) {
         StringBuilder b = new StringBuilder("[reliability] ").append(suite).append(SOAK ? " (soak)" : " (ci)");
         for (int i = 0; i + 1 < keyValues.length; i += 2) {
             b.append(' ').append(keyValues[i]).append('=').append(keyValues[i + 1]);

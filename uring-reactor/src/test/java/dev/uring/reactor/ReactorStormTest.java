@@ -2,6 +2,9 @@ package dev.uring.reactor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.uring.reactor.file.ReactiveFile;
+import dev.uring.reactor.op.Held;
+import dev.uring.reactor.op.KernelHeld;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;

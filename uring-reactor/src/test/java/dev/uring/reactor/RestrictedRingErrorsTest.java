@@ -5,6 +5,7 @@ import dev.uring.core.Restriction;
 import dev.uring.core.Ring;
 import dev.uring.core.RingCustomizer;
 import dev.uring.core.loop.EventLoop;
+import dev.uring.reactor.file.ReactiveFile;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package dev.uring.benchmarks.reactor;
 
 import dev.uring.benchmarks.BenchFile;
-import dev.uring.reactor.ReactiveFile;
 import dev.uring.reactor.Uring;
+import dev.uring.reactor.file.ReactiveFile;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;

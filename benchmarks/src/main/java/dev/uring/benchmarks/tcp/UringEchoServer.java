@@ -1,11 +1,11 @@
 package dev.uring.benchmarks.tcp;
 
 import dev.uring.core.loop.EventLoop;
-import dev.uring.reactor.Connection;
-import dev.uring.reactor.DisposableServer;
-import dev.uring.reactor.TcpOptions;
-import dev.uring.reactor.TcpServer;
 import dev.uring.reactor.Uring;
+import dev.uring.reactor.tcp.Connection;
+import dev.uring.reactor.tcp.DisposableServer;
+import dev.uring.reactor.tcp.TcpOptions;
+import dev.uring.reactor.tcp.TcpServer;
 
 /**
  * reactive-uring echo server: {@link TcpServer} on a {@link Uring} of {@code --threads} loops, each

@@ -2,10 +2,10 @@ package dev.uring.benchmarks.udp;
 
 import dev.uring.benchmarks.tcp.EchoArgs;
 import dev.uring.core.loop.EventLoop;
-import dev.uring.reactor.UdpOptions;
-import dev.uring.reactor.UdpServer;
-import dev.uring.reactor.UdpSocket;
 import dev.uring.reactor.Uring;
+import dev.uring.reactor.udp.UdpOptions;
+import dev.uring.reactor.udp.UdpServer;
+import dev.uring.reactor.udp.UdpSocket;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,9 +1,9 @@
 package dev.uring.samples.fileserver;
 
 import dev.uring.core.Statx;
-import dev.uring.reactor.ReactiveFile;
-import dev.uring.reactor.ReactiveFiles;
 import dev.uring.reactor.Uring;
+import dev.uring.reactor.file.ReactiveFile;
+import dev.uring.reactor.file.ReactiveFiles;
 import dev.uring.reactor.spring.UringDataBuffers;
 import dev.uring.reactor.spring.UringFileSystemResource;
 import java.io.IOException;

@@ -2,8 +2,8 @@ package dev.uring.samples.fileserver;
 
 import dev.uring.core.IoUring;
 import dev.uring.policy.PolicyScope;
-import dev.uring.reactor.ReactiveFile;
 import dev.uring.reactor.Uring;
+import dev.uring.reactor.file.ReactiveFile;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -27,7 +27,7 @@ import org.springframework.util.StringUtils;
  */
 final class ServedRoot implements AutoCloseable {
     private final Path root;
-    private volatile dev.uring.reactor.@org.jspecify.annotations.Nullable ReactiveFile directory;
+    private volatile dev.uring.reactor.file.@org.jspecify.annotations.Nullable ReactiveFile directory;
 
     ServedRoot(Path root) throws IOException {
         this.root = root.toRealPath();
@@ -44,13 +44,13 @@ final class ServedRoot implements AutoCloseable {
      * The root directory, open (on {@code uring}, the first time): the directory OPENAT2 resolves
      * beneath. Open it where no policy is in force (the served-root policy refuses plain OPENAT).
      */
-    dev.uring.reactor.ReactiveFile directory(dev.uring.reactor.Uring uring) {
-        dev.uring.reactor.ReactiveFile d = directory;
+    dev.uring.reactor.file.ReactiveFile directory(dev.uring.reactor.Uring uring) {
+        dev.uring.reactor.file.ReactiveFile d = directory;
         if (d == null) {
             synchronized (this) {
                 d = directory;
                 if (d == null) {
-                    d = dev.uring.reactor.ReactiveFile.open(uring, root).block(java.time.Duration.ofSeconds(30));
+                    d = dev.uring.reactor.file.ReactiveFile.open(uring, root).block(java.time.Duration.ofSeconds(30));
                     directory = d;
                 }
             }
@@ -61,7 +61,7 @@ final class ServedRoot implements AutoCloseable {
     /** Closes the root directory, if it was opened. */
     @Override
     public void close() {
-        dev.uring.reactor.ReactiveFile d = directory;
+        dev.uring.reactor.file.ReactiveFile d = directory;
         if (d != null) {
             d.close().onErrorComplete().block(java.time.Duration.ofSeconds(10));
         }

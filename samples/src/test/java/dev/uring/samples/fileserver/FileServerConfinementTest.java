@@ -2,8 +2,8 @@ package dev.uring.samples.fileserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.uring.reactor.ReactiveFile;
 import dev.uring.reactor.Uring;
+import dev.uring.reactor.file.ReactiveFile;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.uring.policy.PolicyProfiles;
 import dev.uring.policy.PolicyScope;
-import dev.uring.reactor.ReactiveFile;
 import dev.uring.reactor.Uring;
+import dev.uring.reactor.file.ReactiveFile;
 import dev.uring.reactor.metrics.UringMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;

@@ -1,6 +1,6 @@
 package dev.uring.reactor.spring;
 
-import dev.uring.reactor.ReactiveFile;
+import dev.uring.reactor.file.ReactiveFile;
 import java.io.EOFException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;

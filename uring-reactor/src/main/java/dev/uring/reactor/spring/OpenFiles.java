@@ -1,9 +1,9 @@
 package dev.uring.reactor.spring;
 
 import dev.uring.core.Statx;
-import dev.uring.reactor.ReactiveFile;
-import dev.uring.reactor.ReactiveFiles;
 import dev.uring.reactor.Uring;
+import dev.uring.reactor.file.ReactiveFile;
+import dev.uring.reactor.file.ReactiveFiles;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

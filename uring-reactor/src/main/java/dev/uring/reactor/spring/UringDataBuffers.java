@@ -1,7 +1,7 @@
 package dev.uring.reactor.spring;
 
-import dev.uring.reactor.ReactiveFile;
 import dev.uring.reactor.Uring;
+import dev.uring.reactor.file.ReactiveFile;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;

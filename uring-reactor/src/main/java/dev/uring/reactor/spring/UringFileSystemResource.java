@@ -20,7 +20,7 @@ public class UringFileSystemResource extends FileSystemResource {
 
     private final Statx statx;
     private final long takenAt = System.nanoTime();
-    private final dev.uring.reactor.@Nullable ReactiveFile beneath;
+    private final dev.uring.reactor.file.@Nullable ReactiveFile beneath;
     private final @Nullable String relativePath;
 
     /** A resource for {@code path}, whose STATX (following symbolic links) was {@code statx} just now. */
@@ -37,7 +37,7 @@ public class UringFileSystemResource extends FileSystemResource {
      *
      * @throws IllegalArgumentException when {@code relativePath} is absolute
      */
-    public static UringFileSystemResource beneath(dev.uring.reactor.ReactiveFile directory, String relativePath,
+    public static UringFileSystemResource beneath(dev.uring.reactor.file.ReactiveFile directory, String relativePath,
             Statx statx) {
         Objects.requireNonNull(directory, "directory");
         if (relativePath.startsWith("/")) {
@@ -46,7 +46,7 @@ public class UringFileSystemResource extends FileSystemResource {
         return new UringFileSystemResource(directory.path().resolve(relativePath), statx, directory, relativePath);
     }
 
-    private UringFileSystemResource(Path path, Statx statx, dev.uring.reactor.@Nullable ReactiveFile beneath,
+    private UringFileSystemResource(Path path, Statx statx, dev.uring.reactor.file.@Nullable ReactiveFile beneath,
             @Nullable String relativePath) {
         super(path);
         this.statx = Objects.requireNonNull(statx, "statx");
@@ -55,7 +55,7 @@ public class UringFileSystemResource extends FileSystemResource {
     }
 
     /** The directory the writers must open this file beneath, or null to open it by path. */
-    dev.uring.reactor.@Nullable ReactiveFile beneath() {
+    dev.uring.reactor.file.@Nullable ReactiveFile beneath() {
         return beneath;
     }
 

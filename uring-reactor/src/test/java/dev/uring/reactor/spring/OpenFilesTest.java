@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.uring.core.Statx;
-import dev.uring.reactor.ReactiveFiles;
 import dev.uring.reactor.TestRuntimes;
 import dev.uring.reactor.Uring;
+import dev.uring.reactor.file.ReactiveFiles;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -115,7 +115,7 @@ class UringDataBuffersTest {
     void rangesOfAnOpenFileAndAnEmptyFile() throws Exception {
         Path f = file(10_000);
         byte[] all = Files.readAllBytes(f);
-        var file = dev.uring.reactor.ReactiveFile.open(uring, f).block();
+        var file = dev.uring.reactor.file.ReactiveFile.open(uring, f).block();
         try {
             byte[] got = DataBufferUtils.join(UringDataBuffers.read(file, 1000, 5000,
                     DefaultDataBufferFactory.sharedInstance, 1024, 2)).map(b -> {

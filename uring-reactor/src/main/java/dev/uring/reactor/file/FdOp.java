@@ -1,0 +1,39 @@
+package dev.uring.reactor.file;
+
+import dev.uring.core.Sqe;
+import dev.uring.reactor.op.ArenaOp;
+import dev.uring.reactor.op.FileHandle;
+import org.jspecify.annotations.Nullable;
+
+/** The ops on an open file that carry no memory: FSYNC, FTRUNCATE and the final CLOSE. */
+final class FdOp extends ArenaOp<Void> {
+    enum Kind { FSYNC, FDATASYNC, FTRUNCATE }
+
+    private final Kind kind;
+    private final long length;
+
+    FdOp(FileHandle file, Kind kind, long length) {
+        super(file);
+        this.kind = kind;
+        this.length = length;
+    }
+
+    @Override
+    public void prep(Sqe sqe) {
+        switch (kind) {
+            case FSYNC -> sqe.prepFsync(fd(), false);
+            case FDATASYNC -> sqe.prepFsync(fd(), true);
+            case FTRUNCATE -> sqe.prepFtruncate(fd(), length);
+        }
+    }
+
+    @Override
+    public @Nullable Void result(int res) {
+        return null;
+    }
+
+    @Override
+    public String name() {
+        return kind == Kind.FTRUNCATE ? "FTRUNCATE" : "FSYNC";
+    }
+}

@@ -1,0 +1,90 @@
+package dev.uring.reactor.net;
+
+import dev.uring.core.Errors;
+import dev.uring.core.KernelFeature;
+import dev.uring.core.Opcode;
+import dev.uring.core.SocketAddresses;
+import dev.uring.core.SocketCalls;
+import dev.uring.core.Sqe;
+import dev.uring.core.loop.EventLoop;
+import dev.uring.reactor.op.ArenaOp;
+import dev.uring.reactor.op.Errnos;
+import dev.uring.reactor.op.FileHandle;
+import dev.uring.reactor.op.MonoUringOp;
+import dev.uring.reactor.op.OpRuntime;
+import dev.uring.reactor.op.SyscallFallback;
+import java.net.BindException;
+import java.net.SocketAddress;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+/** The socket ops that carry at most an address: BIND, LISTEN, CONNECT and SHUTDOWN. */
+public final class SocketCallOp extends ArenaOp<Void> {
+    public enum Kind { BIND, LISTEN, CONNECT, SHUTDOWN }
+
+    private final Kind kind;
+    private final @Nullable SocketAddress address;
+    private final int arg;
+
+    /** {@code address} for BIND and CONNECT; {@code arg}: LISTEN's backlog, SHUTDOWN's how. */
+    public SocketCallOp(FileHandle socket, Kind kind, @Nullable SocketAddress address, int arg) {
+        super(socket);
+        this.kind = kind;
+        this.address = address;
+        this.arg = arg;
+    }
+
+    @Override
+    public void prep(Sqe sqe) {
+        switch (kind) {
+            case BIND -> sqe.prepBind(fd(), SocketAddresses.allocate(arena(), addr()));
+            case LISTEN -> sqe.prepListen(fd(), arg);
+            case CONNECT -> sqe.prepConnect(fd(), SocketAddresses.allocate(arena(), addr()));
+            case SHUTDOWN -> sqe.prepShutdown(fd(), arg);
+        }
+    }
+
+    private SocketAddress addr() {
+        SocketAddress a = address;
+        if (a == null) {
+            throw new IllegalStateException(kind + " needs an address");
+        }
+        return a;
+    }
+
+    @Override
+    public @Nullable Void result(int res) {
+        return null;
+    }
+
+    @Override
+    public Throwable error(int res) {
+        if (kind == Kind.BIND && -res == Errnos.EADDRINUSE) {
+            BindException e = new BindException("Address already in use: " + address);
+            e.initCause(Errors.toException(res, name(), target()));
+            return e;
+        }
+        return Errors.toException(res, name(), target());
+    }
+
+    @Override
+    public String name() {
+        return kind.name();
+    }
+
+    /** IORING_OP_BIND, or bind(2) on the loop where the kernel lacks the op (before 6.11). */
+    public static Mono<Void> bind(OpRuntime uring, EventLoop loop, FileHandle socket, SocketAddress address) {
+        if (!KernelFeature.BIND.isAvailable()) {
+            return SyscallFallback.onLoop(loop, Opcode.BIND, socket, fd -> SocketCalls.bind(fd, address));
+        }
+        return new MonoUringOp<>(uring, loop, () -> new SocketCallOp(socket, SocketCallOp.Kind.BIND, address, 0), 0);
+    }
+
+    /** IORING_OP_LISTEN, or listen(2) on the loop where the kernel lacks the op (before 6.11). */
+    public static Mono<Void> listen(OpRuntime uring, EventLoop loop, FileHandle socket, int backlog) {
+        if (!KernelFeature.LISTEN.isAvailable()) {
+            return SyscallFallback.onLoop(loop, Opcode.LISTEN, socket, fd -> SocketCalls.listen(fd, backlog));
+        }
+        return new MonoUringOp<>(uring, loop, () -> new SocketCallOp(socket, SocketCallOp.Kind.LISTEN, null, backlog), 0);
+    }
+}

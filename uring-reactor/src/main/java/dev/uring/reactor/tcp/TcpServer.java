@@ -1,0 +1,93 @@
+package dev.uring.reactor.tcp;
+
+import dev.uring.core.SocketAddresses;
+import dev.uring.core.SocketNames;
+import dev.uring.core.loop.EventLoop;
+import dev.uring.reactor.Uring;
+import dev.uring.reactor.net.ConnectionClosedException;
+import dev.uring.reactor.net.SocketCallOp;
+import dev.uring.reactor.net.SocketOp;
+import dev.uring.reactor.net.SocketRuntime;
+import dev.uring.reactor.op.CloseOp;
+import dev.uring.reactor.op.FileHandle;
+import dev.uring.reactor.op.MonoUringOp;
+import dev.uring.reactor.op.OpRuntime;
+import dev.uring.reactor.op.Runtimes;
+import java.net.SocketAddress;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Mono;
+
+/**
+ * Stream socket servers (TCP over IPv4 and IPv6, Unix domain sockets) on io_uring.
+ *
+ * <p>The listening socket is created, bound and set listening with io_uring ops (SOCKET, BIND,
+ * LISTEN), so ring policies apply to them; on kernels before 6.11, which lack BIND and LISTEN, with
+ * bind(2) and listen(2) on the loop (neither blocks), which the ring's policy is asked about first. One multishot ACCEPT on one loop takes every
+ * connection and hands each to the runtime's loops round-robin; each connection then lives on
+ * its loop. (One socket per loop with SO_REUSEPORT was not chosen: it cannot serve Unix domain
+ * sockets, and the kernel's hash spreads a few connections unevenly.)
+ *
+ * <p>For each connection {@code handler} is called on the connection's loop; the connection is
+ * closed when the handler's publisher terminates (at once if the handler throws). A connection the
+ * peer reset before it was handed to its loop is closed without calling the handler.
+ */
+public final class TcpServer {
+    private TcpServer() {
+    }
+
+    /**
+     * Binds {@code address} (port 0 picks a free port, see {@link DisposableServer#address()}) on
+     * {@code uring} and serves each accepted connection with {@code handler}. An address in use
+     * fails with {@link java.net.BindException}. A Unix socket's file is not removed on dispose.
+     *
+     * @throws IllegalArgumentException at assembly for an unresolved or unsupported address
+     */
+    public static Mono<DisposableServer> bind(Uring uring, SocketAddress address, TcpOptions options,
+            Function<? super Connection, ? extends Publisher<Void>> handler) {
+        Objects.requireNonNull(uring, "uring");
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(handler, "handler");
+        int family = SocketAddresses.family(address);
+        String target = address.toString();
+        return Mono.defer(() -> {
+            // the runtime of the policy in force here (this one, or its child for that policy)
+            OpRuntime u = Runtimes.of(uring).routed();
+            EventLoop loop = u.loop();
+            return new MonoUringOp<>(u, loop, () -> new SocketOp(family, target), 0)
+                    .flatMap(fd -> {
+                        FileHandle socket = new FileHandle(fd, "listener on " + target, ConnectionClosedException::new);
+                        AtomicBoolean adopted = new AtomicBoolean();
+                        return Mono.fromCallable(() -> {
+                                    options.applyTo(fd, family, true);
+                                    return fd;
+                                })
+                                .then(SocketCallOp.bind(u, loop, socket, address))
+                                .then(SocketCallOp.listen(u, loop, socket, options.backlog()))
+                                .then(Mono.fromCallable(() -> {
+                                    // the listener loop's buffer ring now, so a refusal (memlock) fails the bind, not each connection
+                                    SocketRuntime.of(u).pool(loop, options.readBufferSize(), options.readBufferCount());
+                                    DisposableServer s = new DisposableServer(u, loop, socket,
+                                            SocketNames.local(fd), family, options, handler);
+                                    s.start();
+                                    adopted.set(true);
+                                    return s;
+                                }))
+                                .doFinally(sig -> {
+                                    if (!adopted.get()) {
+                                        socket.close(() -> CloseOp.closeFd(loop, fd, () -> { }));
+                                    }
+                                });
+                    });
+        });
+    }
+
+    /** {@link #bind(Uring, SocketAddress, TcpOptions, Function)} on {@link Uring#shared()}. */
+    public static Mono<DisposableServer> bind(SocketAddress address, TcpOptions options,
+            Function<? super Connection, ? extends Publisher<Void>> handler) {
+        return bind(Uring.shared(), address, options, handler);
+    }
+}

@@ -1,0 +1,104 @@
+package dev.uring.reactor.udp;
+
+import dev.uring.core.MsgHdr;
+import dev.uring.core.RecvmsgOut;
+import dev.uring.core.SocketAddresses;
+import dev.uring.core.SocketFlags;
+import dev.uring.core.Sqe;
+import dev.uring.reactor.net.Inbound;
+import dev.uring.reactor.net.InboundSource;
+import dev.uring.reactor.net.LentBuffer;
+import dev.uring.reactor.net.RecvBufferPool;
+import dev.uring.reactor.op.FileHandle;
+import dev.uring.reactor.op.OpRuntime;
+import java.lang.foreign.MemorySegment;
+import java.net.SocketAddress;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The receiving of a {@link UdpSocket}: multishot RECVMSG (one CQE and one ring buffer per
+ * datagram, armed with MSG_TRUNC so that a cut datagram reports its full length), each buffer read
+ * as {@code io_uring_recvmsg_out} + sender address + payload into a {@link Datagram}. Always
+ * multishot: a datagram socket has no stream to leave data in, and a single-shot RECVMSG would need
+ * the sender's address in per-op memory. The sender of consecutive datagrams is decoded once while
+ * it stays the same (a connected socket, a request/response peer). Loop thread only.
+ */
+final class DatagramReceive implements InboundSource<Datagram> {
+    /** Room for the sender's address in each buffer: a sockaddr_in6 (28 bytes), rounded to 8. */
+    static final int NAME_ROOM = 32;
+    /** Where the payload starts in each buffer. */
+    static final int PAYLOAD_OFFSET = RecvmsgOut.HEADER_SIZE + NAME_ROOM;
+
+    private final UdpSocket socket;
+    private final MsgHdr template;
+    private final MemorySegment lastName = MemorySegment.ofArray(new byte[NAME_ROOM]);
+    private int lastNameLength = -1;
+    private @Nullable SocketAddress lastSender;
+
+    /** {@code template}: a {@link MsgHdr#multishotTemplate} with {@link #NAME_ROOM}, alive while the socket is. */
+    DatagramReceive(UdpSocket socket, MsgHdr template) {
+        this.socket = socket;
+        this.template = template;
+    }
+
+    @Override
+    public OpRuntime uring() {
+        return socket.uring();
+    }
+
+    @Override
+    public FileHandle handle() {
+        return socket.handle();
+    }
+
+    @Override
+    public void prep(Sqe sqe, int fd, int group, boolean multishot) {
+        sqe.prepRecvmsgMultishot(fd, template.segment(), group, SocketFlags.MSG_TRUNC);
+    }
+
+    @Override
+    public boolean multishotOnly() {
+        return true;
+    }
+
+    @Override
+    public Datagram item(RecvBufferPool pool, int bid, int res, Inbound<Datagram> inbound) {
+        LentBuffer b = pool.lend(bid, res, inbound);
+        MemorySegment all = b.segment();
+        MemorySegment name = RecvmsgOut.name(all, template);
+        return new Datagram(b, RecvmsgOut.payload(all, template), name, sender(name),
+                RecvmsgOut.payloadLength(all), RecvmsgOut.isTruncated(all));
+    }
+
+    private SocketAddress sender(MemorySegment name) {
+        int n = (int) name.byteSize();
+        SocketAddress s = lastSender;
+        if (s != null && n == lastNameLength && MemorySegment.mismatch(name, 0, n, lastName, 0, n) == -1) {
+            return s;
+        }
+        s = n < 2 ? socket.remoteOrUnknown() : SocketAddresses.decode(name, n);
+        MemorySegment.copy(name, 0, lastName, 0, n);
+        lastNameLength = n;
+        lastSender = s;
+        return s;
+    }
+
+    @Override
+    public void release(Datagram item) {
+        item.release();
+    }
+
+    @Override
+    public void touch() {
+    }
+
+    @Override
+    public Throwable error(int res) {
+        return socket.error(res, "RECVMSG");
+    }
+
+    @Override
+    public String toString() {
+        return "UDP socket " + socket;
+    }
+}
