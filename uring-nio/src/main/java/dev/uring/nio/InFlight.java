@@ -160,9 +160,9 @@ final class InFlight {
 
     /**
      * Begins the close: no new op, ops in flight cancelled, the fd closed after their final CQEs
-     * (then {@code afterClose} runs, on a loop thread). False when it had begun already.
+     * False when it had begun already.
      */
-    synchronized boolean close(Runnable afterClose) {
+    synchronized boolean close() {
         if (closing) {
             return false;
         }
@@ -170,7 +170,6 @@ final class InFlight {
         for (FileOp<?> op : ops) {
             cancel(op);
         }
-        fdClosed.whenComplete((v, e) -> afterClose.run());
         fd.close(this::closeFd);
         return true;
     }

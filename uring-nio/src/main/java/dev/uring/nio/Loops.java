@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.Map;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The process-wide event loops the channels run on, one group per policy in force where a channel
@@ -114,17 +113,17 @@ final class Loops {
 
     /** Whether the calling thread is one of these loops (a blocking wait there would stall the loop for good). */
     boolean inLoop() {
+        return inLoopThread(Thread.currentThread());
+    }
+
+    /** Whether {@code t} is one of these loops' threads. */
+    boolean inLoopThread(Thread t) {
         for (EventLoop l : group) {
-            if (l.inEventLoop()) {
+            if (l.thread() == t) {
                 return true;
             }
         }
         return false;
-    }
-
-    /** This group's loop for {@code i}, for tests. */
-    @Nullable EventLoop loop(int i) {
-        return i < group.size() ? group.get(i) : null;
     }
 
     /** How many loops. */

@@ -37,8 +37,8 @@ import org.jspecify.annotations.Nullable;
  *       FileAttribute...) open}, else on a default cached pool of daemon threads
  *       ({@code uring-nio-handler-N}): never on a loop thread, unless that executor runs tasks on the
  *       calling thread. A {@code Future} is completed by the loop, and is a plain {@code Future} (no
- *       stage can be chained onto it). As with the JDK, closing a channel shuts down the executor it
- *       was given.</li>
+ *       stage can be chained onto it). As with the JDK, closing a channel leaves its executor as it is
+ *       (several channels may share one).</li>
  *   <li>A direct buffer is handed to the kernel as is; a heap buffer goes through a native bounce
  *       buffer of the loop's pool (a copy each way). Either buffer must not be touched until the
  *       op completes.</li>
@@ -69,7 +69,6 @@ public final class UringAsynchronousFileChannel extends AsynchronousFileChannel 
     private final InFlight ops;
     private final FileLocks locks;
     private final ExecutorService executor;
-    private final boolean ownExecutor;
     private final boolean reading;
     private final boolean writing;
     private final String name;
@@ -80,7 +79,6 @@ public final class UringAsynchronousFileChannel extends AsynchronousFileChannel 
         this.ops = ops;
         this.locks = locks;
         this.executor = executor == null ? DefaultExecutor.INSTANCE : executor;
-        this.ownExecutor = executor != null;
         this.reading = reading;
         this.writing = writing;
     }
@@ -100,8 +98,8 @@ public final class UringAsynchronousFileChannel extends AsynchronousFileChannel 
 
     /**
      * Opens {@code file} as {@link AsynchronousFileChannel#open(Path, Set, ExecutorService, FileAttribute...)}
-     * does, on io_uring: handlers run on {@code executor} (null: the default pool), which is shut down
-     * when the channel closes; {@code attrs} may hold {@code posix:permissions} for a created file.
+     * does, on io_uring: handlers run on {@code executor} (null: the default pool), which the channel
+     * never shuts down; {@code attrs} may hold {@code posix:permissions} for a created file.
      *
      * @throws IllegalArgumentException for an invalid combination of options
      * @throws UnsupportedOperationException for APPEND, an option or attribute the JDK does not support
@@ -401,17 +399,12 @@ public final class UringAsynchronousFileChannel extends AsynchronousFileChannel 
      * Closes the channel: releases its locks, fails pending ops with
      * {@link java.nio.channels.AsynchronousCloseException} (those in the kernel are cancelled), and
      * returns once their final completions have come and the fd is closed (on a loop thread of the
-     * channel it only begins the close). Shuts down the executor the channel was opened with, if any.
-     * Idempotent.
+     * channel it only begins the close). Idempotent.
      */
     @Override
     public void close() throws IOException {
         IOException lockFailure = null;
-        boolean first = ops.close(() -> {
-            if (ownExecutor) {
-                executor.shutdown();
-            }
-        });
+        boolean first = ops.close();
         if (first) {
             try {
                 locks.close();
