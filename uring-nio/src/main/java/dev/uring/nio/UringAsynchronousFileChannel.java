@@ -256,7 +256,13 @@ public final class UringAsynchronousFileChannel extends AsynchronousFileChannel 
         if (size >= size()) {
             return this;
         }
-        if (KernelFeature.FTRUNCATE.isAvailable()) {
+        truncateTo(size, KernelFeature.FTRUNCATE.isAvailable());
+        return this;
+    }
+
+    /** Sets the size: by IORING_OP_FTRUNCATE with {@code useOp}, else by ftruncate(2) on this thread. */
+    void truncateTo(long size, boolean useOp) throws IOException {
+        if (useOp) {
             await(new SyncOp(SyncOp.Kind.FTRUNCATE, size, blockingOutcome()));
         } else {
             checkNotOnLoop();
@@ -266,7 +272,6 @@ public final class UringAsynchronousFileChannel extends AsynchronousFileChannel 
             }
             ops.withFd(fd -> FileCalls.ftruncate(fd, size));
         }
-        return this;
     }
 
     private <V> PendingFuture<V> blockingOutcome() {
