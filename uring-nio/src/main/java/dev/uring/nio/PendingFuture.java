@@ -1,5 +1,6 @@
 package dev.uring.nio;
 
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -52,7 +53,8 @@ final class PendingFuture<V> implements Future<V>, Outcome<V> {
 
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
-        if (!result.cancel(false)) {
+        // true only for the call that completes the future (CompletableFuture.cancel answers true again)
+        if (!result.completeExceptionally(new CancellationException())) {
             return false;
         }
         Canceller c = canceller;
