@@ -47,9 +47,13 @@ final class JdkFallback {
         return said.get();
     }
 
-    /** The JDK's channel for {@code path} (a path of the JDK's own default file system). */
+    /**
+     * The JDK's channel for {@code path}: asked of the JDK's own provider (the provider of the JDK's
+     * path inside a wrapped one), never of the wrapping provider, which would come back here.
+     */
     static AsynchronousFileChannel open(Path path, Set<? extends OpenOption> options, @Nullable ExecutorService executor,
             FileAttribute<?>... attrs) throws IOException {
-        return path.getFileSystem().provider().newAsynchronousFileChannel(path, options, executor, attrs);
+        Path jdk = UringFileSystem.unwrapDefault(path);
+        return jdk.getFileSystem().provider().newAsynchronousFileChannel(jdk, options, executor, attrs);
     }
 }
