@@ -141,9 +141,13 @@ final class UringPath implements Path {
         return fs.wrap(delegate.toRealPath(options));
     }
 
+    /**
+     * A {@link File} of the same name. Not the JDK path's {@code toFile}: that one refuses, under the
+     * flag, because the JDK's file system is no longer the default one.
+     */
     @Override
     public File toFile() {
-        return delegate.toFile();
+        return new File(delegate.toString());
     }
 
     @Override
