@@ -3,6 +3,8 @@ package dev.uring.nio;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,13 +24,12 @@ final class BounceBuffers {
 
     /** The arena of the pooled buffers; owned by this pool (allocation only, any thread). */
     private final Arena arena = Arena.ofShared();
-    @SuppressWarnings("unchecked")
-    private final ArrayDeque<MemorySegment>[] free = new ArrayDeque[MAX_SHIFT - MIN_SHIFT + 1];
+    private final List<ArrayDeque<MemorySegment>> free = new ArrayList<>();
     private final long[] allocated = new long[MAX_SHIFT - MIN_SHIFT + 1];
 
     BounceBuffers() {
-        for (int i = 0; i < free.length; i++) {
-            free[i] = new ArrayDeque<>();
+        for (int i = MIN_SHIFT; i <= MAX_SHIFT; i++) {
+            free.add(new ArrayDeque<>());
         }
     }
 
@@ -39,7 +40,7 @@ final class BounceBuffers {
             return Bounce.temporary(size);
         }
         int c = shift - MIN_SHIFT;
-        MemorySegment s = free[c].pollFirst();
+        MemorySegment s = free.get(c).pollFirst();
         if (s != null) {
             return new Bounce(s, null, c);
         }
@@ -57,7 +58,7 @@ final class BounceBuffers {
         if (own != null) {
             own.close();
         } else {
-            free[b.sizeClass()].addFirst(b.segment());
+            free.get(b.sizeClass()).addFirst(b.segment());
         }
     }
 

@@ -131,6 +131,7 @@ class LockTest {
 
     /** A child JVM that locks a whole file, says LOCKED, and exits (releasing it) at a line on stdin. */
     static final class LockHolder {
+        @SuppressWarnings("try") // the lock is held for the try block's length
         public static void main(String[] args) throws Exception {
             try (FileChannel ch = FileChannel.open(Path.of(args[0]), READ, WRITE); FileLock l = ch.lock()) {
                 System.out.println("LOCKED");
