@@ -26,6 +26,8 @@ final class InFlight {
     private static final int ECANCELED = 125;
 
     private final Loops loops;
+    /** The loop every op of the channel goes to: a burst of ops wakes one loop, and uses one bounce pool. */
+    private final EventLoop home;
     private final ChannelFd fd;
     private final String path;
     private final Set<FileOp<?>> ops = ConcurrentHashMap.newKeySet();
@@ -34,6 +36,7 @@ final class InFlight {
 
     InFlight(Loops loops, int fd, String path) {
         this.loops = loops;
+        this.home = loops.pick();
         this.fd = new ChannelFd(fd);
         this.path = path;
     }
@@ -47,7 +50,7 @@ final class InFlight {
         return closing;
     }
 
-    /** Hands {@code op} to a loop (the caller's own when it is one); its outcome gets the result. */
+    /** Hands {@code op} to the channel's loop (run at once when the caller is that loop); its outcome gets the result. */
     <V> void submit(FileOp<V> op) {
         if (!fd.acquire()) {
             op.outcome.failed(new ClosedChannelException());
@@ -55,7 +58,7 @@ final class InFlight {
         }
         op.owner(this);
         ops.add(op);
-        EventLoop loop = loops.pick();
+        EventLoop loop = home;
         try {
             loop.runOrExecute(() -> start(op, loop));
         } catch (RejectedExecutionException e) {
@@ -175,7 +178,7 @@ final class InFlight {
     }
 
     private void closeFd() {
-        EventLoop loop = loops.pick();
+        EventLoop loop = home;
         try {
             loop.runOrExecute(() -> {
                 long ud = loop.register((res, flags) -> fdClosed.complete(null));

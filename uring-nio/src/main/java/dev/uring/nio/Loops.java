@@ -101,7 +101,7 @@ final class Loops {
         return g;
     }
 
-    /** The loop an op from the calling thread goes to: the caller's own loop, else the next one round-robin. */
+    /** A loop for a new channel or a lone op: the caller's own loop, else the next one round-robin. */
     EventLoop pick() {
         return group.current();
     }

@@ -31,8 +31,9 @@ final class UringFileSystem extends FileSystem {
         return delegate;
     }
 
+    /** {@code p} (a path of the wrapped file system) as a path of this one. */
     Path wrap(Path p) {
-        return p instanceof UringPath ? p : new UringPath(this, p);
+        return p instanceof UringPath u && u.getFileSystem() == this ? p : new UringPath(this, p);
     }
 
     /**
@@ -42,7 +43,7 @@ final class UringFileSystem extends FileSystem {
      * @throws ProviderMismatchException for a path of another file system
      */
     Path unwrap(Path p) {
-        if (p instanceof UringPath u) {
+        if (p instanceof UringPath u && u.getFileSystem() == this) {
             return u.delegate();
         }
         if (p.getFileSystem() == delegate) {
@@ -52,13 +53,14 @@ final class UringFileSystem extends FileSystem {
     }
 
     /**
-     * The JDK's path for a path of the default file system, whichever provider is installed.
+     * The JDK's path for a path of the default file system, whichever provider is installed (and
+     * however many wrappers the {@code DefaultFileSystemProvider} list stacked).
      *
      * @throws ProviderMismatchException for a path of another file system (a zip file system, say)
      */
     static Path unwrapDefault(Path p) {
-        if (p instanceof UringPath u) {
-            return u.delegate();
+        while (p instanceof UringPath u) {
+            p = u.delegate();
         }
         if (!"file".equalsIgnoreCase(p.getFileSystem().provider().getScheme())) {
             throw new ProviderMismatchException("not a path of the default file system: " + p.getClass().getName());

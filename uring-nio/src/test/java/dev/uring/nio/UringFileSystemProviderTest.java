@@ -28,9 +28,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The wrapping provider in a JVM without the flag: built as the JDK builds it (around the JDK's
- * default provider), its file system hands out paths that name it, {@code Files} works on them
- * through the JDK's provider, and only AsynchronousFileChannel changes.
+ * The wrapping provider built as the JDK builds it, around the default provider of the running JVM
+ * (the JDK's own; in the run under the flag, the flag's wrapper, which the JDK would stack the same
+ * way for a list of providers): its file system hands out paths that name it, {@code Files} works on
+ * them through the provider inside, and only AsynchronousFileChannel changes.
  */
 @Timeout(60)
 class UringFileSystemProviderTest {
@@ -39,6 +40,15 @@ class UringFileSystemProviderTest {
 
     private final UringFileSystemProvider provider = new UringFileSystemProvider(FileSystems.getDefault().provider());
     private final FileSystem fs = provider.getFileSystem(URI.create("file:///"));
+
+    /** The JDK's own provider, inside however many wrappers. */
+    private static java.nio.file.spi.FileSystemProvider jdkProvider() {
+        java.nio.file.spi.FileSystemProvider p = FileSystems.getDefault().provider();
+        while (p instanceof UringFileSystemProvider u) {
+            p = u.delegate();
+        }
+        return p;
+    }
 
     private Path ours(Path jdk) {
         return fs.getPath(jdk.toString());
@@ -75,7 +85,7 @@ class UringFileSystemProviderTest {
         assertThat(fs.getPath("/a").relativize(fs.getPath("/a/x/y")).toString()).isEqualTo("x/y");
         assertThat(fs.getPath("/a/x").resolveSibling("z").toString()).isEqualTo("/a/z");
         assertThat(fs.getPath("/a")).isEqualTo(fs.getPath("/a")).hasSameHashCodeAs(fs.getPath("/a"))
-                .isNotEqualTo(Path.of("/a"));
+                .isNotEqualTo(Path.of("/a")).isNotEqualTo(jdkProvider().getPath(URI.create("file:///a")));
         assertThat(fs.getPath("/a").compareTo(fs.getPath("/b"))).isNegative();
         List<String> names = new ArrayList<>();
         fs.getPath("/a/b/c").forEach(n -> names.add(n.toString()));
@@ -143,7 +153,8 @@ class UringFileSystemProviderTest {
         try (FileChannel fc = FileChannel.open(f, READ)) {
             assertThat(fc.getClass().getName()).startsWith("sun.nio.ch.");
         }
-        try (AsynchronousFileChannel jdk = AsynchronousFileChannel.open(tmp.resolve("async"), READ)) {
+        Path jdkPath = jdkProvider().getPath(tmp.resolve("async").toUri());
+        try (AsynchronousFileChannel jdk = AsynchronousFileChannel.open(jdkPath, READ)) {
             assertThat(jdk).as("the JDK's own paths still get the JDK's channel").isNotInstanceOf(UringAsynchronousFileChannel.class);
         }
     }
