@@ -39,6 +39,8 @@ import org.jspecify.annotations.Nullable;
  *       calling thread. A {@code Future} is completed by the loop, and is a plain {@code Future} (no
  *       stage can be chained onto it). As with the JDK, closing a channel leaves its executor as it is
  *       (several channels may share one).</li>
+ *   <li>Each channel's ops go to one loop of the group (picked round-robin when it is opened), so
+ *       a burst of ops wakes one loop; many channels spread over the loops.</li>
  *   <li>A direct buffer is handed to the kernel as is; a heap buffer goes through a native bounce
  *       buffer of the loop's pool (a copy each way). Either buffer must not be touched until the
  *       op completes.</li>
@@ -93,7 +95,9 @@ public final class UringAsynchronousFileChannel extends AsynchronousFileChannel 
      */
     public static AsynchronousFileChannel open(Path file, OpenOption... options) throws IOException {
         Objects.requireNonNull(options, "options");
-        return open(file, Set.of(options), null);
+        Set<OpenOption> set = new java.util.HashSet<>(options.length);
+        java.util.Collections.addAll(set, options); // as the JDK: a repeated option is no error
+        return open(file, set, null);
     }
 
     /**

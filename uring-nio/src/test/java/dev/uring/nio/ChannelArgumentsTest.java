@@ -114,6 +114,13 @@ class ChannelArgumentsTest {
     }
 
     @Test
+    void aRepeatedOptionIsNoError() throws Exception {
+        try (AsynchronousFileChannel ch = UringAsynchronousFileChannel.open(file(3), READ, READ)) {
+            assertThat(ch.size()).isEqualTo(3);
+        }
+    }
+
+    @Test
     void appendAndUnknownOptionsAreUnsupported() {
         assertThatThrownBy(() -> UringAsynchronousFileChannel.open(dir.resolve("a"), WRITE, APPEND))
                 .isInstanceOf(UnsupportedOperationException.class);
