@@ -198,12 +198,12 @@ public final class UringAsynchronousFileChannel extends AsynchronousFileChannel 
         return run(src.hasRemaining() ? out -> new WriteOp(src, position, out) : null, handler);
     }
 
-    /** A read or write: nothing to do (no bytes) completes with 0, a closed channel fails, else the op runs. */
+    /** A read or write: on a closed channel it fails, with no bytes it completes with 0, else the op runs. */
     private Future<Integer> run(java.util.function.@Nullable Function<Outcome<Integer>, FileOp<Integer>> op,
             @Nullable Outcome<Integer> handler) {
         if (op == null || !isOpen()) {
-            PendingFuture<Integer> done = op == null ? PendingFuture.of(0)
-                    : PendingFuture.failedWith(new ClosedChannelException());
+            PendingFuture<Integer> done = !isOpen() ? PendingFuture.failedWith(new ClosedChannelException())
+                    : PendingFuture.of(0);
             if (handler != null) {
                 try {
                     handler.succeeded(done.get());

@@ -304,6 +304,8 @@ class UringAsynchronousFileChannelTest {
                 .hasCauseInstanceOf(ClosedChannelException.class);
         assertThatThrownBy(() -> ch.write(ByteBuffer.allocate(10), 0).get())
                 .hasCauseInstanceOf(ClosedChannelException.class);
+        assertThatThrownBy(() -> ch.read(ByteBuffer.allocate(0), 0).get())
+                .as("closed is checked before an empty buffer").hasCauseInstanceOf(ClosedChannelException.class);
         assertThatThrownBy(() -> ch.lock().get()).hasCauseInstanceOf(ClosedChannelException.class);
         assertThatThrownBy(ch::tryLock).isInstanceOf(ClosedChannelException.class);
         CompletableFuture<Handlers.Call<Integer>> call = new CompletableFuture<>();
