@@ -103,8 +103,9 @@ final class InFlight {
         sqe.userData(ud);
         op.userData = ud;
         op.loop = loop;
-        if (closing) {
-            // close began between the check above and now, and may not have seen this op's loop
+        if (closing || op.outcome instanceof PendingFuture<?> f && f.isCancelled()) {
+            // close (or Future.cancel) came between the checks above and now, and may not have seen
+            // this op's loop: cancel it here
             loop.cancel(ud);
         }
     }
