@@ -163,7 +163,7 @@ final class InFlight {
     }
 
     /**
-     * Begins the close: no new op, ops in flight cancelled, the fd closed after their final CQEs
+     * Begins the close: no new op, ops in flight cancelled, the fd closed after their final CQEs.
      * False when it had begun already.
      */
     synchronized boolean close() {
