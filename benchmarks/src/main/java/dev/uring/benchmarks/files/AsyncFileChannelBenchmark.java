@@ -1,0 +1,177 @@
+package dev.uring.benchmarks.files;
+
+import dev.uring.benchmarks.BenchFile;
+import dev.uring.nio.UringAsynchronousFileChannel;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousFileChannel;
+import java.nio.channels.CompletionHandler;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * {@link AsynchronousFileChannel} as existing code uses it, the JDK's ({@code impl=jdk}: blocking
+ * preads on its default thread pool) against uring-nio's ({@code impl=uring}: io_uring READs on the
+ * per-core loops, the channel that {@code -Djava.nio.file.spi.DefaultFileSystemProvider=
+ * dev.uring.nio.UringFileSystemProvider} hands out), through the same calls: 4 KiB random reads of the
+ * hot 1 GiB {@link BenchFile} with 32 in flight (handlers on each channel's default executor), and a
+ * whole-file read in 64 KiB heap buffers one after another, as Spring's {@code DataBufferUtils.read} does.
+ */
+@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
+public class AsyncFileChannelBenchmark {
+    static final int DEPTH = 32;
+    static final int READS = 256;
+    private static final int OFFSETS = 1 << 16;
+    private static final int CHUNK = 64 * 1024;
+
+    static AsynchronousFileChannel open(String impl, Path file) throws IOException {
+        return switch (impl) {
+            case "jdk" -> AsynchronousFileChannel.open(file, StandardOpenOption.READ);
+            case "uring" -> UringAsynchronousFileChannel.open(file, StandardOpenOption.READ);
+            default -> throw new IllegalArgumentException("impl is jdk or uring, not " + impl);
+        };
+    }
+
+    /** One channel with 32 slots (a direct 4 KiB buffer each); a slot is free again when its read completes. */
+    @State(Scope.Thread)
+    public static class RandomReads {
+        @Param({"jdk", "uring"})
+        public String impl;
+        AsynchronousFileChannel channel;
+        final ByteBuffer[] buffers = new ByteBuffer[DEPTH];
+        final ArrayBlockingQueue<Integer> free = new ArrayBlockingQueue<>(DEPTH);
+        final long[] offsets = BenchFile.randomOffsets(OFFSETS, 7);
+        volatile int failures;
+        int next;
+        final CompletionHandler<Integer, Integer> done = new CompletionHandler<>() {
+            @Override
+            public void completed(Integer n, Integer slot) {
+                if (n != BenchFile.BLOCK) {
+                    failures++;
+                }
+                free.add(slot);
+            }
+
+            @Override
+            public void failed(Throwable e, Integer slot) {
+                failures++;
+                free.add(slot);
+            }
+        };
+
+        /** Creates and warms the file, then opens it. */
+        @Setup(Level.Trial)
+        public void open() throws IOException {
+            Path file = BenchFile.ensure();
+            BenchFile.warm(file);
+            channel = AsyncFileChannelBenchmark.open(impl, file);
+            for (int i = 0; i < buffers.length; i++) {
+                buffers[i] = ByteBuffer.allocateDirect(BenchFile.BLOCK);
+                free.add(i);
+            }
+        }
+
+        int readBatch(int reads) throws InterruptedException, IOException {
+            for (int i = 0; i < reads; i++) {
+                Integer slot = free.take();
+                long offset = offsets[next];
+                next = (next + 1) & (OFFSETS - 1);
+                channel.read(buffers[slot].clear(), offset, slot, done);
+            }
+            if (failures != 0) {
+                throw new IOException(failures + " reads failed or came back short");
+            }
+            return next;
+        }
+
+        /** Waits for the reads in flight, then closes the channel. */
+        @TearDown(Level.Trial)
+        public void close() throws IOException, InterruptedException {
+            for (int i = 0; i < DEPTH; i++) {
+                free.take();
+            }
+            channel.close();
+        }
+    }
+
+    /** One channel and one 64 KiB heap buffer, read from start to end of file per invocation. */
+    @State(Scope.Thread)
+    public static class WholeFile {
+        @Param({"jdk", "uring"})
+        public String impl;
+        AsynchronousFileChannel channel;
+        final ByteBuffer buffer = ByteBuffer.allocate(CHUNK);
+
+        /** Creates and warms the file, then opens it. */
+        @Setup(Level.Trial)
+        public void open() throws IOException {
+            Path file = BenchFile.ensure();
+            BenchFile.warm(file);
+            channel = AsyncFileChannelBenchmark.open(impl, file);
+        }
+
+        long readAll() throws InterruptedException, ExecutionException {
+            CompletableFuture<Long> total = new CompletableFuture<>();
+            channel.read(buffer.clear(), 0, 0L, new CompletionHandler<Integer, Long>() {
+                @Override
+                public void completed(Integer n, Long position) {
+                    if (n < 0) {
+                        total.complete(position);
+                        return;
+                    }
+                    long next = position + n;
+                    channel.read(buffer.clear(), next, next, this);
+                }
+
+                @Override
+                public void failed(Throwable e, Long position) {
+                    total.completeExceptionally(e);
+                }
+            });
+            long n = total.get();
+            if (n != BenchFile.SIZE) {
+                throw new IllegalStateException("read " + n + " bytes of " + BenchFile.SIZE);
+            }
+            return n;
+        }
+
+        /** Closes the channel. */
+        @TearDown(Level.Trial)
+        public void close() throws IOException {
+            channel.close();
+        }
+    }
+
+    /** 4 KiB reads at random offsets of the hot file, 32 in flight: reads per second. */
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    @OperationsPerInvocation(READS)
+    public int randomRead4k(RandomReads s) throws InterruptedException, IOException {
+        return s.readBatch(READS);
+    }
+
+    /** The whole hot 1 GiB file in 64 KiB heap-buffer reads, one in flight: milliseconds per file. */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    public long wholeFileRead(WholeFile s) throws InterruptedException, ExecutionException {
+        return s.readAll();
+    }
+}

@@ -1,0 +1,235 @@
+package dev.uring.nio;
+
+import dev.uring.core.Errors;
+import dev.uring.core.Sqe;
+import dev.uring.core.loop.EventLoop;
+import java.io.IOException;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedChannelException;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The ops of one channel between their hand-over to a loop and their final CQE, and the close that
+ * waits for them. An op takes a reference on the fd before it is handed over; {@link #close} stops
+ * new ops (they fail with {@link ClosedChannelException}), fails the ops not yet submitted and the
+ * ones the kernel cancels with {@link AsynchronousCloseException}, asks each loop to cancel the ops
+ * it has in the kernel (ASYNC_CANCEL), and closes the fd (a CLOSE op) only once the last of them
+ * has had its final CQE: no op ever names an fd number that was closed and may have been reused.
+ */
+final class InFlight {
+    /** Linux's ECANCELED: the CQE of an op ASYNC_CANCEL stopped. */
+    private static final int ECANCELED = 125;
+
+    private final Loops loops;
+    /** The loop every op of the channel goes to: a burst of ops wakes one loop, and uses one bounce pool. */
+    private final EventLoop home;
+    private final ChannelFd fd;
+    private final String path;
+    private final Set<FileOp<?>> ops = ConcurrentHashMap.newKeySet();
+    private final CompletableFuture<Void> fdClosed = new CompletableFuture<>();
+    private volatile boolean closing;
+
+    InFlight(Loops loops, int fd, String path) {
+        this.loops = loops;
+        this.home = loops.pick();
+        this.fd = new ChannelFd(fd);
+        this.path = path;
+    }
+
+    Loops loops() {
+        return loops;
+    }
+
+    /** Whether {@link #close} has begun. */
+    boolean isClosing() {
+        return closing;
+    }
+
+    /** Hands {@code op} to the channel's loop (run at once when the caller is that loop); its outcome gets the result. */
+    <V> void submit(FileOp<V> op) {
+        if (!fd.acquire()) {
+            op.outcome.failed(new ClosedChannelException());
+            return;
+        }
+        op.owner(this);
+        ops.add(op);
+        EventLoop loop = home;
+        try {
+            loop.runOrExecute(() -> start(op, loop));
+        } catch (RejectedExecutionException e) {
+            finish(op, null, new AsynchronousCloseException());
+        }
+    }
+
+    private <V> void start(FileOp<V> op, EventLoop loop) {
+        if (closing) {
+            finish(op, null, new AsynchronousCloseException());
+            return;
+        }
+        if (op.outcome instanceof PendingFuture<?> f && f.isCancelled()) {
+            finish(op, null, new CancellationException());
+            return;
+        }
+        BounceBuffers pool = loops.buffers(loop);
+        try {
+            op.reserve(pool);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            finish(op, pool, e);
+            return;
+        }
+        long ud = loop.register(op);
+        Sqe sqe;
+        try {
+            sqe = loop.nextSqe();
+        } catch (RuntimeException e) {
+            loop.unregister(ud);
+            finish(op, pool, e);
+            return;
+        }
+        try {
+            op.prep(sqe, fd.fd());
+        } catch (RuntimeException e) {
+            // the slot is claimed: make it a NOP nobody waits for
+            sqe.prepNop().userData(EventLoop.NO_COMPLETION);
+            loop.unregister(ud);
+            finish(op, pool, e);
+            return;
+        }
+        sqe.userData(ud);
+        op.userData = ud;
+        op.loop = loop;
+        if (closing || op.outcome instanceof PendingFuture<?> f && f.isCancelled()) {
+            // close (or Future.cancel) came between the checks above and now, and may not have seen
+            // this op's loop: cancel it here
+            loop.cancel(ud);
+        }
+    }
+
+    /** The final CQE of {@code op}, on its loop. */
+    <V> void completed(FileOp<V> op, int res) {
+        EventLoop loop = op.loop;
+        @Nullable BounceBuffers pool = loop == null ? null : loops.buffers(loop);
+        if (res < 0) {
+            Throwable error = closing ? new AsynchronousCloseException()
+                    : res == -ECANCELED ? new CancellationException(op.name() + " was cancelled")
+                    : Errors.toException(res, op.name(), path);
+            finish(op, pool, error);
+            return;
+        }
+        V value;
+        try {
+            value = op.result(res);
+        } catch (IOException | RuntimeException e) {
+            finish(op, pool, e);
+            return;
+        }
+        done(op, pool);
+        op.outcome.succeeded(value);
+        fd.release();
+    }
+
+    private void finish(FileOp<?> op, @Nullable BounceBuffers pool, Throwable error) {
+        done(op, pool);
+        op.outcome.failed(error);
+        fd.release();
+    }
+
+    private void done(FileOp<?> op, @Nullable BounceBuffers pool) {
+        if (pool != null) {
+            op.release(pool);
+        }
+        ops.remove(op);
+    }
+
+    /** Asks the kernel to cancel {@code op} if it is still in flight (its CQE still comes). */
+    void cancel(FileOp<?> op) {
+        EventLoop l = op.loop;
+        if (l != null && ops.contains(op)) {
+            try {
+                l.execute(() -> {
+                    if (ops.contains(op)) {
+                        l.cancel(op.userData);
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                // the loop is gone, and the op with it
+            }
+        }
+    }
+
+    /**
+     * Begins the close: no new op, ops in flight cancelled, the fd closed after their final CQEs.
+     * False when it had begun already.
+     */
+    synchronized boolean close() {
+        if (closing) {
+            return false;
+        }
+        closing = true;
+        for (FileOp<?> op : ops) {
+            cancel(op);
+        }
+        fd.close(this::closeFd);
+        return true;
+    }
+
+    private void closeFd() {
+        EventLoop loop = home;
+        try {
+            loop.runOrExecute(() -> {
+                long ud = loop.register((res, flags) -> fdClosed.complete(null));
+                loop.nextSqe().prepClose(fd.fd()).userData(ud);
+            });
+        } catch (RejectedExecutionException e) {
+            fdClosed.complete(null);
+        }
+    }
+
+    /** Waits until the fd is closed, unless the caller is a loop thread (which must not wait on loops). */
+    void awaitClosed() {
+        if (loops.inLoop()) {
+            return;
+        }
+        boolean interrupted = false;
+        while (true) {
+            try {
+                fdClosed.get();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } catch (java.util.concurrent.ExecutionException e) {
+                break;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Runs {@code call} with the fd held (a syscall fallback off the loops).
+     *
+     * @throws ClosedChannelException when the channel is closed
+     */
+    void withFd(FdCall call) throws IOException {
+        if (!fd.acquire()) {
+            throw new ClosedChannelException();
+        }
+        try {
+            call.run(fd.fd());
+        } finally {
+            fd.release();
+        }
+    }
+
+    /** A syscall on the channel's fd. */
+    @FunctionalInterface
+    interface FdCall {
+        void run(int fd) throws IOException;
+    }
+}
