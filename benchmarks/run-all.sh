@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every comparison script present, one after the other, and renders the report (issue 8):
-#   core (issue 2), reactor (5), policy (4), files (3), tcp (6), webflux (7), udp (21)
+#   core (issue 2), reactor (5), policy (4), metrics (20), files (3), tcp (6), webflux (7), udp (21)
 # Each writes <out>/<name>.md and <out>/<name>.tsv; dev.uring.benchmarks.report.Report then writes
 # <out>/REPORT.md and one chart per issue (<out>/issue-<n>.png). A script that is missing is listed
 # as "not run: script missing"; one that fails is listed with its exit status and the others go on.
@@ -18,6 +18,8 @@ cd "$(dirname "$0")/.."
 tag=all
 . benchmarks/bench-lib.sh
 
+# the exact command line, for the report (with --rounds when given; each script's md names its own)
+command_line="benchmarks/run-all.sh${*:+ $*}"
 mode=--full; out=""; pass=(); note=""
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -41,7 +43,7 @@ export BENCH_SKIP_BUILD=1
 
 status="$out/status.tsv"
 printf 'script\tstatus\tseconds\n' > "$status"
-for name in core reactor policy files tcp webflux udp; do
+for name in core reactor policy metrics files tcp webflux udp; do
   script="benchmarks/run-$name.sh"
   rm -f "$out/$name.tsv" "$out/$name.md"
   if [ ! -f "$script" ]; then
@@ -72,5 +74,5 @@ done
 total=$(( $(date +%s) - started ))
 log "rendering the report"
 "$java" -Djava.awt.headless=true -cp benchmarks/target/benchmarks.jar dev.uring.benchmarks.report.Report \
-  --dir "$out" --mode "${mode#--}" --seconds "$total" ${note:+--note "$note"}
+  --dir "$out" --mode "${mode#--}" --seconds "$total" --command "$command_line" ${note:+--note "$note"}
 log "done in ${total}s: $out/REPORT.md"
