@@ -9,6 +9,8 @@
 #   --rounds N    interleaved rounds (default 3; at least 2, so that both orders A,B and B,A run)
 #   --out DIR     where <tag>.md and <tag>.tsv go (default benchmarks/results/<tag>-<date>)
 #   --note TEXT   a remark printed above the table (e.g. what else ran on the machine)
+#   --smoke       proves the script end to end, nothing more: quick mode, one round, and a note saying
+#                 the figures mean nothing
 # Environment: BENCH_DIR (default benchmarks/target/bench-data) holds the 1 GiB data file;
 # BENCH_SKIP_BUILD=1 reuses benchmarks/target/benchmarks.jar (run-all.sh builds it once).
 
@@ -22,11 +24,12 @@ BENCH_LOCK=/tmp/reactive-uring-bench.lock
 usage_of() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$1"; }
 
 bench_init() {
-  quick=0; rounds=""; out=""; note=""
+  quick=0; rounds=""; out=""; note=""; smoke=0
   while [ $# -gt 0 ]; do
     case "$1" in
       --quick) quick=1 ;;
       --full) quick=0 ;;
+      --smoke) quick=1; smoke=1 ;;
       --rounds) rounds="${2:?--rounds needs a number}"; shift ;;
       --out) out="${2:?--out needs a directory}"; shift ;;
       --note) note="${2:?--note needs a text}"; shift ;;
@@ -37,7 +40,10 @@ bench_init() {
   done
   # a script may run fewer rounds in quick mode (quick_rounds, set before bench_init) to fit its budget
   [ -n "$rounds" ] || rounds=$([ "$quick" -eq 1 ] && echo "${quick_rounds:-3}" || echo 3)
-  if ! [ "$rounds" -ge 2 ] 2>/dev/null; then
+  if [ "$smoke" -eq 1 ]; then
+    rounds=1; note="SMOKE RUN (one round of quick-mode runs on a busy machine): proves the script works, the figures mean nothing${note:+; $note}"
+  fi
+  if ! [ "$rounds" -ge "$([ "$smoke" -eq 1 ] && echo 1 || echo 2)" ] 2>/dev/null; then
     echo "--rounds must be a number of at least 2, got $rounds" >&2
     exit 2
   fi

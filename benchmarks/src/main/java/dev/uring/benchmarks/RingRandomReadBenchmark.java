@@ -50,6 +50,26 @@ public class RingRandomReadBenchmark {
         }
     }
 
+    /** A pipeline over the hot file with its fd and buffers registered (fixed file, fixed buffers). */
+    @State(Scope.Thread)
+    public static class HotRegistered {
+        ReadPipeline pipeline;
+
+        /** Creates and warms the file, then starts the pipeline with the fd and buffers registered. */
+        @Setup(Level.Trial)
+        public void start() throws IOException {
+            Path file = BenchFile.ensure();
+            BenchFile.warm(file);
+            pipeline = new ReadPipeline(file, DEPTH, 0, true);
+        }
+
+        /** Drains and closes the pipeline. */
+        @TearDown(Level.Trial)
+        public void stop() throws IOException {
+            pipeline.close();
+        }
+    }
+
     /** A pipeline over the file opened with O_DIRECT (4096-aligned buffers, no page cache). */
     @State(Scope.Thread)
     public static class Direct {
@@ -72,6 +92,16 @@ public class RingRandomReadBenchmark {
     @Benchmark
     @OperationsPerInvocation(READS)
     public long hot(Hot state) throws IOException {
+        return state.pipeline.run(READS);
+    }
+
+    /**
+     * Buffered 4 KiB random reads of the hot file, 32 in flight, through a registered fd (fixed-file
+     * slot) into registered buffers (READ_FIXED): the peer of fio's {@code registerfiles=1 fixedbufs=1}.
+     */
+    @Benchmark
+    @OperationsPerInvocation(READS)
+    public long hotRegistered(HotRegistered state) throws IOException {
         return state.pipeline.run(READS);
     }
 
