@@ -216,7 +216,7 @@ bench_results() {
         for (r in rounds) if (((java, r) in v) && (peer == "-" || (((peer, r) in v) && v[peer, r] > 0))) {
           n++; js[n] = v[java, r]; ps[n] = peer == "-" ? 0 : v[peer, r]; ratios[n] = peer == "-" ? js[n] : js[n] / ps[n]
         }
-        if (n == 0) { printf "%s\t%s\tn/a\t%s\t%s\tn/a\tn/a\tn/a\t%s\t%s\t%s\t%s\n", issue, label, peer == "-" ? "-" : "n/a", unit, target, nf > 0 ? "no" : "no data", cpu(java), cpu(peer); next }
+        if (n == 0) { printf "%s\t%s\tn/a\t%s\t%s\tn/a\tn/a\tn/a\t%s\t%s\t%s\t%s\n", issue, label, peer == "-" ? "-" : "n/a", unit, target, (nf > 0 ? "no" : "no data"), cpu(java), cpu(peer); next }
         lo = hi = ratios[1]
         for (m = 2; m <= n; m++) { if (ratios[m] < lo) lo = ratios[m]; if (ratios[m] > hi) hi = ratios[m] }
         jm = median(js, n); pm = peer == "-" ? "-" : sprintf("%.6g", median(ps, n)); m = median(ratios, n)

@@ -1,26 +1,33 @@
 #!/usr/bin/env bash
-# TCP request/response ping-pong of issue 6: reactive-uring's TcpServer against Netty 4.2 on epoll,
-# Netty 4.2 on io_uring and Reactor Netty, all echo servers (benchmarks/src/main/java/dev/uring/
-# benchmarks/tcp) driven by the same closed-loop C load generator (benchmarks/c/tcp_pingpong.c) in its
-# own process: N connections, each sending S bytes and waiting for the whole echo before the next.
-# The generator runs in its io_uring mode by default (one io_uring_enter per batch of completions,
-# multishot recv): its epoll mode spends more CPU per request, and on loopback the generator's CPU
-# also carries the kernel's receive processing of what it sends, so it used to saturate first.
-# A minimal C echo server on io_uring (benchmarks/c/tcp_echo.c, polling 50 us before it sleeps like
-# reactive-uring's) runs beside the Java servers as the "bound" row: what a server with no runtime around the ring reaches on the same machine (information,
-# not a target).
+# TCP request/response ping-pong of issue 6 (peers made fair by issue 18): reactive-uring's TcpServer
+# against the servers users run, all echo servers (benchmarks/src/main/java/dev/uring/benchmarks/tcp)
+# driven by the same closed-loop C load generator (benchmarks/c/tcp_pingpong.c) in its own process:
+# N connections, each sending S bytes and waiting for the whole echo before the next.
 #
-# All four servers start once and stay up (idle ones sleep in epoll_wait/io_uring_enter); for each
-# (size, connections) cell, every round runs each server once in an order that rotates round by
-# round, and each ratio is taken within one round. With 2 or more CPUs the servers are pinned to
-# CPU 0 and the load generator to CPU 1 (taskset).
+# Two groups of rows, each judged against peers with the same advantage:
+#   default: reactive-uring with its default loops (they sleep in io_uring_enter when idle) vs Netty
+#            epoll and Netty io_uring with their defaults (targets >= 1.00 throughput, <= 1.00 p99),
+#            and for information Reactor Netty and a blocking echo server on virtual threads.
+#   busy poll: reactive-uring with its opt-in 50 us busy poll vs Netty epoll with the busy-wait select
+#            strategy (never sleeps) and Netty io_uring receiving into a provided buffer ring (>= 1.00),
+#            and for information the bound: a minimal C echo server on io_uring (benchmarks/c/tcp_echo.c,
+#            multishot recv, buffer ring, 50 us busy poll), what any server reaches on this machine.
+# Each row also gives each server's CPU per request (user + system microseconds from /proc/PID/stat
+# over the run, divided by the requests it served).
 #
-# Usage: benchmarks/run-tcp.sh [--quick] [--out DIR] [--rounds N] [--threads N] [--gen MODE] [--no-bound]
+# All servers start once and stay up (idle ones sleep in epoll_wait/io_uring_enter; Netty's busy-wait
+# server, which would spin while idle, is stopped with SIGSTOP while another server is driven and
+# continued for its own runs); for each (size, connections) cell, every round runs each server once in
+# an order that rotates round by round, and each ratio is taken within one round. With 2 or more CPUs
+# the servers are pinned to CPU 0 and the load generator to CPU 1 (taskset).
+#
+# Usage: benchmarks/run-tcp.sh [--quick|--smoke] [--out DIR] [--rounds N] [--threads N] [--gen MODE] [--no-bound]
 #                              [--note TEXT]
 #   --quick      3 cells (64 B x 1, 4 KiB x 16, 64 B x 256), 2 rounds, 0.5 s warm-up + 1.5 s per run:
-#                about 70 s after the build
+#                about 2.5 minutes after the build
+#   --smoke      the quick cells, 1 round, 0.3 s + 0.7 s per run: proves the script, the figures mean nothing
 #   (default)    all 6 cells (64 B and 4 KiB x 1, 16, 256 connections), 3 rounds, 1 s + 5 s per run:
-#                about 8 minutes
+#                about 17 minutes
 #   --out DIR    where tcp.md (the report) and tcp.tsv (the ratio rows) go (default benchmarks/results)
 #   --rounds N   rounds per cell (at least 2)
 #   --threads N  event loop threads of every server (default 1)
@@ -31,6 +38,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 quick=0
+smoke=0
 rounds=""
 threads=1
 gen_mode=uring
@@ -40,6 +48,7 @@ note=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1 ;;
+    --smoke) quick=1; smoke=1 ;;
     --out) out_dir="$2"; shift ;;
     --rounds) rounds="$2"; shift ;;
     --threads) threads="$2"; shift ;;
@@ -51,14 +60,18 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-if [ "$quick" -eq 1 ]; then
+if [ "$smoke" -eq 1 ]; then
+  rounds=1; warmup=0.3; secs=0.7
+  cells=("64 1" "4096 16" "64 256")
+  note="SMOKE RUN (one round, 0.7 s runs on a busy machine): proves the script works, the figures mean nothing${note:+; $note}"
+elif [ "$quick" -eq 1 ]; then
   rounds="${rounds:-2}"; warmup=0.5; secs=1.5
   cells=("64 1" "4096 16" "64 256")
 else
   rounds="${rounds:-3}"; warmup=1; secs=5
   cells=("64 1" "64 16" "64 256" "4096 1" "4096 16" "4096 256")
 fi
-if ! [ "$rounds" -ge 2 ] 2>/dev/null; then
+if ! [ "$rounds" -ge "$([ "$smoke" -eq 1 ] && echo 1 || echo 2)" ] 2>/dev/null; then
   echo "--rounds must be a number of at least 2, got $rounds" >&2
   exit 2
 fi
@@ -121,16 +134,28 @@ clk_tck=$(getconf CLK_TCK)
 # ---------------------------------------------------------------- servers
 # key, main class and arguments; the key names the server in samples and tables
 declare -A server_main=(
-  [uring]="dev.uring.benchmarks.tcp.UringEchoServer"
+  [uring]="dev.uring.benchmarks.tcp.UringEchoServer default"
   [epoll]="dev.uring.benchmarks.tcp.NettyEchoServer epoll"
   [iouring]="dev.uring.benchmarks.tcp.NettyEchoServer io_uring"
   [rnetty]="dev.uring.benchmarks.tcp.ReactorNettyEchoServer"
+  [vthreads]="dev.uring.benchmarks.tcp.VirtualThreadEchoServer"
+  [uring_bp]="dev.uring.benchmarks.tcp.UringEchoServer busy-poll"
+  [epoll_bw]="dev.uring.benchmarks.tcp.NettyEchoServer epoll-busy-wait"
+  [iouring_br]="dev.uring.benchmarks.tcp.NettyEchoServer io_uring-buffer-ring"
 )
 # the C echo server is no JVM: start_server runs it directly
 declare -A server_label=(
-  [uring]="reactive-uring" [epoll]="Netty epoll" [iouring]="Netty io_uring" [rnetty]="Reactor Netty"
-  [bound]="C io_uring echo (bound)"
+  [uring]="reactive-uring (default loops)" [epoll]="Netty epoll (default)" [iouring]="Netty io_uring (default)"
+  [rnetty]="Reactor Netty (default)" [vthreads]="virtual threads, blocking sockets"
+  [uring_bp]="reactive-uring (busy poll 50 us)" [epoll_bw]="Netty epoll (busy-wait select strategy)"
+  [iouring_br]="Netty io_uring (provided buffer ring)"
+  [bound]="C io_uring echo, busy poll 50 us (bound)"
 )
+# servers that never sleep: SIGSTOPped while they are not the one driven
+spinners=" epoll_bw "
+is_spinner() { [ "${spinners#* $1 }" != "$spinners" ]; }
+pause_server() { if is_spinner "$1" && [ -n "${server_pid[$1]:-}" ]; then kill -STOP "${server_pid[$1]}" 2>/dev/null || true; fi; }
+resume_server() { if is_spinner "$1" && [ -n "${server_pid[$1]:-}" ]; then kill -CONT "${server_pid[$1]}" 2>/dev/null || true; fi; }
 declare -A server_pid=() server_port=() server_transport=()
 servers=()
 jvm=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Xms512m -Xmx512m
@@ -138,7 +163,7 @@ jvm=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -X
 
 stop_servers() {
   local k
-  for k in "${!server_pid[@]}"; do kill "${server_pid[$k]}" 2>/dev/null || true; done
+  for k in "${!server_pid[@]}"; do kill "${server_pid[$k]}" 2>/dev/null || true; kill -CONT "${server_pid[$k]}" 2>/dev/null || true; done
   for k in "${!server_pid[@]}"; do wait "${server_pid[$k]}" 2>/dev/null || true; done
 }
 trap stop_servers EXIT
@@ -161,6 +186,7 @@ start_server() {
       read -r _ server_port[$k] server_transport[$k] < <(grep -m1 '^listening ' "$work/$k.out")
       servers+=("$k")
       log "${server_label[$k]} listening on ${server_port[$k]} (${server_transport[$k]})"
+      pause_server "$k"
       return 0
     fi
     kill -0 "${server_pid[$k]}" 2>/dev/null || break
@@ -204,6 +230,11 @@ wait_quiet() {
 # twice), and the note says so.
 # A failed run (a broken echo, a crashed server) drops that server from the rest of the run with a note.
 drive() {
+  resume_server "$2"
+  drive_one "$@"
+  pause_server "$2"
+}
+drive_one() {
   local r=$1 k=$2 size=$3 conns=$4 line before after idle_before idle_after busy_before busy_after t0 t1
   local scpu other attempt
   for attempt in 1 2 3; do
@@ -249,7 +280,7 @@ drop() {
 }
 
 log "starting the servers ($threads event loop thread(s) each, $pinning)"
-all_servers=(uring epoll iouring rnetty)
+all_servers=(uring epoll iouring rnetty vthreads uring_bp epoll_bw iouring_br)
 [ "$bound" -eq 0 ] || all_servers+=(bound)
 for k in "${all_servers[@]}"; do start_server "$k"; done
 [ ${#servers[@]} -ge 2 ] || { echo "fewer than two servers started; see $work/*.err" >&2; exit 1; }
@@ -257,11 +288,13 @@ for k in "${all_servers[@]}"; do start_server "$k"; done
 # JIT warm-up, not measured: every server serves both sizes for a while before the first sample
 log "warm-up"
 for k in "${servers[@]}"; do
+  resume_server "$k"
   for size in 64 4096; do
     "${gen_cpu[@]}" "$gen" --mode "$gen_mode" 127.0.0.1 "${server_port[$k]}" 16 "$size" "$([ "$quick" -eq 1 ] && echo 0.5 || echo 2)" 0 \
       >/dev/null 2>"$work/gen.err" || drop "$k" "the warm-up failed: $(head -1 "$work/gen.err")"
     [ -n "${server_pid[$k]:-}" ] || break
   done
+  pause_server "$k"
 done
 
 # ---------------------------------------------------------------- cells x rounds, rotating order
