@@ -323,29 +323,33 @@ for k in "${all_servers[@]}"; do
 done
 cell_list=$(printf '%s, ' "${cells[@]}" | sed 's/^4096 /4 KiB /; s/, 4096 /, 4 KiB /g; s/ \([0-9]*\),/ x \1,/g; s/\([0-9]\) x/\1 B x/g; s/, $//')
 
-# The ratio rows of the result contract (tcp.tsv), one set per cell:
-#   throughput vs Netty epoll (>= 1.20), vs Netty io_uring (>= 1.00), vs Reactor Netty (info),
-#   p99 vs Netty epoll and Netty io_uring (<= 1.00: no worse).
+# The ratio rows of the result contract (tcp.tsv), one set per cell, each naming the settings of both sides:
+#   default loops: throughput vs Netty epoll and Netty io_uring defaults (>= 1.00), vs Reactor Netty and
+#   virtual threads (info); p99 vs Netty epoll and Netty io_uring defaults (<= 1.00: no worse);
+#   busy poll: throughput vs Netty epoll busy-wait and Netty io_uring with a buffer ring (>= 1.00), vs
+#   the C bound (info). The CPU columns: each server's CPU microseconds per request, median over rounds.
+# A cell where a side has no sample (its server failed) is shown with "-" and not met.
 awk -F'\t' -v OFS='\t' -v bound="$bound" -v cells="$(printf '%s\n' "${cells[@]}" | tr ' ' x | paste -sd' ')" '
-  { rps[$2, $3, $1] = $4; p99[$2, $3, $1] = $6; rounds[$1] = 1 }
+  { rps[$2, $3, $1] = $4; p99[$2, $3, $1] = $6; us[$2, $3, $1] = ($4 > 0 ? $9 / $4 * 1e6 : 0); rounds[$1] = 1 }
   function median(a, n,   i, j, t) {
     for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
     return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
   }
   function label(c,   p) { split(c, p, "x"); return (p[1] == 4096 ? "4 KiB" : p[1] " B") " x " p[2] " conn" }
-  # what: "rps" or "p99"; target: ">= 1.20", "<= 1.00" or "-"
-  function row(c, what, peer, peername, target, unit,   r, n, m, ratios, js, ps, lo, hi, met, v, tv) {
+  function cpu(c, k,   r, n, a) { n = 0; for (r in rounds) if ((c, k, r) in us) a[++n] = us[c, k, r]; return n ? sprintf("%.3f", median(a, n)) : "-" }
+  # what: "rps" or "p99"; target: ">= 1.00", "<= 1.00" or "-"
+  function row(c, what, ours, oursname, peer, peername, target, unit,   r, n, m, ratios, js, ps, lo, hi, met, tv, name, rm) {
     n = 0
     for (r in rounds) {
-      if (what == "rps" && ((c, "uring", r) in rps) && ((c, peer, r) in rps) && rps[c, peer, r] > 0) {
-        n++; js[n] = rps[c, "uring", r]; ps[n] = rps[c, peer, r]
-      } else if (what == "p99" && ((c, "uring", r) in p99) && ((c, peer, r) in p99) && p99[c, peer, r] > 0) {
-        n++; js[n] = p99[c, "uring", r]; ps[n] = p99[c, peer, r]
+      if (what == "rps" && ((c, ours, r) in rps) && ((c, peer, r) in rps) && rps[c, peer, r] > 0) {
+        n++; js[n] = rps[c, ours, r]; ps[n] = rps[c, peer, r]
+      } else if (what == "p99" && ((c, ours, r) in p99) && ((c, peer, r) in p99) && p99[c, peer, r] > 0) {
+        n++; js[n] = p99[c, ours, r]; ps[n] = p99[c, peer, r]
       } else continue
       ratios[n] = js[n] / ps[n]
     }
-    name = "TCP ping-pong " label(c) ", " (what == "rps" ? "throughput" : "p99 latency") " (reactive-uring vs " peername ")"
-    if (n == 0) { print 6, name, "-", "-", unit, "-", "-", "-", target, target == "-" ? "info" : "no"; return }
+    name = "TCP ping-pong " label(c) ", " (what == "rps" ? "throughput" : "p99 latency") " (" oursname " vs " peername ")"
+    if (n == 0) { print 6, name " [a server failed: no sample]", "-", "-", unit, "-", "-", "-", target, target == "-" ? "info" : "no", cpu(c, ours), cpu(c, peer); return }
     lo = hi = ratios[1]
     for (m = 2; m <= n; m++) { if (ratios[m] < lo) lo = ratios[m]; if (ratios[m] > hi) hi = ratios[m] }
     m = median(ratios, n)
@@ -354,25 +358,29 @@ awk -F'\t' -v OFS='\t' -v bound="$bound" -v cells="$(printf '%s\n' "${cells[@]}"
     split(target, tv, " ")
     met = target == "-" ? "info" : (tv[1] == ">=" ? (rm >= tv[2] + 0 ? "yes" : "no") : (rm <= tv[2] + 0 ? "yes" : "no"))
     print 6, name, sprintf(what == "rps" ? "%.0f" : "%.1f", median(js, n)), sprintf(what == "rps" ? "%.0f" : "%.1f", median(ps, n)),
-      unit, sprintf("%.3f", m), sprintf("%.3f", lo), sprintf("%.3f", hi), target, met
+      unit, sprintf("%.3f", m), sprintf("%.3f", lo), sprintf("%.3f", hi), target, met, cpu(c, ours), cpu(c, peer)
   }
   END {
-    print "issue", "comparison", "java", "peer", "unit", "ratio_median", "ratio_min", "ratio_max", "target", "met"
+    print "issue", "comparison", "java", "peer", "unit", "ratio_median", "ratio_min", "ratio_max", "target", "met", "java_cpu_us_per_op", "peer_cpu_us_per_op"
     nc = split(cells, cs, " ")
+    d = "reactive-uring default loops"; b = "reactive-uring busy poll 50 us"
     for (i = 1; i <= nc; i++) {
-      row(cs[i], "rps", "epoll", "Netty epoll", ">= 1.20", "req/s")
-      row(cs[i], "rps", "iouring", "Netty io_uring", ">= 1.00", "req/s")
-      row(cs[i], "rps", "rnetty", "Reactor Netty", "-", "req/s")
-      if (bound) row(cs[i], "rps", "bound", "C io_uring echo (bound)", "-", "req/s")
-      row(cs[i], "p99", "epoll", "Netty epoll", "<= 1.00", "us")
-      row(cs[i], "p99", "iouring", "Netty io_uring", "<= 1.00", "us")
+      row(cs[i], "rps", "uring", d, "epoll", "Netty epoll default", ">= 1.00", "req/s")
+      row(cs[i], "rps", "uring", d, "iouring", "Netty io_uring default", ">= 1.00", "req/s")
+      row(cs[i], "rps", "uring", d, "rnetty", "Reactor Netty default", "-", "req/s")
+      row(cs[i], "rps", "uring", d, "vthreads", "virtual threads, blocking sockets", "-", "req/s")
+      row(cs[i], "p99", "uring", d, "epoll", "Netty epoll default", "<= 1.00", "us")
+      row(cs[i], "p99", "uring", d, "iouring", "Netty io_uring default", "<= 1.00", "us")
+      row(cs[i], "rps", "uring_bp", b, "epoll_bw", "Netty epoll busy-wait select strategy", ">= 1.00", "req/s")
+      row(cs[i], "rps", "uring_bp", b, "iouring_br", "Netty io_uring with a provided buffer ring", ">= 1.00", "req/s")
+      if (bound) row(cs[i], "rps", "uring_bp", b, "bound", "C io_uring echo, busy poll 50 us (bound)", "-", "req/s")
     }
   }' "$work/samples.tsv" > "$out_dir/tcp.tsv"
 
 {
   echo "# TCP ping-pong (issue 6), $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
-  echo "Command: \`benchmarks/run-tcp.sh$([ "$quick" -eq 1 ] && echo ' --quick') --rounds $rounds --threads $threads --gen $gen_mode$([ "$bound" -eq 1 ] || echo ' --no-bound')\`," \
+  echo "Command: \`benchmarks/run-tcp.sh$([ "$smoke" -eq 1 ] && echo ' --smoke' || { [ "$quick" -eq 1 ] && echo ' --quick'; }) --rounds $rounds --threads $threads --gen $gen_mode$([ "$bound" -eq 1 ] || echo ' --no-bound')\`," \
        "$rounds rounds per cell, ${warmup} s warm-up + ${secs} s measured per run, ${elapsed}s in all."
   echo "Machine: $cpus CPUs ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), Linux $(uname -r)," \
        "$("$java" -version 2>&1 | head -1); $pinning."
@@ -397,13 +405,14 @@ awk -F'\t' -v OFS='\t' -v bound="$bound" -v cells="$(printf '%s\n' "${cells[@]}"
   echo "req/s and latency in microseconds, medians over rounds; gen CPU and server CPU are CPU time per"
   echo "wall second; gen us/req and server us/req are CPU microseconds per request (CPU / req/s). On loopback"
   echo "a sender's CPU also runs the kernel's receive processing of what it sent, so either side's CPU"
-  echo "includes part of the other's TCP work. The reactive-uring server polls 50 us before it sleeps,"
-  echo "so its CPU stays near 1.00 even when it waits."
-  [ "$bound" -eq 0 ] || echo "The C io_uring echo row is the bound, not a competitor: a server in C with nothing but the ring (busy poll 50 us too)."
+  echo "includes part of the other's TCP work. Servers with busy poll or busy wait (reactive-uring busy poll 50 us,"
+  echo "Netty epoll busy-wait, the C bound) keep their CPU near 1.00 even while they wait; Netty's busy-wait server,"
+  echo "which would spin while idle, is stopped (SIGSTOP) while the others run."
+  [ "$bound" -eq 0 ] || echo "The C io_uring echo row is the bound, not a competitor: a server in C with nothing but the ring (busy poll 50 us)."
   echo
   echo "| cell | server | req/s | p50 us | p99 us | p99.9 us | gen CPU | server CPU | gen us/req | server us/req |"
   echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
-  awk -F'\t' -v keys="${all_servers[*]}" -v cells="$(printf '%s\n' "${cells[@]}" | tr ' ' x | paste -sd' ')" '
+  awk -F'\t' -v keys="${all_servers[*]}" -v labels="$(for k in "${all_servers[@]}"; do printf '%s|' "${server_label[$k]}"; done)" -v cells="$(printf '%s\n' "${cells[@]}" | tr ' ' x | paste -sd' ')" '
     { k = $2 SUBSEP $3; n[k]++; for (f = 4; f <= 9; f++) v[k, f, n[k]] = $f }
     function median(k, f,   i, j, t, a, m) {
       m = n[k]; for (i = 1; i <= m; i++) a[i] = v[k, f, i]
@@ -412,7 +421,7 @@ awk -F'\t' -v OFS='\t' -v bound="$bound" -v cells="$(printf '%s\n' "${cells[@]}"
     }
     END {
       nk = split(keys, ks, " ")
-      split("reactive-uring|Netty epoll|Netty io_uring|Reactor Netty|C io_uring echo (bound)", names, "|")
+      split(labels, names, "|")
       nc = split(cells, cs, " ")
       for (i = 1; i <= nc; i++) {
         split(cs[i], p, "x"); lab = (p[1] == 4096 ? "4 KiB" : p[1] " B") " x " p[2]
@@ -428,12 +437,12 @@ awk -F'\t' -v OFS='\t' -v bound="$bound" -v cells="$(printf '%s\n' "${cells[@]}"
   echo
   echo "## Ratios against the targets"
   echo
-  echo "| comparison | reactive-uring | peer | ratio median (min-max) | target | met |"
-  echo "|---|---:|---:|---:|---:|:---:|"
+  echo "| comparison | reactive-uring | peer | server CPU us/req ours / peer | ratio median (min-max) | target | met |"
+  echo "|---|---:|---:|---:|---:|---:|:---:|"
   awk -F'\t' 'NR > 1 {
       unit = $5 == "us" ? " us" : ""
-      if ($6 == "-") { printf "| %s | - | - | no data | %s | %s |\n", $2, $9, $10; next }
-      printf "| %s | %s%s | %s%s | %.2fx (%.2f-%.2f) | %s | %s |\n", $2, $3, unit, $4, unit, $6, $7, $8, $9,
+      if ($6 == "-") { printf "| %s | - | - | %s / %s | no data | %s | %s |\n", $2, $11, $12, $9, $10; next }
+      printf "| %s | %s%s | %s%s | %s / %s | %.2fx (%.2f-%.2f) | %s | %s |\n", $2, $3, unit, $4, unit, $11, $12, $6, $7, $8, $9,
         $10 == "no" ? "**no**" : $10 }' "$out_dir/tcp.tsv"
   echo
   echo "Raw samples (round, cell, server, req/s, p50, p99, p99.9 us, gen CPU, server CPU, other CPU):"
