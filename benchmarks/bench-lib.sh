@@ -38,8 +38,9 @@ bench_init() {
     esac
     shift
   done
-  # a script may run fewer rounds in quick mode (quick_rounds, set before bench_init) to fit its budget
-  [ -n "$rounds" ] || rounds=$([ "$quick" -eq 1 ] && echo "${quick_rounds:-3}" || echo 3)
+  # a script may run fewer rounds in quick mode (quick_rounds, set before bench_init) to fit its budget,
+  # and more in full mode (full_rounds) where its targets sit close to 1.0x and 3 rounds straddle them
+  [ -n "$rounds" ] || rounds=$([ "$quick" -eq 1 ] && echo "${quick_rounds:-3}" || echo "${full_rounds:-3}")
   if [ "$smoke" -eq 1 ]; then
     rounds=1; note="SMOKE RUN (one round of quick-mode runs on a busy machine): proves the script works, the figures mean nothing${note:+; $note}"
   fi
