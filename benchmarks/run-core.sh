@@ -22,6 +22,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tag=core
+# full mode: 5 rounds, so that a ratio's min-max reflects the machine, not 3 samples (override with --rounds)
+full_rounds=5
 . benchmarks/bench-lib.sh
 bench_init "$@"
 bench_need /usr/include/liburing.h:liburing-dev fio:fio gcc:gcc

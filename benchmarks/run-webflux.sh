@@ -54,7 +54,7 @@ if tr ':' '\n' < "$work/stock-classpath.txt" | grep -q -E 'uring-(core|reactor|p
   echo "the stock app's classpath has reactive-uring on it" >&2; exit 1
 fi
 mkdir -p "$work/stock-classes"
-"$(dirname "$java")/javac" -d "$work/stock-classes" -cp "$(cat "$work/stock-classpath.txt")" \
+"$(dirname "$(command -v "$java")")/javac" -d "$work/stock-classes" -cp "$(cat "$work/stock-classpath.txt")" \
   benchmarks/webflux-stock/src/main/java/dev/uring/benchmarks/stock/StockFileServer.java
 stock_cp="$work/stock-classes:$(cat "$work/stock-classpath.txt")"
 
