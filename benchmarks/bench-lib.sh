@@ -237,7 +237,7 @@ bench_table() {
                 if (x == "-" || x == "n/a") return x
                 return x >= 1e6 ? sprintf("%.2f M", x / 1e6) : x >= 1e3 ? sprintf("%.0f k", x / 1e3) : sprintf("%.2f", x)
               }
-              function us(x) { return x == "" || x == "-" ? "-" : sprintf("%.3g", x) }
+              function us(x) { return x == "" || x == "-" ? "-" : x >= 100 ? sprintf("%.0f", x) : sprintf("%.3g", x) }
               NR > 1 {
                 if ($4 == "-") r = $6 == "n/a" ? "no data" : sprintf("%.2f (%.2f-%.2f)", $6, $7, $8)
                 else r = $6 == "n/a" ? "no data" : sprintf("%.2fx (%.2f-%.2f)", $6, $7, $8)

@@ -7,8 +7,10 @@
 #
 # Each script takes the machine-wide lock of bench-lib.sh itself, so two runs never overlap.
 #
-# Usage: benchmarks/run-all.sh [--quick|--full] [--out DIR] [--rounds N] [--note TEXT]
-#   --quick    about 5 minutes on 2 cores in all; --full (the default) takes much longer
+# Usage: benchmarks/run-all.sh [--quick|--full|--smoke] [--out DIR] [--rounds N] [--note TEXT]
+#   --quick    about 15 minutes on 2 cores in all; --full (the default) takes much longer (about 1.5 h)
+#   --smoke    every script once in its smoke mode (one round of quick runs): proves the scripts and the
+#              report end to end on a busy machine; the figures mean nothing
 #   --out DIR  default benchmarks/results/run-<date>; the reference run is
 #              benchmarks/run-all.sh --quick --out benchmarks/results/reference
 #   --rounds N passed to every script (default: each script's own, 3)
@@ -23,7 +25,7 @@ command_line="benchmarks/run-all.sh${*:+ $*}"
 mode=--full; out=""; pass=(); note=""
 while [ $# -gt 0 ]; do
   case "$1" in
-    --quick|--full) mode=$1 ;;
+    --quick|--full|--smoke) mode=$1 ;;
     --out) out="${2:?--out needs a directory}"; shift ;;
     --rounds) pass+=(--rounds "${2:?--rounds needs a number}"); shift ;;
     --note) note="${2:?--note needs a text}"; shift ;;
