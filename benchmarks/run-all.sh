@@ -21,7 +21,7 @@ tag=all
 . benchmarks/bench-lib.sh
 
 # the exact command line, for the report (with --rounds when given; each script's md names its own)
-command_line="benchmarks/run-all.sh${*:+ $*}"
+command_line="benchmarks/run-all.sh$(printf ' %q' "$@")"
 mode=--full; out=""; pass=(); note=""
 while [ $# -gt 0 ]; do
   case "$1" in

@@ -93,7 +93,7 @@ pid[uring]=$!
 wait_up uring
 # the stock app
 port[stock]=$(free_port)
-"$java" -Xms512m -Xmx512m -cp "$stock_cp" dev.uring.benchmarks.stock.StockFileServer \
+"$java" --enable-native-access=ALL-UNNAMED -Xms512m -Xmx512m -cp "$stock_cp" dev.uring.benchmarks.stock.StockFileServer \
   --stock.root="$PWD/$root" --server.port="${port[stock]}" --logging.level.root=warn \
   --spring.main.banner-mode=off > "$work/stock.log" 2>&1 9>&- &
 pid[stock]=$!

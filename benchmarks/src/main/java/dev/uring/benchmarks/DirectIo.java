@@ -48,7 +48,8 @@ public final class DirectIo {
                 int fd = Integer.parseInt(link.getFileName().toString());
                 try {
                     int flags = (int) FCNTL.invokeExact(fd, F_GETFL, 0);
-                    if (flags < 0 || (int) FCNTL.invokeExact(fd, F_SETFL, flags | OpenFlags.O_DIRECT) < 0) {
+                    if (flags < 0 || (int) FCNTL.invokeExact(fd, F_SETFL, flags | OpenFlags.O_DIRECT) < 0
+                            || ((int) FCNTL.invokeExact(fd, F_GETFL, 0) & OpenFlags.O_DIRECT) == 0) {
                         throw new IOException("fcntl(" + fd + ", F_SETFL, O_DIRECT) failed on " + real);
                     }
                 } catch (IOException | RuntimeException | Error e) {
