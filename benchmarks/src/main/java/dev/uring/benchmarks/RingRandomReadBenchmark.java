@@ -107,7 +107,8 @@ public class RingRandomReadBenchmark {
 
     /**
      * O_DIRECT 4 KiB random reads, 32 in flight, sleeping in io_uring_enter until a CQE arrives:
-     * IOPS of the ring against the device, with the core free while the device works.
+     * IOPS of the ring against the device, with the core free while the device works. The peer of fio
+     * tuned ({@code iodepth_batch_*}), which also sleeps for a completion.
      */
     @Benchmark
     @OperationsPerInvocation(READS)
@@ -116,8 +117,8 @@ public class RingRandomReadBenchmark {
     }
 
     /**
-     * O_DIRECT 4 KiB random reads, 32 in flight, busy-polling the CQ as fio does (it never sleeps):
-     * the like-for-like peer of fio's O_DIRECT figure.
+     * O_DIRECT 4 KiB random reads, 32 in flight, busy-polling the CQ as fio 3.33 does with its defaults
+     * (it never sleeps then): shown for information next to the sleeping variant.
      */
     @Benchmark
     @OperationsPerInvocation(READS)
