@@ -389,7 +389,7 @@ awk -F'\t' -v OFS='\t' -v bound="$bound" -v failed=" $(sort -u "$work/failed.txt
   }' "$work/samples.tsv" > "$out_dir/tcp.tsv"
 
 {
-  echo "# TCP ping-pong (issue 6), $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "# TCP ping-pong (issues 6 and 18), $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
   echo "Command: \`benchmarks/run-tcp.sh$([ "$smoke" -eq 1 ] && echo ' --smoke' || { [ "$quick" -eq 1 ] && echo ' --quick'; }) --rounds $rounds --threads $threads --gen $gen_mode$([ "$bound" -eq 1 ] || echo ' --no-bound')\`," \
        "$rounds rounds per cell, ${warmup} s warm-up + ${secs} s measured per run, ${elapsed}s in all."
