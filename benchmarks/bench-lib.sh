@@ -60,6 +60,9 @@ bench_init() {
 
 log() { echo "[$tag $(( $(date +%s) - started ))s] $*" >&2; }
 
+# The mode flag as it was given, for the "Command:" line of a script's Markdown: " --smoke", " --quick" or "".
+bench_mode_flag() { if [ "${smoke:-0}" -eq 1 ]; then echo ' --smoke'; elif [ "$quick" -eq 1 ]; then echo ' --quick'; fi; }
+
 # One benchmark script on the machine at a time: a machine-wide flock on fd 9, held until the
 # script exits (run-all.sh does not hold it, so that each script it runs can take it).
 bench_lock() {

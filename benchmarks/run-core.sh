@@ -152,7 +152,7 @@ elapsed=$(( $(date +%s) - started ))
 {
   echo "# Core benchmarks, $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
-  echo "Command: \`benchmarks/run-core.sh$([ "$quick" -eq 1 ] && echo ' --quick') --rounds $rounds\`," \
+  echo "Command: \`benchmarks/run-core.sh$(bench_mode_flag) --rounds $rounds\`," \
        "$rounds interleaved rounds, ${elapsed}s in all."
   bench_machine
   echo "$(fio --version) (jobs: benchmarks/fio/randread-{hot,hot-registered,hot-default,direct}.fio), liburing $(dpkg-query -W -f '${Version}' liburing-dev 2>/dev/null || echo '?')."

@@ -46,7 +46,7 @@ elapsed=$(( $(date +%s) - started ))
 {
   echo "# Metrics overhead, $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
-  echo "Command: \`benchmarks/run-metrics.sh$([ "$quick" -eq 1 ] && echo ' --quick') --rounds $rounds\`," \
+  echo "Command: \`benchmarks/run-metrics.sh$(bench_mode_flag) --rounds $rounds\`," \
        "$rounds rounds, off and on alternating, ${elapsed}s in all."
   bench_machine
   echo

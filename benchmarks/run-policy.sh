@@ -44,7 +44,7 @@ elapsed=$(( $(date +%s) - started ))
 {
   echo "# Policy overhead, $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
-  echo "Command: \`benchmarks/run-policy.sh$([ "$quick" -eq 1 ] && echo ' --quick') --rounds $rounds\`," \
+  echo "Command: \`benchmarks/run-policy.sh$(bench_mode_flag) --rounds $rounds\`," \
        "$rounds rounds, the three sides rotating, ${elapsed}s in all."
   bench_machine
   echo

@@ -108,7 +108,7 @@ elapsed=$(( $(date +%s) - started ))
 {
   echo "# uring-reactor benchmarks, $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
-  echo "Command: \`benchmarks/run-reactor.sh$([ "$quick" -eq 1 ] && echo ' --quick') --rounds $rounds\`," \
+  echo "Command: \`benchmarks/run-reactor.sh$(bench_mode_flag) --rounds $rounds\`," \
        "$rounds interleaved rounds, ${elapsed}s in all."
   bench_machine
   echo "$(fio --version)."

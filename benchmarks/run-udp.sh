@@ -168,7 +168,7 @@ elapsed=$(( $(date +%s) - started ))
 {
   echo "# UDP request/response and zero-copy sends (issue 21), $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
-  echo "Command: \`benchmarks/run-udp.sh$([ "$quick" -eq 1 ] && echo ' --quick') --rounds $rounds\`, $rounds rounds," \
+  echo "Command: \`benchmarks/run-udp.sh$(bench_mode_flag) --rounds $rounds\`, $rounds rounds," \
        "${warmup} s warm-up + ${secs} s per ping-pong run, ${elapsed}s in all."
   bench_machine
   echo "Echo servers: one event loop thread each ($pinning); reactive-uring's loop polls 50 us before it sleeps."

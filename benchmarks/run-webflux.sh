@@ -224,7 +224,7 @@ elapsed=$(( $(date +%s) - started ))
 {
   echo "# WebFlux file server: io_uring writer vs a stock Spring Boot app and nginx, $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
-  echo "Command: \`benchmarks/run-webflux.sh$([ "$smoke" -eq 1 ] && echo ' --smoke' || { [ "$quick" -eq 1 ] && echo ' --quick'; }) --rounds $rounds\`, ${elapsed}s in all;" \
+  echo "Command: \`benchmarks/run-webflux.sh$(bench_mode_flag) --rounds $rounds\`, ${elapsed}s in all;" \
        "wrk ${secs}s per run after ${warmup}s of warm-up per server and file, 1 thread, keep-alive, loopback;" \
        "the servers run side by side, their order rotating round by round."
   bench_machine

@@ -77,13 +77,13 @@ public final class Report {
             }
         }
         Path report = dir.resolve("REPORT.md");
-        Files.writeString(report, markdown(run, machine, status(dir), byScript.keySet(), byIssue, charted));
+        Files.writeString(report, markdown(run, machine, status(dir), commands(dir), byScript.keySet(), byIssue, charted));
         return report;
     }
 
     /** The Markdown of the report. */
-    static String markdown(Run run, Machine machine, Map<String, String> status, Iterable<String> scriptsWithResults,
-                           Map<Integer, List<ResultRow>> byIssue, List<Integer> charted) {
+    static String markdown(Run run, Machine machine, Map<String, String> status, Map<String, String> commands,
+                           Iterable<String> scriptsWithResults, Map<Integer, List<ResultRow>> byIssue, List<Integer> charted) {
         StringBuilder md = new StringBuilder();
         md.append("# reactive-uring benchmark report\n\n");
         if (!run.note().isBlank()) {
@@ -111,10 +111,12 @@ public final class Report {
         long noData = count(byIssue, ResultRow.Met.NO_DATA);
         md.append(noData > 0 ? " (" + noData + " comparisons without data)" : "").append(".\n\n");
 
-        md.append("| script | status | seconds |\n|---|---|---:|\n");
+        md.append("| script | status | seconds | its command (rounds included) |\n|---|---|---:|---|\n");
         for (String name : SCRIPTS) {
             String[] s = status.getOrDefault(name, "not run\t-").split("\t", 2);
-            md.append("| run-").append(name).append(".sh | ").append(s[0]).append(" | ").append(s.length > 1 ? s[1] : "-").append(" |\n");
+            String command = commands.get(name);
+            md.append("| run-").append(name).append(".sh | ").append(s[0]).append(" | ").append(s.length > 1 ? s[1] : "-")
+                    .append(" | ").append(command == null ? "-" : "`" + command + "`").append(" |\n");
         }
         md.append('\n');
         for (Map.Entry<Integer, List<ResultRow>> e : byIssue.entrySet()) {
@@ -178,6 +180,32 @@ public final class Report {
             return figure(r.ratioMedian()) + " (" + figure(r.ratioMin()) + "-" + figure(r.ratioMax()) + ")";
         }
         return String.format(Locale.ROOT, "%.2fx (%.2f-%.2f)", r.ratioMedian(), r.ratioMin(), r.ratioMax());
+    }
+
+    /**
+     * The command line each script's Markdown ({@code <name>.md}) names on its first {@code Command: `...`}
+     * line (with the rounds it ran), by script name; scripts without one are absent.
+     */
+    static Map<String, String> commands(Path dir) throws IOException {
+        Map<String, String> commands = new LinkedHashMap<>();
+        for (String name : SCRIPTS) {
+            Path md = dir.resolve(name + ".md");
+            if (!Files.exists(md)) {
+                continue;
+            }
+            for (String line : Files.readAllLines(md)) {
+                int start = line.indexOf("Command: `");
+                if (start >= 0) {
+                    int from = start + "Command: `".length();
+                    int end = line.indexOf('`', from);
+                    if (end > from) {
+                        commands.put(name, line.substring(from, end));
+                    }
+                    break;
+                }
+            }
+        }
+        return commands;
     }
 
     /** status.tsv of run-all.sh: script, status, seconds; empty when absent (a report of hand-made TSVs). */

@@ -55,13 +55,15 @@ class ReportTest {
     @Test
     void missingScriptIsListedAsNotRun(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("status.tsv"), "script\tstatus\tseconds\ncore\tok\t80\ntcp\tnot run: script missing\t0\n");
+        Files.writeString(dir.resolve("core.md"), "# Core\n\nCommand: `benchmarks/run-core.sh --quick --rounds 3`, 3 rounds.\n");
         Files.writeString(dir.resolve("core.tsv"), H + "2\tx\tn/a\tn/a\tops/s\tn/a\tn/a\tn/a\t>= 1.10\tno data\n");
         // run-tcp.sh writes "-" where a cell had no samples
         Files.writeString(dir.resolve("tcp.tsv"), H + "6\tping-pong\t-\t-\treq/s\t-\t-\t-\t>= 1.20\tno\n");
 
         String md = Files.readString(Report.write(dir, RUN, MACHINE));
 
-        assertThat(md).contains("| run-tcp.sh | not run: script missing | 0 |", "| run-core.sh | ok | 80 |");
+        assertThat(md).contains("| run-tcp.sh | not run: script missing | 0 | - |",
+                "| run-core.sh | ok | 80 | `benchmarks/run-core.sh --quick --rounds 3` |");
         assertThat(md).contains("| no data | >= 1.10 | no data |");
         assertThat(md).contains("| 1 | ping-pong | n/a | - | req/s | - / - | no data | >= 1.20 | **no** |");
         assertThat(md).doesNotContain("issue-2.png");
