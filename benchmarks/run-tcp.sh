@@ -268,7 +268,7 @@ drive_one() {
         wait_quiet
         continue
       fi
-      note "some runs stayed disturbed after 2 retries (other processes took more than 0.15 CPU: see other CPU in the raw samples)"
+      note "some runs stayed disturbed after $((attempts - 1)) retries (other processes took more than 0.15 CPU: see other CPU in the raw samples)"
     fi
     break
   done
