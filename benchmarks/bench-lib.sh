@@ -9,23 +9,27 @@
 #   --rounds N    interleaved rounds (default 3; at least 2, so that both orders A,B and B,A run)
 #   --out DIR     where <tag>.md and <tag>.tsv go (default benchmarks/results/<tag>-<date>)
 #   --note TEXT   a remark printed above the table (e.g. what else ran on the machine)
+#   --smoke       proves the script end to end, nothing more: quick mode, one round, and a note saying
+#                 the figures mean nothing
 # Environment: BENCH_DIR (default benchmarks/target/bench-data) holds the 1 GiB data file;
 # BENCH_SKIP_BUILD=1 reuses benchmarks/target/benchmarks.jar (run-all.sh builds it once).
 
 export LC_ALL=C
 
-# TSV header of the result contract (benchmarks/README.md).
-BENCH_TSV_HEADER=$'issue\tcomparison\tjava\tpeer\tunit\tratio_median\tratio_min\tratio_max\ttarget\tmet'
+# TSV header of the result contract (benchmarks/README.md): the two last columns are the CPU time per op
+# (user + system microseconds of the process that did the work) of each side, "-" where not measured.
+BENCH_TSV_HEADER=$'issue\tcomparison\tjava\tpeer\tunit\tratio_median\tratio_min\tratio_max\ttarget\tmet\tjava_cpu_us_per_op\tpeer_cpu_us_per_op'
 BENCH_LOCK=/tmp/reactive-uring-bench.lock
 
 usage_of() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$1"; }
 
 bench_init() {
-  quick=0; rounds=""; out=""; note=""
+  quick=0; rounds=""; out=""; note=""; smoke=0
   while [ $# -gt 0 ]; do
     case "$1" in
       --quick) quick=1 ;;
       --full) quick=0 ;;
+      --smoke) quick=1; smoke=1 ;;
       --rounds) rounds="${2:?--rounds needs a number}"; shift ;;
       --out) out="${2:?--out needs a directory}"; shift ;;
       --note) note="${2:?--note needs a text}"; shift ;;
@@ -34,9 +38,13 @@ bench_init() {
     esac
     shift
   done
-  # a script may run fewer rounds in quick mode (quick_rounds, set before bench_init) to fit its budget
-  [ -n "$rounds" ] || rounds=$([ "$quick" -eq 1 ] && echo "${quick_rounds:-3}" || echo 3)
-  if ! [ "$rounds" -ge 2 ] 2>/dev/null; then
+  # a script may run fewer rounds in quick mode (quick_rounds, set before bench_init) to fit its budget,
+  # and more in full mode (full_rounds) where its targets sit close to 1.0x and 3 rounds straddle them
+  [ -n "$rounds" ] || rounds=$([ "$quick" -eq 1 ] && echo "${quick_rounds:-3}" || echo "${full_rounds:-3}")
+  if [ "$smoke" -eq 1 ]; then
+    rounds=1; note="SMOKE RUN (one round of quick-mode runs on a busy machine): proves the script works, the figures mean nothing${note:+; $note}"
+  fi
+  if ! [ "$rounds" -ge "$([ "$smoke" -eq 1 ] && echo 1 || echo 2)" ] 2>/dev/null; then
     echo "--rounds must be a number of at least 2, got $rounds" >&2
     exit 2
   fi
@@ -51,6 +59,9 @@ bench_init() {
 }
 
 log() { echo "[$tag $(( $(date +%s) - started ))s] $*" >&2; }
+
+# The mode flag as it was given, for the "Command:" line of a script's Markdown: " --smoke", " --quick" or "".
+bench_mode_flag() { if [ "${smoke:-0}" -eq 1 ]; then echo ' --smoke'; elif [ "$quick" -eq 1 ]; then echo ' --quick'; fi; }
 
 # One benchmark script on the machine at a time: a machine-wide flock on fd 9, held until the
 # script exits (run-all.sh does not hold it, so that each script it runs can take it).
@@ -138,20 +149,43 @@ jmh_run() {
 
 # Runs JMH once for a round and adds its scores to samples.tsv: the primary score of
 # <pkg>.<Class>.<method> (with ":param=value" appended per JMH param) as java.<Class>.<method>[...],
-# and -prof gc's gc.alloc.rate.norm as alloc.<Class>.<method>[...].
+# -prof gc's gc.alloc.rate.norm (when asked for) as alloc.<Class>.<method>[...], and the CPU time per op
+# of the fork (dev.uring.benchmarks.CpuProfiler, always on: user + system microseconds of the whole JMH
+# fork over each measurement iteration, divided by its ops) as cpu.<Class>.<method>[...].
 jmh_round() {
   local r=$1 name=$2 regex=$3; shift 3
   local csv="$work/jmh-$name-$r.csv"
-  jmh_run "$work/jmh-$name-$r.log" "$regex" "$@" -rf csv -rff "$csv"
+  jmh_run "$work/jmh-$name-$r.log" "$regex" "$@" -prof dev.uring.benchmarks.CpuProfiler -rf csv -rff "$csv"
   # JMH writes the CSV with CRLF line ends: the \r goes before the last column is read
   awk -F, '{ sub(/\r$/, "") }
            NR == 1 { for (i = 1; i <= NF; i++) { h = $i; gsub(/"/, "", h); if (h ~ /^Param: /) { sub(/^Param: /, "", h); p[i] = h } } next }
            { gsub(/"/, ""); n = $1; sub(/.*\.benchmarks\.([a-z]+\.)?/, "", n)
              s = ""; for (i in p) if ($i != "") s = s ":" p[i] "=" $i
              if (n !~ /:/) printf "%s\tjava.%s%s\t%s\n", r, n, s, $5
-             else if (n ~ /:gc.alloc.rate.norm$/) { sub(/:.*/, "", n); printf "%s\talloc.%s%s\t%s\n", r, n, s, $5 } }' \
+             else if (n ~ /:gc.alloc.rate.norm$/) { sub(/:.*/, "", n); printf "%s\talloc.%s%s\t%s\n", r, n, s, $5 }
+             else if (n ~ /:cpu.time.norm$/) { sub(/:.*/, "", n); printf "%s\tcpu.%s%s\t%s\n", r, n, s, $5 } }' \
     r="$r" "$csv" >> "$work/samples.tsv"
 }
+
+# Runs a command (its output goes where this function's goes) and writes to the file $1 the user +
+# system CPU seconds that it and its children used (bash's `times`, which counts waited-for children):
+#   cpu_of_cmd FILE CMD ARGS...; returns the command's exit status.
+cpu_of_cmd() {
+  local f=$1 before after rc=0; shift
+  times > "$f.times"; before=$(awk 'NR == 2 { split($1, u, /[ms]/); split($2, s, /[ms]/); print u[1] * 60 + u[2] + s[1] * 60 + s[2] }' "$f.times")
+  "$@" || rc=$?
+  times > "$f.times"; after=$(awk 'NR == 2 { split($1, u, /[ms]/); split($2, s, /[ms]/); print u[1] * 60 + u[2] + s[1] * 60 + s[2] }' "$f.times")
+  awk -v a="$before" -v b="$after" 'BEGIN { printf "%.3f\n", b - a }' > "$f"
+  rm -f "$f.times"
+  return "$rc"
+}
+
+# CPU time per op of a run that did OPS operations in CPU_SECONDS: prints microseconds per op.
+cpu_us_per_op() { awk -v c="$1" -v n="$2" 'BEGIN { if (n > 0) printf "%.4f", c * 1e6 / n; else print 0 }'; }
+
+# The CPU-per-op sample that belongs to a throughput sample: cpu.<Class>.<method> for java.<Class>.<method>,
+# cpu.<name> for any other <name> (fio.hot -> cpu.fio.hot).
+cpu_name_of() { case "$1" in java.*) echo "cpu.${1#java.}" ;; *) echo "cpu.$1" ;; esac; }
 
 # Reads comparison specs on stdin, one a line, "|"-separated:
 #   issue|label|java sample|peer sample|unit|target
@@ -159,45 +193,59 @@ jmh_round() {
 # then the median and min-max over rounds; java and peer are the medians of their samples.
 # A peer of "-" compares the java figure itself with the target (e.g. "<= 200" B/op): its ratio
 # columns hold the figure. target is ">= X", "<= X" or "-" (met = info). Without samples, a row
-# says "n/a" for its figures and met = "no data".
+# says "n/a" for its figures and met = "no data". The CPU columns are the medians over rounds of
+# each side's CPU-per-op samples (cpu_name_of), "-" when there are none. A side whose sample name
+# has a samples.tsv entry "failed.<name>" (a round whose peer failed: fio or wrk reported errors)
+# fails the row: met = "no", and the label says how many rounds failed.
 bench_results() {
   local tsv="$out/$tag.tsv"
   { echo "$BENCH_TSV_HEADER"
     awk -F'\t' '
-      FNR == NR { v[$2, $1] = $3; rounds[$1] = 1; next }
+      FNR == NR { v[$2, $1] = $3; rounds[$1] = 1; if ($2 ~ /^failed\./) failed[substr($2, 8)]++; next }
       function median(a, n,   i, j, t) {
         for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
         return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
       }
+      function cpuname(s) { return s ~ /^java\./ ? "cpu." substr(s, 6) : "cpu." s }
+      function cpu(s,   r, n, a) {
+        if (s == "-") return "-"
+        n = 0; for (r in rounds) if ((cpuname(s), r) in v) a[++n] = v[cpuname(s), r]
+        return n == 0 ? "-" : sprintf("%.4g", median(a, n))
+      }
       {
         split($0, f, "|"); issue = f[1]; label = f[2]; java = f[3]; peer = f[4]; unit = f[5]; target = f[6]
+        nf = (java in failed ? failed[java] : 0) + (peer != "-" && peer in failed ? failed[peer] : 0)
+        if (nf > 0) label = label " [FAILED: errors in " nf " run(s), see the raw samples]"
         n = 0; delete ratios; delete js; delete ps
         for (r in rounds) if (((java, r) in v) && (peer == "-" || (((peer, r) in v) && v[peer, r] > 0))) {
           n++; js[n] = v[java, r]; ps[n] = peer == "-" ? 0 : v[peer, r]; ratios[n] = peer == "-" ? js[n] : js[n] / ps[n]
         }
-        if (n == 0) { printf "%s\t%s\tn/a\t%s\t%s\tn/a\tn/a\tn/a\t%s\tno data\n", issue, label, peer == "-" ? "-" : "n/a", unit, target; next }
+        if (n == 0) { printf "%s\t%s\tn/a\t%s\t%s\tn/a\tn/a\tn/a\t%s\t%s\t%s\t%s\n", issue, label, peer == "-" ? "-" : "n/a", unit, target, (nf > 0 ? "no" : "no data"), cpu(java), cpu(peer); next }
         lo = hi = ratios[1]
         for (m = 2; m <= n; m++) { if (ratios[m] < lo) lo = ratios[m]; if (ratios[m] > hi) hi = ratios[m] }
         jm = median(js, n); pm = peer == "-" ? "-" : sprintf("%.6g", median(ps, n)); m = median(ratios, n)
         split(target, t, " ")
         met = target == "-" ? "info" : (t[1] == ">=" ? (m >= t[2] ? "yes" : "no") : (m <= t[2] ? "yes" : "no"))
-        printf "%s\t%s\t%.6g\t%s\t%s\t%.4f\t%.4f\t%.4f\t%s\t%s\n", issue, label, jm, pm, unit, m, lo, hi, target, met
+        if (nf > 0) met = "no"
+        printf "%s\t%s\t%.6g\t%s\t%s\t%.4f\t%.4f\t%.4f\t%s\t%s\t%s\t%s\n", issue, label, jm, pm, unit, m, lo, hi, target, met, cpu(java), cpu(peer)
       }' "$work/samples.tsv" -
   } > "$tsv"
 }
 
 # Prints the Markdown table of <out>/<tag>.tsv.
 bench_table() {
-  echo "| issue | comparison | Java | peer | unit | ratio median (min-max) | target | met |"
-  echo "|---:|---|---:|---:|---|---:|---:|:---:|"
+  echo "| issue | comparison | Java | peer | unit | CPU us/op Java / peer | ratio median (min-max) | target | met |"
+  echo "|---:|---|---:|---:|---|---:|---:|---:|:---:|"
   awk -F'\t' 'function human(x) {
                 if (x == "-" || x == "n/a") return x
                 return x >= 1e6 ? sprintf("%.2f M", x / 1e6) : x >= 1e3 ? sprintf("%.0f k", x / 1e3) : sprintf("%.2f", x)
               }
+              function us(x) { return x == "" || x == "-" ? "-" : x >= 100 ? sprintf("%.0f", x) : sprintf("%.3g", x) }
               NR > 1 {
                 if ($4 == "-") r = $6 == "n/a" ? "no data" : sprintf("%.2f (%.2f-%.2f)", $6, $7, $8)
                 else r = $6 == "n/a" ? "no data" : sprintf("%.2fx (%.2f-%.2f)", $6, $7, $8)
-                printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, human($3), human($4), $5, r, $9, $10 == "no" ? "**no**" : $10
+                c = us($11) " / " us($12)
+                printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, human($3), human($4), $5, c, r, $9, $10 == "no" ? "**no**" : $10
               }' "$out/$tag.tsv"
 }
 

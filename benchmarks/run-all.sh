@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Runs every comparison script present, one after the other, and renders the report (issue 8):
-#   core (issue 2), reactor (5), policy (4), files (3), tcp (6), webflux (7), udp (21)
+#   core (issue 2), reactor (5), policy (4), metrics (20), files (3), tcp (6), webflux (7), udp (21)
 # Each writes <out>/<name>.md and <out>/<name>.tsv; dev.uring.benchmarks.report.Report then writes
 # <out>/REPORT.md and one chart per issue (<out>/issue-<n>.png). A script that is missing is listed
 # as "not run: script missing"; one that fails is listed with its exit status and the others go on.
 #
 # Each script takes the machine-wide lock of bench-lib.sh itself, so two runs never overlap.
 #
-# Usage: benchmarks/run-all.sh [--quick|--full] [--out DIR] [--rounds N] [--note TEXT]
-#   --quick    about 5 minutes on 2 cores in all; --full (the default) takes much longer
+# Usage: benchmarks/run-all.sh [--quick|--full|--smoke] [--out DIR] [--rounds N] [--note TEXT]
+#   --quick    about 15 minutes on 2 cores in all; --full (the default) takes much longer (about 1.5 h)
+#   --smoke    every script once in its smoke mode (one round of quick runs): proves the scripts and the
+#              report end to end on a busy machine; the figures mean nothing
 #   --out DIR  default benchmarks/results/run-<date>; the reference run is
 #              benchmarks/run-all.sh --quick --out benchmarks/results/reference
 #   --rounds N passed to every script (default: each script's own, 3)
@@ -18,10 +20,12 @@ cd "$(dirname "$0")/.."
 tag=all
 . benchmarks/bench-lib.sh
 
+# the exact command line, for the report (with --rounds when given; each script's md names its own)
+command_line="benchmarks/run-all.sh$(printf ' %q' "$@")"
 mode=--full; out=""; pass=(); note=""
 while [ $# -gt 0 ]; do
   case "$1" in
-    --quick|--full) mode=$1 ;;
+    --quick|--full|--smoke) mode=$1 ;;
     --out) out="${2:?--out needs a directory}"; shift ;;
     --rounds) pass+=(--rounds "${2:?--rounds needs a number}"); shift ;;
     --note) note="${2:?--note needs a text}"; shift ;;
@@ -41,7 +45,7 @@ export BENCH_SKIP_BUILD=1
 
 status="$out/status.tsv"
 printf 'script\tstatus\tseconds\n' > "$status"
-for name in core reactor policy files tcp webflux udp; do
+for name in core reactor policy metrics files tcp webflux udp; do
   script="benchmarks/run-$name.sh"
   rm -f "$out/$name.tsv" "$out/$name.md"
   if [ ! -f "$script" ]; then
@@ -72,5 +76,5 @@ done
 total=$(( $(date +%s) - started ))
 log "rendering the report"
 "$java" -Djava.awt.headless=true -cp benchmarks/target/benchmarks.jar dev.uring.benchmarks.report.Report \
-  --dir "$out" --mode "${mode#--}" --seconds "$total" ${note:+--note "$note"}
+  --dir "$out" --mode "${mode#--}" --seconds "$total" --command "$command_line" ${note:+--note "$note"}
 log "done in ${total}s: $out/REPORT.md"

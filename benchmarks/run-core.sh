@@ -2,11 +2,17 @@
 # Runs the core benchmarks of reactive-uring next to their C peers and prints a Markdown table of
 # Java/peer ratios against the targets of issue 2:
 #   NOP round trips, batch 1 and 32 ........ RingNopBenchmark        vs c/nop_bench.c (liburing)
-#   4 KiB randread, hot cache, depth 32 ..... RingRandomReadBenchmark vs fio io_uring --invalidate=0
-#   4 KiB randread, O_DIRECT, depth 32 ...... RingRandomReadBenchmark vs fio io_uring direct=1
+#   4 KiB randread, hot cache, depth 32 ..... RingRandomReadBenchmark.hot vs fio tuned (fio/randread-hot.fio:
+#                                             batches of 32, gtod_reduce; neither side registers)
+#                                             .hotRegistered (fixed file, READ_FIXED) vs fio tuned +
+#                                             registerfiles + fixedbufs (fio/randread-hot-registered.fio)
+#   4 KiB randread, O_DIRECT, depth 32 ...... RingRandomReadBenchmark.direct (sleeping for a CQE, like tuned fio)
+#                                             vs fio tuned direct=1 (fio/randread-direct.fio); busy-polling: info
 #   allocation of the core loops ............ AllocationCheck (exact, per thread) and JMH -prof gc
-# plus, for information, the JDK peers (FileChannel, AsynchronousFileChannel) and the EventLoop
-# hand-off. The C NOP peer and fio's O_DIRECT job run right before and right after their Java run
+# plus, for information, fio with its defaults (fio/randread-hot-default.fio, the peer of earlier
+# reports), the JDK peers (FileChannel, AsynchronousFileChannel) and the EventLoop hand-off.
+# Every row also gets the CPU time per op of each side: the JMH fork's (CpuProfiler), fio's own
+# usr+sys from its --minimal line, the C NOP program's from bash's `times`. The C NOP peer and fio's O_DIRECT job run right before and right after their Java run
 # (the peer figure is the mean of the two); fio's hot job and the Java hot reads alternate, the
 # order flipping every round. So both sides see the same machine state, and each ratio is taken
 # within one round.
@@ -17,6 +23,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tag=core
+# full mode: 5 rounds, so that a ratio's min-max reflects the machine, not 3 samples (override with --rounds)
+full_rounds=5
 . benchmarks/bench-lib.sh
 bench_init "$@"
 bench_need /usr/include/liburing.h:liburing-dev fio:fio gcc:gcc
@@ -40,10 +48,12 @@ fi
 
 # C NOP runs of both batch sizes, once before and once after the Java run (run_nop): the peer
 # figure is their mean, so that a machine drifting during the round moves both sides alike
+# prints "ops/s CPU-us/op" per batch size (CPU: the program's user + system time over its ops)
 c_nop() {
-  local b
+  local b line
   for b in 1 32; do
-    benchmarks/target/c/nop_bench "$b" "$c_secs" | awk '{split($3, a, "="); print a[2]}'
+    line=$(cpu_of_cmd "$work/nop.cpu" benchmarks/target/c/nop_bench "$b" "$c_secs")
+    echo "$line" | awk -v c="$(cat "$work/nop.cpu")" -v s="$c_secs" '{ split($3, a, "="); printf "%d %.5f\n", a[2], c * 1e6 / (a[2] * s) }'
   done
 }
 
@@ -53,24 +63,47 @@ run_nop() {
   run_jmh "$r" nop 'RingNopBenchmark'
   after=($(c_nop))
   sample "$r" c.nop.batch1 "$(( (before[0] + after[0]) / 2 ))"
-  sample "$r" c.nop.batch32 "$(( (before[1] + after[1]) / 2 ))"
+  sample "$r" c.nop.batch32 "$(( (before[2] + after[2]) / 2 ))"
+  sample "$r" cpu.c.nop.batch1 "$(awk -v a="${before[1]}" -v b="${after[1]}" 'BEGIN { print (a + b) / 2 }')"
+  sample "$r" cpu.c.nop.batch32 "$(awk -v a="${before[3]}" -v b="${after[3]}" 'BEGIN { print (a + b) / 2 }')"
 }
 
+# fio job $1 (benchmarks/fio/randread-$1.fio): prints "IOPS CPU-us/op", CPU from fio's own usr% and sys%
+# (terse fields 88, 89: of the job's run time) over its IOPS. A job that reports an error (terse
+# field 5) or no IOPS prints "0 0" and leaves a note: the round's row shows it (failed.<sample>).
 fio_iops() {
-  BENCH_FILE="$data_file" RUNTIME="$fio_secs" fio --minimal "benchmarks/fio/randread-$1.fio" | awk -F';' '{print $8}'
+  local line
+  line=$(BENCH_FILE="$data_file" RUNTIME="$fio_secs" fio --minimal "benchmarks/fio/randread-$1.fio" 2>"$work/fio.err") || true
+  echo "$line" | awk -F';' 'NF >= 89 && $5 == 0 && $8 > 0 { u = $88; s = $89; sub(/%/, "", u); sub(/%/, "", s)
+                                                           printf "%d %.5f\n", $8, (u + s) / 100 * 1e6 / $8; ok = 1 }
+                            END { if (!ok) print "0 0" }'
 }
 
-run_fio() { sample "$1" "fio.$2" "$(fio_iops "$2")"; }
+# one fio sample (and its CPU) for round $1, job $2; a failed fio run is recorded as failed.fio.$2
+run_fio() {
+  local v
+  v=($(fio_iops "$2"))
+  if [ "${v[0]}" -gt 0 ]; then sample "$1" "fio.$2" "${v[0]}"; sample "$1" "cpu.fio.$2" "${v[1]}"
+  else sample "$1" "failed.fio.$2" 1; echo "fio $2 failed in round $1: $(head -c 300 "$work/fio.err")" >> "$work/notes.txt"; fi
+}
 
 # O_DIRECT reads go at the speed of this VM's virtual disk, which drifts by several per cent within
 # a minute: fio runs right before and right after the Java run, and its figure is their mean
 run_direct() {
   local r=$1 before after
-  before=$(fio_iops direct)
+  before=($(fio_iops direct))
   run_jmh "$r" direct 'RingRandomReadBenchmark.direct'
-  after=$(fio_iops direct)
-  sample "$r" fio.direct "$(( (before + after) / 2 ))"
+  after=($(fio_iops direct))
+  if [ "${before[0]}" -gt 0 ] && [ "${after[0]}" -gt 0 ]; then
+    sample "$r" fio.direct "$(( (before[0] + after[0]) / 2 ))"
+    sample "$r" cpu.fio.direct "$(awk -v a="${before[1]}" -v b="${after[1]}" 'BEGIN { print (a + b) / 2 }')"
+  else
+    sample "$r" failed.fio.direct 1; echo "fio direct failed in round $r: $(head -c 300 "$work/fio.err")" >> "$work/notes.txt"
+  fi
 }
+
+# the hot fio jobs: tuned (judged), tuned + registered (judged against hotRegistered), defaults (info)
+run_fio_hot() { local j; for j in hot hot-registered hot-default; do warm; run_fio "$1" "$j"; done; }
 
 # -prof gc rides along in every round: its bytes per op feed the allocation table.
 run_jmh() { jmh_round "$1" "$2" "$3" "${jmh[@]}" -prof gc; }
@@ -82,9 +115,9 @@ for r in $(seq 1 "$rounds"); do
   # flips every round, so that neither side always runs first in a warmer machine
   run_nop "$r"; run_jmh "$r" loop 'EventLoopNopBenchmark'
   if [ $((r % 2)) -eq 1 ]; then
-    warm; run_fio "$r" hot; warm; run_jmh "$r" hot 'RingRandomReadBenchmark.hot|PeerRandomReadBenchmark'
+    run_fio_hot "$r"; warm; run_jmh "$r" hot 'RingRandomReadBenchmark.hot|PeerRandomReadBenchmark'
   else
-    warm; run_jmh "$r" hot 'RingRandomReadBenchmark.hot|PeerRandomReadBenchmark'; warm; run_fio "$r" hot
+    warm; run_jmh "$r" hot 'RingRandomReadBenchmark.hot|PeerRandomReadBenchmark'; run_fio_hot "$r"
   fi
   run_direct "$r"
 done
@@ -99,9 +132,11 @@ awk '$1 == "alloc" { printf "1\texact.%s\t%s\n", $2, $3 }' "$work/alloc.txt" >> 
 bench_results <<'SPEC'
 2|NOP round trip, batch 1 (Ring vs liburing)|java.RingNopBenchmark.batch1|c.nop.batch1|ops/s|>= 0.90
 2|NOP round trip, batch 32 (Ring vs liburing)|java.RingNopBenchmark.batch32|c.nop.batch32|ops/s|>= 0.95
-2|4 KiB randread hot, depth 32 (Ring vs fio --invalidate=0)|java.RingRandomReadBenchmark.hot|fio.hot|ops/s|>= 1.10
-2|4 KiB randread O_DIRECT, depth 32, busy-polling like fio (Ring vs fio direct=1)|java.RingRandomReadBenchmark.directBusyPoll|fio.direct|ops/s|>= 0.95
-2|4 KiB randread O_DIRECT, depth 32, sleeping in io_uring_enter (Ring vs fio direct=1)|java.RingRandomReadBenchmark.direct|fio.direct|ops/s|-
+2|4 KiB randread hot, depth 32, plain fd + buffers (Ring vs fio tuned: batch 32, gtod_reduce)|java.RingRandomReadBenchmark.hot|fio.hot|ops/s|>= 1.10
+2|4 KiB randread hot, depth 32, registered fd + buffers (Ring READ_FIXED vs fio tuned + registerfiles, fixedbufs)|java.RingRandomReadBenchmark.hotRegistered|fio.hot-registered|ops/s|>= 1.10
+2|info: 4 KiB randread hot, depth 32 (Ring vs fio defaults: no batching, clock per I/O; the peer of earlier reports)|java.RingRandomReadBenchmark.hot|fio.hot-default|ops/s|-
+2|4 KiB randread O_DIRECT, depth 32, both sleeping in io_uring_enter for a CQE (Ring vs fio tuned direct=1)|java.RingRandomReadBenchmark.direct|fio.direct|ops/s|>= 0.95
+2|info: 4 KiB randread O_DIRECT, depth 32, Ring busy-polling the CQ, never sleeping (vs fio tuned direct=1, which sleeps)|java.RingRandomReadBenchmark.directBusyPoll|fio.direct|ops/s|-
 2|hot randread: Ring vs FileChannel (1 thread)|java.RingRandomReadBenchmark.hot|java.PeerRandomReadBenchmark.fileChannel|ops/s|-
 2|hot randread: Ring vs AsynchronousFileChannel (depth 32)|java.RingRandomReadBenchmark.hot|java.PeerRandomReadBenchmark.asyncFileChannel|ops/s|-
 2|NOP batch 1: EventLoop hand-off vs bare Ring|java.EventLoopNopBenchmark.batch1|java.RingNopBenchmark.batch1|ops/s|-
@@ -117,16 +152,23 @@ elapsed=$(( $(date +%s) - started ))
 {
   echo "# Core benchmarks, $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
-  echo "Command: \`benchmarks/run-core.sh$([ "$quick" -eq 1 ] && echo ' --quick') --rounds $rounds\`," \
+  echo "Command: \`benchmarks/run-core.sh$(bench_mode_flag) --rounds $rounds\`," \
        "$rounds interleaved rounds, ${elapsed}s in all."
   bench_machine
-  echo "$(fio --version), liburing $(dpkg-query -W -f '${Version}' liburing-dev 2>/dev/null || echo '?')."
+  echo "$(fio --version) (jobs: benchmarks/fio/randread-{hot,hot-registered,hot-default,direct}.fio), liburing $(dpkg-query -W -f '${Version}' liburing-dev 2>/dev/null || echo '?')."
   echo
   echo "Ratio = Java / peer within one round; the table gives the median over rounds and the min-max spread."
-  echo "Throughputs are medians in operations per second (NOPs or 4 KiB reads)."
+  echo "Throughputs are medians in operations per second (NOPs or 4 KiB reads). CPU us/op: user + system CPU"
+  echo "microseconds per op of the process doing the work (the whole JMH fork; fio's own usr+sys; the C NOP program)."
   echo "The C NOP and fio O_DIRECT figures of a round are the means of a run right before and one right after the Java run."
-  echo "fio 3.33 never sleeps on this ring setup (strace: \`io_uring_enter(fd, 1, 0, GETEVENTS)\` per read), so the"
-  echo "O_DIRECT target compares it with the Ring busy-polling the same way; the sleeping variant is shown for information."
+  echo "fio is tuned as its documentation suggests for IOPS (\`iodepth_batch_submit=32 iodepth_batch_complete_max=32"
+  echo "gtod_reduce=1\`; \`registerfiles=1 fixedbufs=1\` only against the Ring's registered variant; no hipri or"
+  echo "sqthread_poll, which the Ring does not use); its defaults (the peer of earlier reports) are an info row."
+  echo "Random offsets: both sides draw 4 KiB-aligned offsets over the whole 1 GiB file (the Ring cycles 1 Mi"
+  echo "precomputed offsets, fio uses norandommap)."
+  echo "O_DIRECT: tuned fio 3.33 submits without waiting and then sleeps in \`io_uring_enter(fd, 0, 1, GETEVENTS)\`"
+  echo "for a completion (strace), so the target compares it with the Ring sleeping in io_uring_enter the same way;"
+  echo "the Ring's busy-polling variant (never sleeps, burns its core, as fio did with its defaults) is an info row."
   [ -z "$note" ] || { echo; echo "Note: $note"; }
   echo
   bench_table

@@ -47,7 +47,7 @@ elapsed=$(( $(date +%s) - started ))
 {
   echo "# Fixed-file table, $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
-  echo "Command: \`benchmarks/run-files.sh$([ "$quick" -eq 1 ] && echo ' --quick') --rounds $rounds\`," \
+  echo "Command: \`benchmarks/run-files.sh$(bench_mode_flag) --rounds $rounds\`," \
        "$rounds alternating rounds, ${elapsed}s in all."
   bench_machine
   echo

@@ -3,9 +3,13 @@
 # ratios against the targets:
 #   4 KiB randread, hot 1 GiB file, 32 in flight, Uring of 2 loops, one flatMap of Monos per loop
 #   subscribed on its loop (ReactorRandomReadBenchmark.monoPerLoop, the shape of a server)
+#     vs 32 virtual threads, blocking FileChannel ... >= 1.0x  (same JMH run; what users pick in 2026)
+#     vs Mono.fromCallable(read).subscribeOn(boundedElastic()), 32 at a time ... info (the Reactor idiom)
 #     vs AsynchronousFileChannel at depth 32 ........ >= 1.5x  (same JMH run)
 #     vs FileChannel pread on 2 threads ............. >= 1.0x  (same JMH run)
-#     vs fio io_uring, 2 jobs x iodepth 16 .......... >= 0.9x  (interleaved with the JMH runs)
+#     vs fio io_uring, 2 jobs x iodepth 16, tuned (batches of 16, gtod_reduce) ... >= 0.9x (interleaved)
+#   4 KiB randread, O_DIRECT, 32 in flight (ReactorDirectReadBenchmark): Mono per loop vs 32 virtual
+#   threads on a FileChannel opened with ExtendedOpenOption.DIRECT: >= 1.0x, and CPU per op <= 1.0x
 #   info rows: the naive shape (ReactorRandomReadBenchmark.mono: one flatMap subscribed by the JMH
 #   thread, drained by both loops), and the ceiling of any reactive layer: the same reads on 2 loops
 #   through the core EventLoop API with no Reactor at all (coreLoops) vs FileChannel
@@ -15,6 +19,7 @@
 #   of its own with a warmed-up JIT (-wi 3 -w 2s), since a short warm-up measures the interpreter's
 #   and C1's allocations rather than the steady state
 # The fio and JMH runs alternate, the order flipping every round; each ratio is taken within a round.
+# CPU per op (user + system microseconds): the whole JMH fork's (CpuProfiler), fio's own usr+sys.
 #
 # Usage: benchmarks/run-reactor.sh [--quick|--full] [--rounds N] [--out DIR] [--note TEXT]
 #   (common arguments: see benchmarks/bench-lib.sh); writes DIR/reactor.md and DIR/reactor.tsv.
@@ -22,6 +27,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tag=reactor
+# full mode: 5 rounds, so that a ratio's min-max reflects the machine, not 3 samples (override with --rounds)
+full_rounds=5
 . benchmarks/bench-lib.sh
 bench_init "$@"
 bench_need fio:fio
@@ -35,20 +42,27 @@ if [ "$quick" -eq 1 ]; then
   # the Reactor shapes need a few seconds of JIT warm-up (monoPerLoop: 116 k ops/s in its first
   # second, 650-750 k from the third on); less measures C1 code, not the steady state
   fio_secs=1; jmh_rand=(-f 1 -wi 3 -w 1s -i 1 -r 1s); jmh_seq=(-f 1 -wi 1 -w 1s -i 1 -r 1s)
-  jmh_alloc=(-f 1 -wi 3 -w 2s -i 2 -r 1s)
+  jmh_alloc=(-f 1 -wi 3 -w 2s -i 2 -r 1s); jmh_direct=(-f 1 -wi 1 -w 1s -i 1 -r 2s)
 else
   fio_secs=10; jmh_rand=(-f 1 -wi 3 -w 2s -i 5 -r 2s); jmh_seq=(-f 1 -wi 2 -w 4s -i 5 -r 4s)
-  jmh_alloc=(-f 1 -wi 4 -w 2s -i 3 -r 2s)
+  jmh_alloc=(-f 1 -wi 4 -w 2s -i 3 -r 2s); jmh_direct=(-f 1 -wi 2 -w 2s -i 5 -r 2s)
 fi
 
 
-# fio with as many jobs as the Uring has loops, 32 reads in flight in total, like the Monos.
+# fio with as many jobs as the Uring has loops, 32 reads in flight in total, like the Monos, tuned as
+# fio's documentation suggests for IOPS (batches of up to 16 submitted and reaped per io_uring_enter,
+# gtod_reduce). One terse line per job: IOPS summed, CPU per op = the jobs' usr+sys shares (fields
+# 88, 89) summed over the IOPS summed. A failed run (an error field, no line) is recorded as failed.
 run_fio() {
   local r=$1 v
-  v=$(fio --minimal --group_reporting --name=randread-hot-2x16 --ioengine=io_uring --filename="$data_file" \
-        --size=1g --rw=randread --bs=4k --iodepth=16 --numjobs=2 --direct=0 --invalidate=0 --norandommap \
-        --randrepeat=0 --time_based --runtime="$fio_secs" --ramp_time=1 | awk -F';' '{print $8}')
-  sample "$r" fio.randread "$v"
+  v=($(fio --minimal --name=randread-hot-2x16 --ioengine=io_uring --filename="$data_file" \
+        --size=1g --rw=randread --bs=4k --iodepth=16 --iodepth_batch_submit=16 --iodepth_batch_complete_max=16 \
+        --gtod_reduce=1 --numjobs=2 --direct=0 --invalidate=0 --norandommap \
+        --randrepeat=0 --time_based --runtime="$fio_secs" --ramp_time=1 2>"$work/fio.err" \
+      | awk -F';' 'NF >= 89 { if ($5 != 0) bad = 1; iops += $8; u = $88; s = $89; sub(/%/, "", u); sub(/%/, "", s); cpu += (u + s) / 100; n++ }
+                   END { if (bad || n != 2 || iops <= 0) print "0 0"; else printf "%d %.5f\n", iops, cpu * 1e6 / iops }'))
+  if [ "${v[0]:-0}" -gt 0 ]; then sample "$r" fio.randread "${v[0]}"; sample "$r" cpu.fio.randread "${v[1]}"
+  else sample "$r" failed.fio.randread 1; echo "fio failed in round $r: $(head -c 300 "$work/fio.err")" >> "$work/notes.txt"; fi
 }
 
 run_jmh() { jmh_round "$@"; }
@@ -58,27 +72,33 @@ for r in $(seq 1 "$rounds"); do
   if [ $((r % 2)) -eq 1 ]; then
     warm; run_fio "$r"; warm; run_jmh "$r" rand 'reactor.ReactorRandomReadBenchmark' "${jmh_rand[@]}"
     warm; run_jmh "$r" seq 'reactor.ReactorSequentialReadBenchmark' "${jmh_seq[@]}"
+    run_jmh "$r" direct 'reactor.ReactorDirectReadBenchmark' "${jmh_direct[@]}"
   else
+    run_jmh "$r" direct 'reactor.ReactorDirectReadBenchmark' "${jmh_direct[@]}"
     warm; run_jmh "$r" seq 'reactor.ReactorSequentialReadBenchmark' "${jmh_seq[@]}"
     warm; run_jmh "$r" rand 'reactor.ReactorRandomReadBenchmark' "${jmh_rand[@]}"; warm; run_fio "$r"
   fi
 done
 # allocation per read: once, its own run, JIT warmed up (the Mono shapes and the peers, for comparison)
 before=$(wc -l < "$work/samples.tsv")
-warm; run_jmh 1 alloc 'reactor.ReactorRandomReadBenchmark.(mono|monoPerLoop|asyncFileChannel|fileChannel)$' \
+warm; run_jmh 1 alloc 'reactor.ReactorRandomReadBenchmark.(mono|monoPerLoop|asyncFileChannel|fileChannel|virtualThreads|boundedElastic)$' \
   "${jmh_alloc[@]}" -prof gc
-# that run's throughput scores are not samples of the rounds: of its lines only alloc.* ones stay
+# that run's throughput (and CPU) scores are not samples of the rounds: of its lines only alloc.* ones stay
 awk -F'\t' -v n="$before" 'NR <= n || $2 ~ /^alloc\./' "$work/samples.tsv" > "$work/samples.tmp"
 mv "$work/samples.tmp" "$work/samples.tsv"
 
 bench_results <<'SPEC'
+5|4 KiB randread hot, Mono (one flatMap per loop, 2 loops) vs 32 virtual threads, blocking FileChannel|java.ReactorRandomReadBenchmark.monoPerLoop|java.ReactorRandomReadBenchmark.virtualThreads|ops/s|>= 1.00
+5|4 KiB randread hot, Mono per loop vs Mono.fromCallable(channel.read).subscribeOn(boundedElastic()), 32 at a time|java.ReactorRandomReadBenchmark.monoPerLoop|java.ReactorRandomReadBenchmark.boundedElastic|ops/s|-
+5|4 KiB randread O_DIRECT, depth 32, Mono per loop vs 32 virtual threads, FileChannel + ExtendedOpenOption.DIRECT|java.ReactorDirectReadBenchmark.monoPerLoop|java.ReactorDirectReadBenchmark.virtualThreads|ops/s|>= 1.00
+5|4 KiB randread O_DIRECT, depth 32, CPU per read: Mono per loop vs 32 virtual threads (whole JMH fork)|cpu.ReactorDirectReadBenchmark.monoPerLoop|cpu.ReactorDirectReadBenchmark.virtualThreads|us CPU/op|<= 1.00
 5|4 KiB randread, Mono (one flatMap per loop, 2 loops) vs AsynchronousFileChannel (depth 32)|java.ReactorRandomReadBenchmark.monoPerLoop|java.ReactorRandomReadBenchmark.asyncFileChannel|ops/s|>= 1.50
 5|4 KiB randread, Mono (one flatMap per loop, 2 loops) vs FileChannel (2 threads)|java.ReactorRandomReadBenchmark.monoPerLoop|java.ReactorRandomReadBenchmark.fileChannel|ops/s|>= 1.00
-5|4 KiB randread, Mono (one flatMap per loop, 2 loops) vs fio io_uring (2 jobs x 16)|java.ReactorRandomReadBenchmark.monoPerLoop|fio.randread|ops/s|>= 0.90
+5|4 KiB randread, Mono (one flatMap per loop, 2 loops) vs fio io_uring tuned (2 jobs x 16, batch 16, gtod_reduce)|java.ReactorRandomReadBenchmark.monoPerLoop|fio.randread|ops/s|>= 0.90
 5|ceiling: the same reads on 2 loops through the core API, no Reactor, vs FileChannel (2 threads)|java.ReactorRandomReadBenchmark.coreLoops|java.ReactorRandomReadBenchmark.fileChannel|ops/s|-
 5|Reactor's share: Mono per loop vs the core API on the same 2 loops|java.ReactorRandomReadBenchmark.monoPerLoop|java.ReactorRandomReadBenchmark.coreLoops|ops/s|-
 5|naive shape: one flatMap subscribed by a non-loop thread, drained by both loops, vs AsynchronousFileChannel|java.ReactorRandomReadBenchmark.mono|java.ReactorRandomReadBenchmark.asyncFileChannel|ops/s|-
-5|naive shape vs fio io_uring (2 jobs x 16)|java.ReactorRandomReadBenchmark.mono|fio.randread|ops/s|-
+5|naive shape vs fio io_uring tuned (2 jobs x 16)|java.ReactorRandomReadBenchmark.mono|fio.randread|ops/s|-
 5|1 GiB sequential read, readAll vs Spring DataBufferUtils.read|java.ReactorSequentialReadBenchmark.readAll|java.ReactorSequentialReadBenchmark.springDataBufferUtils|files/s|>= 1.30
 5|bytes allocated per Mono read, one flatMap per loop (-prof gc, whole fork, JIT warmed up)|alloc.ReactorRandomReadBenchmark.monoPerLoop|-|B/op|<= 200
 5|bytes allocated per Mono read, naive shape (-prof gc, whole fork, JIT warmed up)|alloc.ReactorRandomReadBenchmark.mono|-|B/op|-
@@ -88,7 +108,7 @@ elapsed=$(( $(date +%s) - started ))
 {
   echo "# uring-reactor benchmarks, $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
-  echo "Command: \`benchmarks/run-reactor.sh$([ "$quick" -eq 1 ] && echo ' --quick') --rounds $rounds\`," \
+  echo "Command: \`benchmarks/run-reactor.sh$(bench_mode_flag) --rounds $rounds\`," \
        "$rounds interleaved rounds, ${elapsed}s in all."
   bench_machine
   echo "$(fio --version)."
@@ -100,7 +120,16 @@ elapsed=$(( $(date +%s) - started ))
   echo "shape is one \`flatMap(..., 32)\` of 1024 reads subscribed by the JMH thread and drained by both loops."
   echo "Core loops = the same reads through the core EventLoop API with no Reactor (ReadBatch), 2 loops x 16: the"
   echo "ceiling of any reactive layer on these loops. AsynchronousFileChannel at depth 32; FileChannel pread on 2 JMH threads (summed);"
-  echo "fio \`ioengine=io_uring numjobs=2 iodepth=16 bs=4k rw=randread invalidate=0\` (2 jobs like the 2 loops, 32 in flight in all)."
+  echo "fio \`ioengine=io_uring numjobs=2 iodepth=16 iodepth_batch_submit=16 iodepth_batch_complete_max=16 gtod_reduce=1"
+  echo "bs=4k rw=randread invalidate=0 norandommap\` (2 jobs like the 2 loops, 32 in flight in all; tuned as fio's docs suggest)."
+  echo "Virtual threads: 32 started per invocation of 1024 reads, each reading its share with blocking"
+  echo "\`FileChannel.read(buffer, position)\` (the JDK's default scheduler: as many carriers as CPUs). boundedElastic:"
+  echo "\`Mono.fromCallable(() -> channel.read(...)).subscribeOn(Schedulers.boundedElastic())\`, flatMap 32 at a time."
+  echo "O_DIRECT: 256 reads per invocation, 32 in flight; the Mono side's fd (opened by ReactiveFile.open, which has no"
+  echo "O_DIRECT option) gets O_DIRECT with fcntl(F_SETFL); the virtual threads' FileChannel is opened with"
+  echo "ExtendedOpenOption.DIRECT; 4096-aligned buffers on both sides. Both wait for the disk, so the CPU row matters."
+  echo "Offsets: 4 KiB-aligned over the whole 1 GiB file (1 Mi precomputed offsets, cycled), the same on every Java side."
+  echo "CPU us/op: user + system CPU microseconds per read of the whole JMH fork (loops, carriers, pools, GC, JIT), or fio's own."
   echo "Sequential: the whole file in 64 KiB chunks, bytes counted; readAll 4 reads ahead; Spring's"
   echo "\`DataBufferUtils.read(path, DefaultDataBufferFactory, 65536)\`, buffers released. One op = one whole file (1 GiB)."
   echo "Ratio = ours / peer within one round; median over rounds with the min-max spread."

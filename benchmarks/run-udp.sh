@@ -89,15 +89,25 @@ start_server() {
   echo "${server_label[$k]} did not start: $(grep -m1 -E 'Exception|Error' "$work/$k.err" || echo 'no listening line')" >> "$work/notes.txt"
 }
 
-# One run of server $2 on cell ($3 bytes, $4 flows) in round $1: samples <key>.rps.<cell> and <key>.p99.<cell>.
+# CPU seconds used so far by process $1 (user + system, /proc/PID/stat)
+proc_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+
+# One run of server $2 on cell ($3 bytes, $4 flows) in round $1: samples <key>.rps.<cell> and <key>.p99.<cell>,
+# and cpu.<key>.rps.<cell>: the server's CPU microseconds per request (its CPU per wall second over the
+# run, warm-up included, divided by the generator's requests per second).
 drive() {
-  local r=$1 k=$2 size=$3 flows=$4 line
+  local r=$1 k=$2 size=$3 flows=$4 line c0 c1 t0 t1 rps
+  c0=$(proc_cpu "${server_pid[$k]}"); t0=$(date +%s.%N)
   if ! line=$("${gen_cpu[@]}" "$gen" 127.0.0.1 "${server_port[$k]}" "$flows" "$size" "$secs" "$warmup" 2>"$work/gen.err"); then
     echo "${server_label[$k]}, ${size} B x ${flows}, round $r: the load generator failed ($(head -1 "$work/gen.err"))" >> "$work/notes.txt"
     return 0
   fi
+  c1=$(proc_cpu "${server_pid[$k]}"); t1=$(date +%s.%N)
   echo "$r $k ${size}x${flows} $line" >> "$work/pingpong.txt"
-  sample "$r" "$k.rps.${size}x${flows}" "$(echo "$line" | sed -n 's/.*req_per_s=\([0-9.]*\).*/\1/p')"
+  rps=$(echo "$line" | sed -n 's/.*req_per_s=\([0-9.]*\).*/\1/p')
+  sample "$r" "$k.rps.${size}x${flows}" "$rps"
+  [ -z "$rps" ] || sample "$r" "cpu.$k.rps.${size}x${flows}" \
+    "$(awk -v a="$c0" -v b="$c1" -v t0="$t0" -v t1="$t1" -v q="$rps" 'BEGIN { if (q > 0) printf "%.3f", (b - a) / (t1 - t0) / q * 1e6; else print 0 }')"
   sample "$r" "$k.p99.${size}x${flows}" "$(echo "$line" | sed -n 's/.*p99_us=\([0-9.]*\).*/\1/p')"
 }
 
@@ -158,7 +168,7 @@ elapsed=$(( $(date +%s) - started ))
 {
   echo "# UDP request/response and zero-copy sends (issue 21), $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
-  echo "Command: \`benchmarks/run-udp.sh$([ "$quick" -eq 1 ] && echo ' --quick') --rounds $rounds\`, $rounds rounds," \
+  echo "Command: \`benchmarks/run-udp.sh$(bench_mode_flag) --rounds $rounds\`, $rounds rounds," \
        "${warmup} s warm-up + ${secs} s per ping-pong run, ${elapsed}s in all."
   bench_machine
   echo "Echo servers: one event loop thread each ($pinning); reactive-uring's loop polls 50 us before it sleeps."

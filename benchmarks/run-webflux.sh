@@ -1,166 +1,251 @@
 #!/usr/bin/env bash
-# Issue 7: the WebFlux file server (samples' FileServerApplication) serving 4 KiB and 1 MiB files
-# with reactive-uring's io_uring Resource writer, against the same app with
-# reactive-uring.webflux.enabled=false (Spring's stock ResourceHttpMessageWriter, which on Reactor
-# Netty over plain HTTP/1.1 sends file bodies with zero-copy sendfile). Load: wrk, keep-alive, on
-# loopback. Target: >= 1.3x requests/s. Both servers run side by side on their own free ports,
-# each warmed up, then the wrk runs alternate A, B, B, A ... within every round, and each ratio
-# is taken within a round.
+# Issue 7, peers made fair by issue 18: the WebFlux file server of the samples
+# (FileServerApplication: reactive-uring's io_uring Resource writer, files kept open between responses,
+# path confinement, one STATX per request) against
+#   - the judged peer: a stock Spring Boot WebFlux app (benchmarks/webflux-stock: spring-boot-starter-webflux
+#     only, RouterFunctions.resources over the same directory; Spring's ResourceHttpMessageWriter, zero-copy
+#     sendfile on Reactor Netty over plain HTTP/1.1; no io_uring anywhere on its classpath): >= 1.3x req/s;
+#   - the bound: nginx from the distribution (sendfile on, open_file_cache, access log off, keep-alive
+#     without a request limit, worker_processes auto) serving the same directory: information, what a C
+#     server reaches on this machine.
+# Files: 4 KiB (wrk 16 connections) and 1 MiB (8 connections), and 64 MiB (2 connections) in full mode.
+# Load: wrk, 1 thread, keep-alive, loopback. The servers run side by side on their own free ports, each
+# warmed up, then within every round each (file, server) pair runs once in an order that rotates round
+# by round; each ratio is taken within a round.
+# wrk's errors are read: a run with non-2xx/3xx responses or socket errors (connect, read, write,
+# timeout) fails its row (shown with FAILED in its label, met = no), never dropped.
+# CPU per request: the server's user + system CPU seconds (/proc/PID/stat utime + stime; nginx: its
+# master and workers) over the wrk run, divided by the requests wrk completed.
 #
-# Usage: benchmarks/run-webflux.sh [--quick] [--rounds N] [--out DIR]
-#   --quick     short runs (about a minute on 2 cores; 5 s of warm-up per server and file, 2 s runs)
-#   --rounds N  rounds (default 3 quick, 5 full)
-#   --out DIR   writes DIR/webflux.md and DIR/webflux.tsv (default benchmarks/results)
+# Usage: benchmarks/run-webflux.sh [--quick|--full|--smoke] [--rounds N] [--out DIR] [--note TEXT]
+#   --quick     5 s of warm-up per server and file, 2 s runs, 3 rounds, 4 KiB and 1 MiB (about 2.5 min)
+#   full        10 s warm-up, 10 s runs, 5 rounds, and 64 MiB files too (about 13 min)
+#   --smoke     2 s warm-up, 1 s runs, 1 round: proves the script, the figures mean nothing
+#   Common arguments: see benchmarks/bench-lib.sh; writes DIR/webflux.md and DIR/webflux.tsv.
 # Environment: URING_SERVER_ARGS, extra arguments for the io_uring server only, to try settings,
 #   e.g. "--reactive-uring.webflux.single-read-limit=65536 --reactive-uring.webflux.open-files=0".
-#   "--fileserver.measure.in-memory-bodies=true" measures the upper bound instead: that server
-#   answers the same URLs with the files' bytes from memory (no file I/O at all), so the table
-#   says what a writer with zero-cost file I/O would reach against stock on this machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-
-quick=0; rounds=""; outdir="benchmarks/results"
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --quick) quick=1 ;;
-    --rounds) rounds="$2"; shift ;;
-    --out) outdir="$2"; shift ;;
-    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
-    *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
-  esac
-  shift
-done
-export LC_ALL=C
-if [ "$quick" -eq 1 ]; then secs=2; warmup=5; rounds=${rounds:-3}; else secs=10; warmup=10; rounds=${rounds:-5}; fi
-if ! [ "$rounds" -ge 1 ] 2>/dev/null; then echo "--rounds must be a positive number, got $rounds" >&2; exit 2; fi
-work="benchmarks/target/run-webflux"
-mkdir -p "$work" "$outdir"
-rm -f "$work"/samples.tsv "$work"/*.log "$work"/notes.txt
-started=$(date +%s)
-tag=run-webflux
+tag=webflux
+quick_rounds=3
+full_rounds=5
 . benchmarks/bench-lib.sh
+bench_init "$@"
+bench_need wrk:wrk nginx:nginx curl:curl python3:python3
+rm -f "$work"/wrk-*.log "$work"/*.log
 
-# the machine-wide lock of bench-lib.sh: no other benchmark script runs beside this one
-bench_lock
+if [ "$smoke" -eq 1 ]; then secs=1; warmup=2
+elif [ "$quick" -eq 1 ]; then secs=2; warmup=5
+else secs=10; warmup=10; fi
+# file, wrk connections
+files=("4k.bin 16" "1m.bin 8")
+[ "$quick" -eq 1 ] || files+=("64m.bin 2")
 
-if ! command -v wrk >/dev/null 2>&1; then
-  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  log "installing wrk"
-  $sudo apt-get install -y wrk >/dev/null 2>&1 || { $sudo apt-get update >/dev/null && $sudo apt-get install -y wrk >/dev/null; }
-fi
-
-log "building the samples"
+log "building the samples and the stock app"
 ./mvnw -q -B -pl samples -am compile dependency:build-classpath -Dmdep.outputFile="$PWD/$work/classpath.txt" >/dev/null
 cp="samples/target/classes:$(cat "$work/classpath.txt")"
+# the stock app: its own classpath (spring-boot-starter-webflux and what it pulls, at the root pom's versions)
+prop() { sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" pom.xml | head -1; }
+./mvnw -q -B -f benchmarks/webflux-stock/pom.xml dependency:build-classpath -Dmdep.includeScope=runtime \
+  -Dmdep.outputFile="$PWD/$work/stock-classpath.txt" -Dreactor.version="$(prop reactor.version)" \
+  -Dnetty.version="$(prop netty.version)" -Dspring.version="$(prop spring.version)" \
+  -Dspring-boot.version="$(prop spring-boot.version)" >/dev/null
+if tr ':' '\n' < "$work/stock-classpath.txt" | grep -q -E 'uring-(core|reactor|policy)'; then
+  echo "the stock app's classpath has reactive-uring on it" >&2; exit 1
+fi
+mkdir -p "$work/stock-classes"
+"$(dirname "$(command -v "$java")")/javac" -d "$work/stock-classes" -cp "$(cat "$work/stock-classpath.txt")" \
+  benchmarks/webflux-stock/src/main/java/dev/uring/benchmarks/stock/StockFileServer.java
+stock_cp="$work/stock-classes:$(cat "$work/stock-classpath.txt")"
 
 root="$work/files"
 mkdir -p "$root"
 head -c 4096 /dev/urandom > "$root/4k.bin"
 head -c 1048576 /dev/urandom > "$root/1m.bin"
+[ "$quick" -eq 1 ] || head -c 67108864 /dev/urandom > "$root/64m.bin"
 
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+declare -A pid=() port=()
+cleanup() {
+  local k
+  for k in "${!pid[@]}"; do kill "${pid[$k]}" 2>/dev/null || true; done
+  [ ! -f "$work/nginx/nginx.pid" ] || kill "$(cat "$work/nginx/nginx.pid")" 2>/dev/null || true
+}
 trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-# start_server NAME ENABLED [ARGS...]: the file server on a free port, its port in $port
-start_server() {
-  local name=$1 enabled=$2 i; shift 2
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  "$java" --enable-native-access=ALL-UNNAMED -Xms512m -Xmx512m -cp "$cp" \
-    dev.uring.samples.fileserver.FileServerApplication "$PWD/$root" --server.port="$port" \
-    --reactive-uring.webflux.enabled="$enabled" --logging.level.root=warn "$@" > "$work/$name.log" 2>&1 &
-  pids+=($!)
-  for i in $(seq 1 120); do
-    curl -sf -o /dev/null "http://127.0.0.1:$port/files/4k.bin" && return 0
+# Waits for server $1 to answer; one that does not within 2 minutes fails: ours ends the script (nothing
+# to compare), a peer is left out and every row of it fails (failed.<server>.<file> samples), shown.
+failed_servers=()
+wait_up() {
+  local k=$1 i fc
+  for i in $(seq 1 240); do
+    curl -sf -o /dev/null "http://127.0.0.1:${port[$k]}/files/4k.bin" && return 0
+    kill -0 "${pid[$k]}" 2>/dev/null || break
     sleep 0.5
   done
-  echo "the $name server did not start, see $work/$name.log" >&2; tail -20 "$work/$name.log" >&2; exit 1
+  echo "the $k server did not start, see $work/$k.log" >&2; tail -20 "$work/$k.log" >&2
+  [ "$k" != uring ] || exit 1
+  kill "${pid[$k]}" 2>/dev/null || true
+  unset "pid[$k]"
+  failed_servers+=("$k")
+  for fc in "${files[@]}"; do sample 1 "failed.$k.${fc%% *}" 1; done
+  echo "the $k server did not start (see $k.log): its rows fail" >> "$work/notes.txt"
 }
-# shellcheck disable=SC2086
-start_server uring true ${URING_SERVER_ARGS:-}; uring_port=$port
-start_server stock false; stock_port=$port
-log "servers: io_uring writer on port $uring_port${URING_SERVER_ARGS:+ ($URING_SERVER_ARGS)}, Spring's stock writer on port $stock_port"
 
-# the same bytes from both
-for f in 4k.bin 1m.bin; do
-  a=$(curl -sf "http://127.0.0.1:$uring_port/files/$f" | sha256sum); b=$(curl -sf "http://127.0.0.1:$stock_port/files/$f" | sha256sum)
-  c=$(sha256sum < "$root/$f")
-  [ "$a" = "$c" ] && [ "$b" = "$c" ] || { echo "checksum mismatch for $f" >&2; exit 1; }
+# the io_uring file server (the samples' app, io_uring writer on)
+port[uring]=$(free_port)
+# shellcheck disable=SC2086
+"$java" --enable-native-access=ALL-UNNAMED -Xms512m -Xmx512m -cp "$cp" \
+  dev.uring.samples.fileserver.FileServerApplication "$PWD/$root" --server.port="${port[uring]}" \
+  --reactive-uring.webflux.enabled=true --logging.level.root=warn ${URING_SERVER_ARGS:-} > "$work/uring.log" 2>&1 9>&- &
+pid[uring]=$!
+wait_up uring
+# the stock app
+port[stock]=$(free_port)
+"$java" --enable-native-access=ALL-UNNAMED -Xms512m -Xmx512m -cp "$stock_cp" dev.uring.benchmarks.stock.StockFileServer \
+  --stock.root="$PWD/$root" --server.port="${port[stock]}" --logging.level.root=warn \
+  --spring.main.banner-mode=off > "$work/stock.log" 2>&1 9>&- &
+pid[stock]=$!
+wait_up stock
+# nginx, the distribution's, with a config of its own under $work/nginx
+port[nginx]=$(free_port)
+mkdir -p "$work/nginx/logs" "$work/nginx/tmp"
+cat > "$work/nginx/nginx.conf" <<EOF
+$([ "$(id -u)" -eq 0 ] && echo "user $(id -un);")
+worker_processes auto;
+pid $PWD/$work/nginx/nginx.pid;
+error_log $PWD/$work/nginx/logs/error.log warn;
+events { worker_connections 1024; }
+http {
+  default_type application/octet-stream;
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  tcp_nodelay on;
+  keepalive_timeout 65;
+  keepalive_requests 1000000;
+  open_file_cache max=1000 inactive=60s;
+  open_file_cache_valid 60s;
+  client_body_temp_path $PWD/$work/nginx/tmp;
+  proxy_temp_path $PWD/$work/nginx/tmp;
+  fastcgi_temp_path $PWD/$work/nginx/tmp;
+  uwsgi_temp_path $PWD/$work/nginx/tmp;
+  scgi_temp_path $PWD/$work/nginx/tmp;
+  server {
+    listen 127.0.0.1:${port[nginx]};
+    location /files/ { alias $PWD/$root/; }
+  }
+}
+EOF
+rm -f "$work/nginx/nginx.pid"
+nginx -p "$PWD/$work/nginx" -c "$PWD/$work/nginx/nginx.conf" -g 'daemon off;' > "$work/nginx.log" 2>&1 9>&- &
+pid[nginx]=$!
+wait_up nginx
+servers=()
+for k in uring stock nginx; do [ -n "${pid[$k]:-}" ] && servers+=("$k"); done
+declare -A label=([uring]="reactive-uring io_uring writer (files kept open)" [stock]="stock Spring Boot WebFlux (RouterFunctions.resources)"
+                  [nginx]="nginx $(nginx -v 2>&1 | sed 's:.*/::') (sendfile, open_file_cache)")
+log "servers: io_uring writer on ${port[uring]}${URING_SERVER_ARGS:+ ($URING_SERVER_ARGS)}, stock Spring Boot on ${port[stock]}, nginx on ${port[nginx]}"
+
+# the same bytes from all three
+for fc in "${files[@]}"; do
+  f=${fc%% *}; c=$(sha256sum < "$root/$f")
+  for k in "${servers[@]}"; do
+    [ "$(curl -sf "http://127.0.0.1:${port[$k]}/files/$f" | sha256sum)" = "$c" ] || { echo "checksum mismatch for $f from $k" >&2; exit 1; }
+  done
 done
 
-# wrk with 1 thread (the servers need the other core), 16 connections for 4 KiB, 8 for 1 MiB
-run_wrk() {
-  local r=$1 side=$2 port=$3 file=$4 conns=$5 d=$6 v
-  v=$(wrk -t1 -c"$conns" -d"${d}s" "http://127.0.0.1:$port/files/$file" | tee "$work/wrk-$side-$file-$r.log" \
-      | awk '/Requests\/sec:/ {print $2}')
-  [ "$r" = warmup ] || sample "$r" "$side.$file" "$v"
+# CPU seconds so far of server $1 (nginx: its master and workers)
+server_cpu() {
+  local k=$1 p pids=("${pid[$1]}") t
+  [ "$k" != nginx ] || pids+=($(pgrep -P "${pid[nginx]}" || true))
+  t=0
+  for p in "${pids[@]}"; do
+    t=$(awk -v t="$t" -v hz="$(getconf CLK_TCK)" '{ print t + ($14 + $15) / hz }' "/proc/$p/stat" 2>/dev/null || echo "$t")
+  done
+  echo "$t"
 }
-log "warming up both servers (${warmup}s each per file)"
-for f in "4k.bin 16" "1m.bin 8"; do
-  set -- $f
-  run_wrk warmup uring "$uring_port" "$1" "$2" "$warmup"; run_wrk warmup stock "$stock_port" "$1" "$2" "$warmup"
+
+# run_wrk ROUND SERVER FILE CONNS SECONDS: req/s, CPU us per request and errors of one wrk run into samples
+run_wrk() {
+  local r=$1 k=$2 f=$3 conns=$4 d=$5 logf="$work/wrk-$2-$3-$1.log" c0 c1 v n errs
+  c0=$(server_cpu "$k")
+  wrk -t1 -c"$conns" -d"${d}s" "http://127.0.0.1:${port[$k]}/files/$f" > "$logf" 2>&1 || echo "wrk exited with $?" >> "$logf"
+  c1=$(server_cpu "$k")
+  [ "$r" != warmup ] || return 0
+  v=$(awk '/Requests\/sec:/ { print $2 }' "$logf")
+  n=$(awk '/requests in/ { print $1 }' "$logf")
+  errs=$(awk '/Non-2xx or 3xx responses:/ { e += $NF }
+              /Socket errors:/ { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+,?$/) { x = $i; sub(/,/, "", x); e += x } }
+              /wrk exited/ { e += 1 }
+              END { print e + 0 }' "$logf")
+  [ -n "$v" ] || { v=0; errs=$((errs + 1)); }
+  sample "$r" "$k.$f" "$v"
+  [ -z "$n" ] || [ "$n" -eq 0 ] || sample "$r" "cpu.$k.$f" "$(awk -v a="$c0" -v b="$c1" -v n="$n" 'BEGIN { printf "%.3f", (b - a) * 1e6 / n }')"
+  if [ "$errs" -gt 0 ]; then
+    sample "$r" "failed.$k.$f" "$errs"
+    echo "$k on $f reported $errs wrk error(s) in round $r (see $logf)" >> "$work/notes.txt"
+    log "WARNING: $k on $f: $errs wrk error(s) in round $r"
+  fi
+}
+
+log "warming up every server (${warmup}s per file)"
+for fc in "${files[@]}"; do
+  read -r f c <<< "$fc"
+  for k in "${servers[@]}"; do run_wrk warmup "$k" "$f" "$c" "$warmup"; done
 done
 for r in $(seq 1 "$rounds"); do
   log "round $r of $rounds"
-  for f in "4k.bin 16" "1m.bin 8"; do
-    set -- $f
-    if [ $((r % 2)) -eq 1 ]; then
-      run_wrk "$r" uring "$uring_port" "$1" "$2" "$secs"; run_wrk "$r" stock "$stock_port" "$1" "$2" "$secs"
-    else
-      run_wrk "$r" stock "$stock_port" "$1" "$2" "$secs"; run_wrk "$r" uring "$uring_port" "$1" "$2" "$secs"
-    fi
+  for fc in "${files[@]}"; do
+    read -r f c <<< "$fc"
+    for i in $(seq 0 $(( ${#servers[@]} - 1 ))); do
+      k=${servers[$(( (i + r - 1) % ${#servers[@]} ))]}
+      run_wrk "$r" "$k" "$f" "$c" "$secs"
+    done
   done
 done
 
-elapsed=$(( $(date +%s) - started ))
-tsv="$outdir/webflux.tsv"; md="$outdir/webflux.md"
-printf 'issue\tcomparison\tjava\tpeer\tunit\tratio_median\tratio_min\tratio_max\ttarget\tmet\n' > "$tsv"
-awk -F'\t' '
-  { v[$2, $1] = $3; rounds[$1] = 1 }
-  function median(a, n,   i, j, t) {
-    for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
-    return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-  }
-  function row(label, file,   r, n, m, ratios, os, ps, lo, hi) {
-    n = 0
-    for (r in rounds) if ((("uring." file), r) in v && (("stock." file), r) in v && v["stock." file, r] > 0) {
-      n++; ratios[n] = v["uring." file, r] / v["stock." file, r]; os[n] = v["uring." file, r]; ps[n] = v["stock." file, r]
-    }
-    if (n == 0) return
-    lo = hi = ratios[1]
-    for (m = 2; m <= n; m++) { if (ratios[m] < lo) lo = ratios[m]; if (ratios[m] > hi) hi = ratios[m] }
-    m = median(ratios, n)
-    printf "7\t%s\t%.0f\t%.0f\treq/s\t%.2f\t%.2f\t%.2f\t>= 1.30\t%s\n", label, median(os, n), median(ps, n), m, lo, hi, (m >= 1.3) ? "yes" : "no"
-  }
-  END {
-    row("WebFlux file server GET 4 KiB, wrk 16 conns (io_uring writer vs Spring stock)", "4k.bin")
-    row("WebFlux file server GET 1 MiB, wrk 8 conns (io_uring writer vs Spring stock)", "1m.bin")
-  }' "$work/samples.tsv" >> "$tsv"
 {
-  echo "# WebFlux file server: io_uring writer vs Spring's stock writer, $(date -u '+%Y-%m-%d %H:%M UTC')"
+  cat <<'SPEC'
+7|WebFlux GET 4 KiB, wrk 16 conns (reactive-uring io_uring writer vs stock Spring Boot WebFlux, RouterFunctions.resources)|uring.4k.bin|stock.4k.bin|req/s|>= 1.30
+7|WebFlux GET 1 MiB, wrk 8 conns (reactive-uring io_uring writer vs stock Spring Boot WebFlux, RouterFunctions.resources)|uring.1m.bin|stock.1m.bin|req/s|>= 1.30
+7|bound: GET 4 KiB, wrk 16 conns (reactive-uring io_uring writer vs nginx, sendfile + open_file_cache)|uring.4k.bin|nginx.4k.bin|req/s|-
+7|bound: GET 1 MiB, wrk 8 conns (reactive-uring io_uring writer vs nginx, sendfile + open_file_cache)|uring.1m.bin|nginx.1m.bin|req/s|-
+SPEC
+  if [ "$quick" -eq 0 ]; then cat <<'SPEC'
+7|WebFlux GET 64 MiB, wrk 2 conns (reactive-uring io_uring writer vs stock Spring Boot WebFlux, RouterFunctions.resources)|uring.64m.bin|stock.64m.bin|req/s|-
+7|bound: GET 64 MiB, wrk 2 conns (reactive-uring io_uring writer vs nginx, sendfile + open_file_cache)|uring.64m.bin|nginx.64m.bin|req/s|-
+SPEC
+  fi
+} > "$work/spec"
+bench_results < "$work/spec"
+
+elapsed=$(( $(date +%s) - started ))
+{
+  echo "# WebFlux file server: io_uring writer vs a stock Spring Boot app and nginx, $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
-  echo "Command: \`benchmarks/run-webflux.sh$([ "$quick" -eq 1 ] && echo ' --quick') --rounds $rounds\`, ${elapsed}s in all;" \
-       "wrk ${secs}s per run, 1 thread, keep-alive, loopback; the two servers run side by side, alternating within each round."
-  echo "Machine: $(nproc) CPUs ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), Linux $(uname -r)," \
-       "$("$java" -version 2>&1 | head -1)."
+  echo "Command: \`benchmarks/run-webflux.sh$(bench_mode_flag) --rounds $rounds\`, ${elapsed}s in all;" \
+       "wrk ${secs}s per run after ${warmup}s of warm-up per server and file, 1 thread, keep-alive, loopback;" \
+       "the servers run side by side, their order rotating round by round."
+  bench_machine
   echo
-  echo "Both sides are \`dev.uring.samples.fileserver.FileServerApplication\` (Spring Boot 4.1.1, Reactor Netty);"
-  echo "the peer runs with \`reactive-uring.webflux.enabled=false\`, so its bodies go through Spring's"
-  echo "ResourceHttpMessageWriter, which on Reactor Netty over plain HTTP/1.1 uses zero-copy sendfile."
-  echo "Both pay the same handler (path confinement, one STATX through io_uring); the io_uring writer"
-  echo "reuses that STATX and keeps the files open between responses (reactive-uring.webflux.open-files)."
-  [ -z "${URING_SERVER_ARGS:-}" ] || echo "io_uring server arguments: \`$URING_SERVER_ARGS\`."
+  echo "- reactive-uring: \`dev.uring.samples.fileserver.FileServerApplication\` (Spring Boot, Reactor Netty) with"
+  echo "  reactive-uring's io_uring Resource writer: one STATX through io_uring per request, files kept open between"
+  echo "  responses (reactive-uring.webflux.open-files), path confinement under a ring policy."
+  [ -z "${URING_SERVER_ARGS:-}" ] || echo "  Its extra arguments: \`$URING_SERVER_ARGS\`."
+  echo "- stock Spring Boot WebFlux: \`benchmarks/webflux-stock\` (spring-boot-starter-webflux only, the same Spring,"
+  echo "  Reactor and Netty versions), \`RouterFunctions.resources(\"/files/**\", new FileSystemResource(root))\`: Spring's"
+  echo "  resource lookup per request and ResourceHttpMessageWriter, zero-copy sendfile on Reactor Netty; opens and"
+  echo "  closes the file per response. No io_uring on its classpath."
+  echo "- nginx from the distribution: sendfile on, tcp_nopush, open_file_cache (max=1000), access log off,"
+  echo "  keepalive_requests 1000000, worker_processes auto. The bound, not a target."
   echo
-  echo "| comparison | io_uring req/s | stock req/s | ratio median (min-max) | target | met |"
-  echo "|---|---:|---:|---:|---:|:---:|"
-  awk -F'\t' 'NR > 1 { printf "| %s | %s | %s | %sx (%s-%s) | %s | %s |\n", $2, $3, $4, $6, $7, $8, $9, $10 }' "$tsv"
-  if [ -f "$work/notes.txt" ]; then echo; echo "Warning: $(sort -u "$work/notes.txt" | tr '\n' ' ')(noisier numbers)."; fi
+  echo "CPU us/op = the server process's user + system CPU microseconds per request over the wrk run"
+  echo "(nginx: master and workers). A run where wrk reported non-2xx/3xx responses or socket errors fails its row."
+  [ -z "$note" ] || { echo; echo "Note: $note"; }
   echo
-  echo "Raw samples (round, side.file, req/s):"
-  echo
-  echo '```'
-  sort -k2,2 -k1,1n "$work/samples.tsv"
-  echo '```'
-} > "$md"
-cat "$md"
-log "written: $md and $tsv"
+  bench_table
+  bench_footer
+} > "$out/webflux.md"
+cat "$out/webflux.md"
+log "written: $out/webflux.md, $out/webflux.tsv"

@@ -23,6 +23,12 @@ public final class BenchFile {
     public static final long SIZE = 1L << 30;
     /** Size of one read and the alignment of every offset: 4 KiB. */
     public static final int BLOCK = 4096;
+    /**
+     * How many random offsets a read benchmark draws before it cycles: 1 Mi offsets (8 MiB of longs)
+     * spread over all 262,144 blocks of the file, so the reads touch the whole file like fio's
+     * ({@code norandommap}) instead of the first 64 Ki offsets' 226 MiB of earlier runs. A power of two.
+     */
+    public static final int OFFSETS = 1 << 20;
     private static final String NAME = "randread-1g.dat";
     private static final int CHUNK = 1 << 20;
 

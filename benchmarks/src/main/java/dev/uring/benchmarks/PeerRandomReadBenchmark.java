@@ -30,7 +30,7 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
 public class PeerRandomReadBenchmark {
-    private static final int OFFSETS = 1 << 16;
+    private static final int OFFSETS = BenchFile.OFFSETS;
 
     /**
      * A FileChannel over the warmed file and one direct 4 KiB buffer per JMH thread; each thread

@@ -6,6 +6,7 @@ import dev.uring.core.OpenFlags;
 import dev.uring.core.Ring;
 import dev.uring.core.RingOptions;
 import dev.uring.core.SetupFlags;
+import dev.uring.core.SqeFlags;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -18,7 +19,10 @@ import java.nio.file.Path;
  * The ring is set up like fio 3.33's: {@code depth} SQ and CQ entries and
  * {@code SINGLE_ISSUER|DEFER_TASKRUN|COOP_TASKRUN} (the system property {@value #FLAGS_PROPERTY}
  * overrides the flags), so the thread that creates the pipeline is the only one that may submit to
- * it. Like fio's job, it uses plain READ with an unregistered fd and unregistered buffers.
+ * it. Unregistered (the default), it uses plain READ with an unregistered fd and unregistered
+ * buffers, like fio's job without {@code registerfiles}/{@code fixedbufs}; registered, the fd goes into
+ * slot 0 of the ring's fixed-file table and every buffer is a registered buffer (READ_FIXED with
+ * IOSQE_FIXED_FILE), the peer of fio's {@code registerfiles=1 fixedbufs=1}.
  *
  * <p>Two ways to wait: {@link #run} sleeps in the kernel until a CQE arrives; {@link #runBusyPoll}
  * never sleeps (submit with GETEVENTS and a wait count of 0, reap, repeat), which is what strace shows
@@ -29,7 +33,7 @@ import java.nio.file.Path;
  * three after draining what is in flight. Used by one thread, the one that created it.
  */
 final class ReadPipeline implements CqeConsumer, AutoCloseable {
-    private static final int OFFSETS = 1 << 16;
+    private static final int OFFSETS = BenchFile.OFFSETS;
     /** System property with other setup flags for the ring, as an int. */
     static final String FLAGS_PROPERTY = "uring.bench.readFlags";
     /** The setup flags fio 3.33's io_uring engine asks for (seen with strace). */
@@ -40,6 +44,7 @@ final class ReadPipeline implements CqeConsumer, AutoCloseable {
     private final MemorySegment[] buffers;
     private final long[] offsets = BenchFile.randomOffsets(OFFSETS, 7);
     private final int fd;
+    private final boolean registered;
     private int next;
     private int inFlight;
     private long completed;
@@ -47,6 +52,12 @@ final class ReadPipeline implements CqeConsumer, AutoCloseable {
     private int failure;
 
     ReadPipeline(Path file, int depth, int openFlags) throws IOException {
+        this(file, depth, openFlags, false);
+    }
+
+    /** A pipeline whose fd and buffers are registered with the ring when {@code registered}. */
+    ReadPipeline(Path file, int depth, int openFlags, boolean registered) throws IOException {
+        this.registered = registered;
         // sized like fio's ring (strace: sq_entries=32, cq_entries=32 at iodepth 32): the SQ holds the
         // refills between two submits and the CQ every completion of the depth reads in flight
         ring = Ring.open(RingOptions.defaults().entries(depth).flags(Integer.getInteger(FLAGS_PROPERTY, FLAGS))
@@ -57,6 +68,11 @@ final class ReadPipeline implements CqeConsumer, AutoCloseable {
             buffers = new MemorySegment[depth];
             for (int i = 0; i < depth; i++) {
                 buffers[i] = all.asSlice((long) i * BenchFile.BLOCK, BenchFile.BLOCK);
+            }
+            if (registered) {
+                ring.registerFilesSparse(1);
+                ring.updateFiles(0, fd);
+                ring.registerBuffers(buffers);
             }
             for (int i = 0; i < depth; i++) {
                 prep(i);
@@ -85,7 +101,11 @@ final class ReadPipeline implements CqeConsumer, AutoCloseable {
     private void prep(int slot) {
         long offset = offsets[next];
         next = (next + 1) & (OFFSETS - 1);
-        ring.nextSqe().prepRead(fd, buffers[slot], offset).userData(slot);
+        if (registered) {
+            ring.nextSqe().prepReadFixed(0, buffers[slot], offset, slot).flags(SqeFlags.FIXED_FILE).userData(slot);
+        } else {
+            ring.nextSqe().prepRead(fd, buffers[slot], offset).userData(slot);
+        }
         inFlight++;
     }
 

@@ -45,7 +45,7 @@ public class MetricsOverheadBenchmark {
     private static final int DEPTH = 32;
     private static final int LOOPS = 2;
     private static final int READS = 1024;
-    private static final int OFFSETS = 1 << 16;
+    private static final int OFFSETS = BenchFile.OFFSETS;
 
     /** One event loop, counting or not. */
     @State(Scope.Thread)

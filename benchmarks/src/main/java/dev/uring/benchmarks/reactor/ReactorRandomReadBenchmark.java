@@ -33,7 +33,8 @@ import reactor.core.publisher.Flux;
  * 4 KiB random reads of the hot 1 GiB {@link BenchFile} with {@value #DEPTH} reads in flight in
  * total: {@link ReactiveFile#read(ByteBuffer, long)} Monos merged by {@code flatMap} over a
  * {@link Uring} of {@value #LOOPS} loops, against {@link AsynchronousFileChannel} at the same depth
- * and {@link FileChannel} positional reads on as many threads as loops.
+ * and {@link FileChannel} positional reads on as many threads as loops, and the blocking peers users
+ * pick today ({@link BlockingReads}: virtual threads, and Reactor's boundedElastic idiom).
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -45,7 +46,7 @@ public class ReactorRandomReadBenchmark {
     static final int LOOPS = 2;
     /** Reads per benchmark invocation. */
     static final int READS = 1024;
-    private static final int OFFSETS = 1 << 16;
+    private static final int OFFSETS = BenchFile.OFFSETS;
 
     /**
      * The Uring, the file opened through it, and one direct 4 KiB buffer per read of an invocation
@@ -124,23 +125,72 @@ public class ReactorRandomReadBenchmark {
     public long monoPerLoop(Reactive s) throws IOException {
         int base = s.next;
         s.next = (base + READS) & (OFFSETS - 1);
-        ReactiveFile file = s.file;
-        ByteBuffer[] buffers = s.buffers;
-        long[] offsets = s.offsets;
-        int loops = s.uring.group().size();
-        int share = READS / loops;
+        perLoop(s.uring, s.file, s.buffers, s.offsets, base);
+        return s.next;
+    }
+
+    /**
+     * {@code buffers.length} reads split into one {@code flatMap} per loop of {@code uring}, each subscribed
+     * on its loop, {@value #DEPTH} in flight in all; fails on a short read. Shared with the O_DIRECT run.
+     */
+    static void perLoop(Uring uring, ReactiveFile file, ByteBuffer[] buffers, long[] offsets, int base)
+            throws IOException {
+        int loops = uring.group().size();
+        int share = buffers.length / loops;
         Long shortReads = Flux.range(0, loops)
                 .flatMap(l -> Flux.range(l * share, share)
-                        .flatMap(i -> file.read(buffers[i].clear(), offsets[(base + i) & (OFFSETS - 1)]), DEPTH / loops)
+                        .flatMap(i -> file.read(buffers[i].clear().limit(BenchFile.BLOCK),
+                                offsets[(base + i) & (OFFSETS - 1)]), DEPTH / loops)
                         .filter(n -> n != BenchFile.BLOCK)
                         .count()
-                        .subscribeOn(s.uring.scheduler()))
+                        .subscribeOn(uring.scheduler()))
                 .reduce(0L, Long::sum)
                 .block();
         if (shortReads == null || shortReads != 0) {
             throw new IOException(shortReads + " reads came back short");
         }
-        return s.next;
+    }
+
+    /** The blocking peers (virtual threads, boundedElastic) over the hot file: one FileChannel, 4 KiB buffers. */
+    @State(Scope.Thread)
+    public static class Blocking {
+        @SuppressWarnings("NullAway.Init")
+        BlockingReads reads;
+
+        /** Creates and warms the file, then opens it. */
+        @Setup(Level.Trial)
+        public void open() throws IOException {
+            Path path = BenchFile.ensure();
+            BenchFile.warm(path);
+            reads = new BlockingReads(path, READS, DEPTH);
+        }
+
+        /** Closes the channel. */
+        @TearDown(Level.Trial)
+        public void close() throws IOException {
+            reads.close();
+        }
+    }
+
+    /**
+     * The same {@value #READS} reads on {@value #DEPTH} virtual threads started per invocation, each
+     * reading its share with blocking {@code FileChannel.read(buffer, position)}: thread per read, the
+     * model Loom offers (the JDK's default scheduler, as many carriers as CPUs).
+     */
+    @Benchmark
+    @OperationsPerInvocation(READS)
+    public int virtualThreads(Blocking s) throws IOException, InterruptedException {
+        return s.reads.virtualThreads();
+    }
+
+    /**
+     * The same reads as {@code Mono.fromCallable(() -> channel.read(...)).subscribeOn(Schedulers.boundedElastic())},
+     * {@value #DEPTH} at a time: the Reactor idiom for a blocking API.
+     */
+    @Benchmark
+    @OperationsPerInvocation(READS)
+    public long boundedElastic(Blocking s) {
+        return s.reads.boundedElastic();
     }
 
     /**

@@ -18,18 +18,19 @@ import java.util.TreeMap;
  * run's directory and writes {@code REPORT.md} there, with the machine's description, one table per
  * issue (every ratio next to its target, met or not) and one chart per issue ({@code issue-<n>.png}).
  *
- * <p>Usage: {@code Report --dir DIR [--mode quick|full] [--seconds N] [--note TEXT]}.
+ * <p>Usage: {@code Report --dir DIR [--mode quick|full] [--seconds N] [--note TEXT] [--command TEXT]}.
  */
 public final class Report {
     /** The scripts run-all.sh runs, in its order. */
-    static final List<String> SCRIPTS = List.of("core", "reactor", "policy", "files", "tcp", "webflux", "udp");
+    static final List<String> SCRIPTS = List.of("core", "reactor", "policy", "metrics", "files", "tcp", "webflux", "udp");
     private static final Map<Integer, String> ISSUES = Map.of(
-            2, "uring-core: the ring vs C liburing, fio and the JDK",
+            2, "uring-core: the ring vs C liburing, fio (tuned) and the JDK",
             3, "shared fixed-file table vs plain fds",
             4, "uring-policy: the cost of a ring policy",
-            5, "uring-reactor: reactive files vs AsynchronousFileChannel, FileChannel, fio and Spring",
-            6, "TCP ping-pong vs Netty epoll, Netty io_uring and Reactor Netty",
-            7, "WebFlux file server vs stock Spring",
+            5, "uring-reactor: reactive files vs virtual threads, boundedElastic, fio and Spring",
+            6, "TCP ping-pong vs Netty epoll, Netty io_uring, Reactor Netty and virtual threads",
+            7, "WebFlux file server vs a stock Spring Boot app and nginx",
+            20, "metrics: the cost of counting and meters",
             21, "UDP request/response vs Netty epoll and io_uring datagram channels; zero-copy sends");
 
     private Report() {
@@ -38,20 +39,22 @@ public final class Report {
     /**
      * Writes REPORT.md and the charts.
      *
-     * @param args {@code --dir DIR} (required), {@code --mode}, {@code --seconds}, {@code --note}
+     * @param args {@code --dir DIR} (required), {@code --mode}, {@code --seconds}, {@code --note},
+     *             {@code --command} (the exact run-all.sh command line, rounds included)
      * @throws IOException when a result file cannot be read or the report cannot be written
      */
     public static void main(String[] args) throws IOException {
         Map<String, String> opts = options(args);
         Path dir = Path.of(opts.getOrDefault("--dir", "."));
-        Run run = new Run(opts.getOrDefault("--mode", "full"), opts.getOrDefault("--seconds", "?"),
-                opts.getOrDefault("--note", ""), ZonedDateTime.now(ZoneOffset.UTC));
+        String mode = opts.getOrDefault("--mode", "full");
+        Run run = new Run(mode, opts.getOrDefault("--seconds", "?"), opts.getOrDefault("--note", ""),
+                ZonedDateTime.now(ZoneOffset.UTC), opts.getOrDefault("--command", "benchmarks/run-all.sh --" + mode));
         Path report = write(dir, run, Machine.current());
         System.out.println("report written to " + report);
     }
 
-    /** What run-all.sh tells the report about the run. */
-    record Run(String mode, String seconds, String note, ZonedDateTime date) {
+    /** What run-all.sh tells the report about the run; {@code command} is the exact command line it ran. */
+    record Run(String mode, String seconds, String note, ZonedDateTime date, String command) {
     }
 
     /** Reads the TSVs of {@code dir}, writes the charts and REPORT.md there; returns REPORT.md's path. */
@@ -74,19 +77,19 @@ public final class Report {
             }
         }
         Path report = dir.resolve("REPORT.md");
-        Files.writeString(report, markdown(run, machine, status(dir), byScript.keySet(), byIssue, charted));
+        Files.writeString(report, markdown(run, machine, status(dir), commands(dir), byScript.keySet(), byIssue, charted));
         return report;
     }
 
     /** The Markdown of the report. */
-    static String markdown(Run run, Machine machine, Map<String, String> status, Iterable<String> scriptsWithResults,
-                           Map<Integer, List<ResultRow>> byIssue, List<Integer> charted) {
+    static String markdown(Run run, Machine machine, Map<String, String> status, Map<String, String> commands,
+                           Iterable<String> scriptsWithResults, Map<Integer, List<ResultRow>> byIssue, List<Integer> charted) {
         StringBuilder md = new StringBuilder();
         md.append("# reactive-uring benchmark report\n\n");
         if (!run.note().isBlank()) {
             md.append("> **").append(run.note()).append("**\n\n");
         }
-        md.append("Command: `benchmarks/run-all.sh --").append(run.mode()).append("`, ")
+        md.append("Command: `").append(run.command()).append("`, ")
                 .append(run.date().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT)))
                 .append(", ").append(run.seconds()).append(" s in all.\n\n");
         md.append("| machine | |\n|---|---|\n")
@@ -98,17 +101,22 @@ public final class Report {
                 .append("| mode | ").append(run.mode()).append(" |\n\n");
         md.append("Every comparison runs both sides alternately in the same run (A, B, A, B ...). Ratio = Java / peer\n")
                 .append("within one round: the median over rounds, with the min-max spread. Rows without a peer give the\n")
-                .append("figure itself (e.g. B/op). Each script's own Markdown (linked per issue) has the details and raw samples.\n\n");
+                .append("figure itself (e.g. B/op). CPU us/op = user + system CPU microseconds per operation of the process\n")
+                .append("that did the work (a JMH fork, fio, a server under load), each side's median over rounds; \"-\" where not\n")
+                .append("measured. A row whose peer failed (errors from fio or wrk) is shown with FAILED in its label and not met.\n")
+                .append("Each script's own Markdown (linked per issue) has the details and raw samples.\n\n");
         long met = count(byIssue, ResultRow.Met.YES);
         long missed = count(byIssue, ResultRow.Met.NO);
         md.append("Targets met: **").append(met).append(" of ").append(met + missed).append("**");
         long noData = count(byIssue, ResultRow.Met.NO_DATA);
         md.append(noData > 0 ? " (" + noData + " comparisons without data)" : "").append(".\n\n");
 
-        md.append("| script | status | seconds |\n|---|---|---:|\n");
+        md.append("| script | status | seconds | its command (rounds included) |\n|---|---|---:|---|\n");
         for (String name : SCRIPTS) {
             String[] s = status.getOrDefault(name, "not run\t-").split("\t", 2);
-            md.append("| run-").append(name).append(".sh | ").append(s[0]).append(" | ").append(s.length > 1 ? s[1] : "-").append(" |\n");
+            String command = commands.get(name);
+            md.append("| run-").append(name).append(".sh | ").append(s[0]).append(" | ").append(s.length > 1 ? s[1] : "-")
+                    .append(" | ").append(command == null ? "-" : "`" + command + "`").append(" |\n");
         }
         md.append('\n');
         for (Map.Entry<Integer, List<ResultRow>> e : byIssue.entrySet()) {
@@ -117,12 +125,13 @@ public final class Report {
             if (charted.contains(issue)) {
                 md.append("![issue ").append(issue).append("](").append(chartFile(issue)).append(")\n\n");
             }
-            md.append("| # | comparison | Java | peer | unit | ratio median (min-max) | target | met |\n")
-                    .append("|---:|---|---:|---:|---|---:|---:|:---:|\n");
+            md.append("| # | comparison | Java | peer | unit | CPU us/op Java / peer | ratio median (min-max) | target | met |\n")
+                    .append("|---:|---|---:|---:|---|---:|---:|---:|:---:|\n");
             int n = 0;
             for (ResultRow r : e.getValue()) {
                 md.append("| ").append(++n).append(" | ").append(r.comparison()).append(" | ").append(figure(r.java()))
                         .append(" | ").append(r.hasPeer() ? figure(r.peer()) : "-").append(" | ").append(r.unit())
+                        .append(" | ").append(cpu(r.javaCpuPerOp())).append(" / ").append(cpu(r.peerCpuPerOp()))
                         .append(" | ").append(ratio(r)).append(" | ").append(r.target()).append(" | ")
                         .append(r.met().markdown()).append(" |\n");
             }
@@ -158,6 +167,11 @@ public final class Report {
                 : String.format(Locale.ROOT, "%.2f", x);
     }
 
+    /** CPU microseconds per op, 3 significant digits; "-" when not measured. */
+    static String cpu(double us) {
+        return Double.isNaN(us) ? "-" : String.format(Locale.ROOT, us >= 100 ? "%.0f" : us >= 10 ? "%.1f" : us >= 1 ? "%.2f" : "%.3f", us);
+    }
+
     private static String ratio(ResultRow r) {
         if (Double.isNaN(r.ratioMedian())) {
             return "no data";
@@ -166,6 +180,32 @@ public final class Report {
             return figure(r.ratioMedian()) + " (" + figure(r.ratioMin()) + "-" + figure(r.ratioMax()) + ")";
         }
         return String.format(Locale.ROOT, "%.2fx (%.2f-%.2f)", r.ratioMedian(), r.ratioMin(), r.ratioMax());
+    }
+
+    /**
+     * The command line each script's Markdown ({@code <name>.md}) names on its first {@code Command: `...`}
+     * line (with the rounds it ran), by script name; scripts without one are absent.
+     */
+    static Map<String, String> commands(Path dir) throws IOException {
+        Map<String, String> commands = new LinkedHashMap<>();
+        for (String name : SCRIPTS) {
+            Path md = dir.resolve(name + ".md");
+            if (!Files.exists(md)) {
+                continue;
+            }
+            for (String line : Files.readAllLines(md)) {
+                int start = line.indexOf("Command: `");
+                if (start >= 0) {
+                    int from = start + "Command: `".length();
+                    int end = line.indexOf('`', from);
+                    if (end > from) {
+                        commands.put(name, line.substring(from, end));
+                    }
+                    break;
+                }
+            }
+        }
+        return commands;
     }
 
     /** status.tsv of run-all.sh: script, status, seconds; empty when absent (a report of hand-made TSVs). */
@@ -187,9 +227,9 @@ public final class Report {
         Map<String, String> opts = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
-            if (!List.of("--dir", "--mode", "--seconds", "--note").contains(a)) {
+            if (!List.of("--dir", "--mode", "--seconds", "--note", "--command").contains(a)) {
                 throw new IllegalArgumentException("unknown argument " + a
-                        + " (expected --dir DIR, --mode, --seconds, --note)");
+                        + " (expected --dir DIR, --mode, --seconds, --note, --command)");
             }
             if (i + 1 >= args.length) {
                 throw new IllegalArgumentException(a + " needs a value");

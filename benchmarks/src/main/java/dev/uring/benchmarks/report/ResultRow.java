@@ -6,10 +6,11 @@ import java.util.OptionalDouble;
  * One comparison of a result TSV: the Java and peer medians, the median Java/peer ratio with its
  * min/max over rounds, and the target. A row without a peer ({@code hasPeer} false, "-" in the TSV)
  * holds the Java figure itself in its ratio columns (e.g. bytes per op). Figures the script had no
- * samples for ("n/a") are NaN.
+ * samples for ("n/a") are NaN, and so are the CPU microseconds per op of a side that were not measured.
  */
 record ResultRow(int issue, String comparison, double java, boolean hasPeer, double peer, String unit,
-                 double ratioMedian, double ratioMin, double ratioMax, String target, Met met) {
+                 double ratioMedian, double ratioMin, double ratioMax, String target, Met met,
+                 double javaCpuPerOp, double peerCpuPerOp) {
 
     /** Whether the row met its target, as the script judged it. */
     enum Met {

@@ -6,6 +6,7 @@ import dev.uring.reactor.tcp.Connection;
 import dev.uring.reactor.tcp.DisposableServer;
 import dev.uring.reactor.tcp.TcpOptions;
 import dev.uring.reactor.tcp.TcpServer;
+import java.util.Arrays;
 
 /**
  * reactive-uring echo server: {@link TcpServer} on a {@link Uring} of {@code --threads} loops, each
@@ -13,7 +14,13 @@ import dev.uring.reactor.tcp.TcpServer;
  * provided buffer the kernel filled is sent, then returned to the ring). TCP_NODELAY is on
  * ({@link TcpOptions#defaults()}).
  *
- * <p>Usage: {@code UringEchoServer [--host H] [--port N] [--threads N]}.
+ * <p>Two loop settings, named by the first argument: {@code default} (the loops as
+ * {@code Uring.create} makes them: they sleep in io_uring_enter when idle, like every peer's default) and
+ * {@code busy-poll} (each loop polls its ring for {@link EventLoop#LOW_LATENCY_BUSY_POLL} before it
+ * sleeps: opt-in, for latency-bound services; its rows are labelled busy poll and compared with peers
+ * that poll too).
+ *
+ * <p>Usage: {@code UringEchoServer [default|busy-poll] [--host H] [--port N] [--threads N]}.
  */
 public final class UringEchoServer {
     private UringEchoServer() {
@@ -21,17 +28,21 @@ public final class UringEchoServer {
 
     /** Starts the server and serves until the process is killed. */
     public static void main(String[] args) throws Exception {
-        EchoArgs options = EchoArgs.parse(args);
-        // a latency-bound echo: the loop polls 50 us before sleeping (opt-in, see EventLoop.LOW_LATENCY_BUSY_POLL)
-        try (Uring uring = Uring.create(options.threads(),
-                EventLoop.defaultOptions(256).busyPoll(EventLoop.LOW_LATENCY_BUSY_POLL))) {
+        boolean busyPoll = args.length > 0 && args[0].equals("busy-poll");
+        boolean named = args.length > 0 && (busyPoll || args[0].equals("default"));
+        EchoArgs options = EchoArgs.parse(named ? Arrays.copyOfRange(args, 1, args.length) : args);
+        // busy-poll: the loop polls 50 us before sleeping (opt-in, see EventLoop.LOW_LATENCY_BUSY_POLL)
+        try (Uring uring = busyPoll
+                ? Uring.create(options.threads(), EventLoop.defaultOptions(256).busyPoll(EventLoop.LOW_LATENCY_BUSY_POLL))
+                : Uring.create(options.threads())) {
             DisposableServer server = TcpServer.bind(uring, options.address(), TcpOptions.defaults().noDelay(true),
                             connection -> connection.sendReceived(connection.receive()))
                     .block();
             if (server == null) {
                 throw new IllegalStateException("TcpServer.bind completed without a server");
             }
-            EchoArgs.announce(server.port(), "reactive-uring (io_uring, busy poll 50 us)");
+            EchoArgs.announce(server.port(), busyPoll ? "reactive-uring (io_uring, busy poll 50 us)"
+                    : "reactive-uring (io_uring, default loops: no busy poll)");
             server.onDispose().block();
         }
     }
