@@ -45,6 +45,10 @@ final class FluxUringMultishot<T> extends Flux<T> {
         EventLoop loop;
         try {
             loop = pinned != null ? pinned : uring.loop();
+            if (loop.isClosing()) {
+                // a pinned loop of a closed runtime: refuse now, not at the first request (rule 1.9)
+                throw new IllegalStateException("the io_uring runtime is closed");
+            }
             op = factory.get();
         } catch (Throwable t) {
             MonoUringOp.refuse(actual, t);
