@@ -107,7 +107,7 @@ public final class Connection implements Disposable {
      */
     public Mono<Void> send(Publisher<? extends ByteBuffer> data) {
         Objects.requireNonNull(data, "data");
-        return Flux.from(data)
+        return CheckedSource.of(data)
                 .concatMap(b -> b.hasRemaining()
                         ? new MonoUringOp<>(uring, loop, () -> new SendOp(this, b), 0) : Mono.<Void>empty(), 1)
                 .then();
@@ -121,7 +121,7 @@ public final class Connection implements Disposable {
      */
     public Mono<Void> sendReceived(Publisher<ReceivedBuffer> data) {
         Objects.requireNonNull(data, "data");
-        return Flux.from(data)
+        return CheckedSource.of(data)
                 .concatMap(b -> new MonoUringOp<>(uring, loop, () -> new SendOp(this, b.segment()), 0)
                         .doFinally(s -> b.release()), Inbound.MULTISHOT_DEMAND)
                 .doOnDiscard(ReceivedBuffer.class, ReceivedBuffer::release)

@@ -207,7 +207,7 @@ public final class ReactiveFile {
         checkPosition(position);
         return Mono.defer(() -> {
             long[] next = {position};
-            return Flux.from(data)
+            return CheckedSource.of(data)
                     .concatMap(b -> {
                         long at = next[0];
                         next[0] += b.remaining();

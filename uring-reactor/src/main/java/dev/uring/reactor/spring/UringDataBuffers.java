@@ -115,7 +115,7 @@ public final class UringDataBuffers {
         }
         return Mono.defer(() -> {
             long[] next = {position};
-            return Flux.from(body)
+            return CheckedBody.of(body)
                     .concatMap(b -> {
                         long at = next[0];
                         next[0] += b.readableByteCount();
