@@ -1,6 +1,7 @@
 package dev.uring.reactor;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
@@ -9,9 +10,10 @@ import reactor.util.context.Context;
 
 /**
  * A caller's publisher (the data of a write or a send) as a {@link Flux} whose subscriber keeps
- * Reactive Streams rule 2.13: a null signal throws {@link NullPointerException} to the publisher
- * that sent it. Reactor's own operators skip that check (they trust their upstream), and the
- * subscriber the caller's publisher sees would otherwise be one of theirs.
+ * Reactive Streams rule 2.13: a null signal throws {@link NullPointerException} to the
+ * publisher that sent it (and rules 2.3 and 2.5, see {@link Checking}). Reactor's own operators
+ * skip that check (they trust their upstream), and the subscriber the caller's publisher sees
+ * would otherwise be one of theirs.
  *
  * @param <T> the elements
  */
@@ -32,9 +34,17 @@ final class CheckedSource<T> extends Flux<T> {
         source.subscribe(new Checking<>(actual));
     }
 
-    /** Checks each signal for null, then hands it on unchanged (rule 2.5 is the downstream's). */
-    static final class Checking<T> implements CoreSubscriber<T> {
+    /**
+     * Checks each signal for null, then hands it on; stands between the caller's publisher and
+     * the operator below, so that it also keeps rules 2.3 and 2.5 for that operator: a second
+     * onSubscribe is cancelled, and once the publisher has signalled onError or onComplete the
+     * operator's request and cancel no longer reach it (Reactor's flatMap cancels its upstream on
+     * an error, the one that came from that upstream included).
+     */
+    static final class Checking<T> implements CoreSubscriber<T>, Subscription {
         private final CoreSubscriber<? super T> actual;
+        private @Nullable Subscription upstream;
+        private volatile boolean done;
 
         Checking(CoreSubscriber<? super T> actual) {
             this.actual = actual;
@@ -42,7 +52,13 @@ final class CheckedSource<T> extends Flux<T> {
 
         @Override
         public void onSubscribe(Subscription s) {
-            actual.onSubscribe(Objects.requireNonNull(s, "onSubscribe(null): rule 2.13"));
+            Objects.requireNonNull(s, "onSubscribe(null): rule 2.13");
+            if (upstream != null) {
+                s.cancel(); // rule 2.5
+                return;
+            }
+            upstream = s;
+            actual.onSubscribe(this);
         }
 
         @Override
@@ -52,12 +68,31 @@ final class CheckedSource<T> extends Flux<T> {
 
         @Override
         public void onError(Throwable t) {
-            actual.onError(Objects.requireNonNull(t, "onError(null): rule 2.13"));
+            Objects.requireNonNull(t, "onError(null): rule 2.13");
+            done = true;
+            actual.onError(t);
         }
 
         @Override
         public void onComplete() {
+            done = true;
             actual.onComplete();
+        }
+
+        @Override
+        public void request(long n) {
+            Subscription s = upstream;
+            if (!done && s != null) {
+                s.request(n);
+            }
+        }
+
+        @Override
+        public void cancel() {
+            Subscription s = upstream;
+            if (!done && s != null) {
+                s.cancel();
+            }
         }
 
         @Override

@@ -87,7 +87,7 @@ public class UringResourceHttpMessageWriter extends ResourceHttpMessageWriter im
     @Override
     public Mono<Void> write(Publisher<? extends Resource> input, ResolvableType elementType,
             @Nullable MediaType mediaType, ReactiveHttpOutputMessage message, Map<String, Object> hints) {
-        return Mono.from(input).flatMap(resource -> {
+        return Mono.from(CheckedBody.of(input)).flatMap(resource -> {
             Path path = FileResponses.filePath(resource);
             if (path == null) {
                 return super.write(Mono.just(resource), elementType, mediaType, message, hints);
@@ -101,7 +101,7 @@ public class UringResourceHttpMessageWriter extends ResourceHttpMessageWriter im
     public Mono<Void> write(Publisher<? extends Resource> input, @Nullable ResolvableType actualType,
             ResolvableType elementType, @Nullable MediaType mediaType, ServerHttpRequest request,
             ServerHttpResponse response, Map<String, Object> hints) {
-        return Mono.from(input).flatMap(resource -> {
+        return Mono.from(CheckedBody.of(input)).flatMap(resource -> {
             Path path = FileResponses.filePath(resource);
             if (path == null) {
                 return super.write(Mono.just(resource), actualType, elementType, mediaType, request, response, hints);

@@ -91,7 +91,7 @@ public class UringResourceRegionHttpMessageWriter implements HttpMessageWriter<R
     @Override
     public Mono<Void> write(Publisher<? extends ResourceRegion> input, ResolvableType elementType,
             @Nullable MediaType mediaType, ReactiveHttpOutputMessage message, Map<String, Object> hints) {
-        return Flux.from(input).collectList().flatMap(regions -> {
+        return CheckedBody.of(input).collectList().flatMap(regions -> {
             if (regions.isEmpty()) {
                 return message.setComplete();
             }
