@@ -52,8 +52,10 @@ final class MonoUringOp<T> extends Mono<T> {
         EventLoop loop;
         try {
             loop = pinned != null ? pinned : uring.loop();
-            if (loop.isClosing()) {
-                // a pinned loop of a closed runtime: refuse now, not at the first request (rule 1.9)
+            if (loop.isClosing() && !loop.inEventLoop()) {
+                // a loop of a closed runtime (a pinned one: the others are refused by loop()) would
+                // refuse the hand-over at the first request: refuse now instead (rule 1.9); on the
+                // loop itself, while it closes, the op still goes to its ring as before
                 throw new IllegalStateException("the io_uring runtime is closed");
             }
             op = factory.get();

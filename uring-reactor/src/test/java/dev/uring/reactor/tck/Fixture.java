@@ -11,14 +11,19 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.tck.TestEnvironment;
 
 /**
  * What one verification class works on: a runtime of one loop, a temporary directory of real files,
  * and everything it opened, closed in reverse order by {@link #close()} (then the runtime, whose
- * close also closes any file a test left open, then the directory is deleted).
+ * close also closes any file or socket a test left open, then the directory is deleted). Its close
+ * fails when a ring, socket, eventfd or file of the directory opened meanwhile is still open.
  */
 final class Fixture implements AutoCloseable {
     /** The longest a fixture step (an open, a connect, a close) may take. */
@@ -35,7 +40,23 @@ final class Fixture implements AutoCloseable {
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final AtomicInteger names = new AtomicInteger();
 
+    private final Set<String> fdsBefore;
+
+    static {
+        // the loops' process-wide wake-up ring opens on the first wake-up of a sleeping loop and
+        // stays open for good: open it before any fixture counts its fds
+        try (Uring u = Uring.create(1)) {
+            Thread.sleep(50);
+            u.nop(0).block(WAIT);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     Fixture() throws IOException {
+        fdsBefore = ownFds(null);
         uring = Uring.create(1);
         dir = Files.createTempDirectory("uring-tck");
     }
@@ -115,6 +136,7 @@ final class Fixture implements AutoCloseable {
             }
         }
         uring.close();
+        Set<String> left = leftBehind();
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
@@ -123,5 +145,49 @@ final class Fixture implements AutoCloseable {
         if (first != null) {
             throw first;
         }
+        if (!left.isEmpty()) {
+            throw new AssertionError("fds left open by the verification: " + left);
+        }
+    }
+
+    /**
+     * The rings, sockets, eventfds and files of the directory still open that were not open before
+     * this fixture, after waiting up to 5 s for closes in flight (a CLOSE completes on the loop).
+     */
+    private Set<String> leftBehind() throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (true) {
+            Set<String> now = ownFds(dir.toString());
+            now.removeAll(fdsBefore);
+            if (now.isEmpty() || System.nanoTime() > deadline) {
+                return now;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return now;
+            }
+        }
+    }
+
+    /** "fd -> target" of this process's io_uring, eventfd and socket fds, and of files under {@code dir}. */
+    private static Set<String> ownFds(@Nullable String dir) throws IOException {
+        Set<String> fds = new TreeSet<>();
+        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : s.toList()) {
+                String target;
+                try {
+                    target = Files.readSymbolicLink(fd).toString();
+                } catch (IOException e) {
+                    continue; // closed meanwhile (the listing's own fd among them)
+                }
+                if (target.startsWith("socket:") || target.startsWith("anon_inode:[io_uring]")
+                        || target.startsWith("anon_inode:[eventfd]") || (dir != null && target.startsWith(dir))) {
+                    fds.add(fd.getFileName() + " -> " + target);
+                }
+            }
+        }
+        return fds;
     }
 }
