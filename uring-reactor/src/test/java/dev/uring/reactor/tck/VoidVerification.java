@@ -12,6 +12,11 @@ abstract class VoidVerification extends MonoVerification<Void> {
     abstract Publisher<Void> empty() throws Exception;
 
     @Override
+    final boolean hasEmptyForm() {
+        return true;
+    }
+
+    @Override
     final Publisher<Void> value() {
         throw new UnsupportedOperationException("a Mono<Void> yields no element");
     }
