@@ -1,5 +1,6 @@
 package dev.uring.reactor.file;
 
+import dev.uring.reactor.op.CheckedSource;
 import dev.uring.core.FileCalls;
 import dev.uring.core.KernelFeature;
 import dev.uring.core.Opcode;
@@ -225,7 +226,7 @@ public final class ReactiveFile {
         checkPosition(position);
         return Mono.defer(() -> {
             long[] next = {position};
-            return Flux.from(data)
+            return CheckedSource.of(data)
                     .concatMap(b -> {
                         long at = next[0];
                         next[0] += b.remaining();

@@ -126,6 +126,11 @@ public final class Inbound<T> extends Flux<T> {
         }
 
         @Override
+        public @Nullable Throwable pendingFailure() {
+            return source.pendingFailure();
+        }
+
+        @Override
         public String toString() {
             return source.toString();
         }

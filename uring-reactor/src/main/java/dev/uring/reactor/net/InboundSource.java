@@ -3,6 +3,7 @@ package dev.uring.reactor.net;
 import dev.uring.core.Sqe;
 import dev.uring.reactor.op.FileHandle;
 import dev.uring.reactor.op.OpRuntime;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What an {@link Inbound} needs of its socket: the fd reference each armed receive holds, the
@@ -35,4 +36,9 @@ public interface InboundSource<T> {
 
     /** The exception for a receive that failed with {@code res}. */
     Throwable error(int res);
+
+    /** The failure the socket already holds with nothing armed (for a new subscriber), or null. */
+    default @Nullable Throwable pendingFailure() {
+        return null;
+    }
 }

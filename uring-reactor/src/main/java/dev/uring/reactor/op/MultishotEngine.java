@@ -67,6 +67,14 @@ public final class MultishotEngine<T> extends Flux<T> implements Completion, Run
         default @Nullable Throwable refusal() {
             return null;
         }
+
+        /**
+         * A failure the source already knows of though nothing is armed (a reset socket's pending
+         * error), asked once per subscriber on the loop: it fails at once, without demand (rules 1.4, 1.9).
+         */
+        default @Nullable Throwable pendingFailure() {
+            return null;
+        }
     }
 
     /** What a CQE means, told by {@link Source#completion}. */
@@ -244,6 +252,12 @@ public final class MultishotEngine<T> extends Flux<T> implements Completion, Run
         if (closed) {
             discardQueue();
         }
+        if (r != null && !r.checked) {
+            r.checked = true;
+            if (!armed && queue.isEmpty() && !ended && error == null && !closed) {
+                error = source.pendingFailure();
+            }
+        }
         while (r != null && !queue.isEmpty() && r.requested > 0 && !r.cancelled) {
             T item = queue.poll();
             if (r.requested != Long.MAX_VALUE) {
@@ -413,6 +427,8 @@ public final class MultishotEngine<T> extends Flux<T> implements Completion, Run
         volatile boolean cancelled;
         /** Terminated or cancelled, as seen by the loop; a new subscriber may take over. */
         volatile boolean finished;
+        /** The source was asked for a pending failure (loop thread). */
+        boolean checked;
 
         Receiver(MultishotEngine<T> engine, CoreSubscriber<? super T> actual) {
             this.engine = engine;

@@ -1,5 +1,6 @@
 package dev.uring.reactor.spring;
 
+import dev.uring.reactor.op.CheckedSource;
 import dev.uring.reactor.Uring;
 import dev.uring.reactor.file.ReactiveFile;
 import java.nio.file.OpenOption;
@@ -115,7 +116,7 @@ public final class UringDataBuffers {
         }
         return Mono.defer(() -> {
             long[] next = {position};
-            return Flux.from(body)
+            return CheckedSource.of(body)
                     .concatMap(b -> {
                         long at = next[0];
                         next[0] += b.readableByteCount();

@@ -1,5 +1,6 @@
 package dev.uring.reactor.spring;
 
+import dev.uring.reactor.op.CheckedSource;
 import dev.uring.reactor.Uring;
 import java.nio.file.Path;
 import java.util.Map;
@@ -87,7 +88,7 @@ public class UringResourceHttpMessageWriter extends ResourceHttpMessageWriter im
     @Override
     public Mono<Void> write(Publisher<? extends Resource> input, ResolvableType elementType,
             @Nullable MediaType mediaType, ReactiveHttpOutputMessage message, Map<String, Object> hints) {
-        return Mono.from(input).flatMap(resource -> {
+        return Mono.from(CheckedSource.of(input)).flatMap(resource -> {
             Path path = FileResponses.filePath(resource);
             if (path == null) {
                 return super.write(Mono.just(resource), elementType, mediaType, message, hints);
@@ -101,7 +102,7 @@ public class UringResourceHttpMessageWriter extends ResourceHttpMessageWriter im
     public Mono<Void> write(Publisher<? extends Resource> input, @Nullable ResolvableType actualType,
             ResolvableType elementType, @Nullable MediaType mediaType, ServerHttpRequest request,
             ServerHttpResponse response, Map<String, Object> hints) {
-        return Mono.from(input).flatMap(resource -> {
+        return Mono.from(CheckedSource.of(input)).flatMap(resource -> {
             Path path = FileResponses.filePath(resource);
             if (path == null) {
                 return super.write(Mono.just(resource), actualType, elementType, mediaType, request, response, hints);

@@ -1,5 +1,6 @@
 package dev.uring.reactor.spring;
 
+import dev.uring.reactor.op.CheckedSource;
 import dev.uring.reactor.Uring;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -91,7 +92,7 @@ public class UringResourceRegionHttpMessageWriter implements HttpMessageWriter<R
     @Override
     public Mono<Void> write(Publisher<? extends ResourceRegion> input, ResolvableType elementType,
             @Nullable MediaType mediaType, ReactiveHttpOutputMessage message, Map<String, Object> hints) {
-        return Flux.from(input).collectList().flatMap(regions -> {
+        return CheckedSource.of(input).collectList().flatMap(regions -> {
             if (regions.isEmpty()) {
                 return message.setComplete();
             }

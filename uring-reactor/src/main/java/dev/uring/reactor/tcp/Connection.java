@@ -1,5 +1,6 @@
 package dev.uring.reactor.tcp;
 
+import dev.uring.reactor.op.CheckedSource;
 import dev.uring.core.CancelFlags;
 import dev.uring.core.Errors;
 import dev.uring.core.SocketFlags;
@@ -119,7 +120,7 @@ public final class Connection implements Disposable {
      */
     public Mono<Void> send(Publisher<? extends ByteBuffer> data) {
         Objects.requireNonNull(data, "data");
-        return Flux.from(data)
+        return CheckedSource.of(data)
                 .concatMap(b -> b.hasRemaining()
                         ? new MonoUringOp<>(uring, loop, () -> new SendOp(this, b), 0) : Mono.<Void>empty(), 1)
                 .then();
@@ -133,7 +134,7 @@ public final class Connection implements Disposable {
      */
     public Mono<Void> sendReceived(Publisher<ReceivedBuffer> data) {
         Objects.requireNonNull(data, "data");
-        return Flux.from(data)
+        return CheckedSource.of(data)
                 .concatMap(b -> new MonoUringOp<>(uring, loop, () -> new SendOp(this, b.segment()), 0)
                         .doFinally(s -> b.release()), Inbound.MULTISHOT_DEMAND)
                 .doOnDiscard(ReceivedBuffer.class, ReceivedBuffer::release)

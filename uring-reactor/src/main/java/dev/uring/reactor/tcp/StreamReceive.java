@@ -1,11 +1,14 @@
 package dev.uring.reactor.tcp;
 
+import dev.uring.core.SocketOption;
 import dev.uring.core.Sqe;
 import dev.uring.reactor.net.Inbound;
 import dev.uring.reactor.net.InboundSource;
 import dev.uring.reactor.net.RecvBufferPool;
 import dev.uring.reactor.op.FileHandle;
 import dev.uring.reactor.op.OpRuntime;
+import java.io.IOException;
+import org.jspecify.annotations.Nullable;
 
 /** The receiving of a {@link Connection}: RECV (single-shot or multishot) into ReceivedBuffers. */
 final class StreamReceive implements InboundSource<ReceivedBuffer> {
@@ -57,6 +60,24 @@ final class StreamReceive implements InboundSource<ReceivedBuffer> {
     @Override
     public Throwable error(int res) {
         return conn.error(res, "RECV");
+    }
+
+    /**
+     * The socket's pending error (SO_ERROR, which a reset sets though no receive is armed); reading
+     * clears it, so it becomes the inbound's error for every later subscriber too.
+     */
+    @Override
+    public @Nullable Throwable pendingFailure() {
+        FileHandle h = handle();
+        if (!h.isOpen()) {
+            return null;
+        }
+        try {
+            int errno = SocketOption.SO_ERROR.get(h.fd());
+            return errno == 0 ? null : error(-errno);
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     @Override

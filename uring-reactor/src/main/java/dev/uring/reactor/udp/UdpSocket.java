@@ -1,5 +1,6 @@
 package dev.uring.reactor.udp;
 
+import dev.uring.reactor.op.CheckedSource;
 import dev.uring.core.CancelFlags;
 import dev.uring.core.Errors;
 import dev.uring.core.MsgHdr;
@@ -120,7 +121,7 @@ public final class UdpSocket implements Disposable {
         if (remote == null) {
             return Mono.error(new NotYetConnectedException());
         }
-        return Flux.from(data)
+        return CheckedSource.of(data)
                 .concatMap(b -> new MonoUringOp<>(uring, loop, () -> new DatagramSendOp(this, b, null), 0), 1)
                 .then();
     }
@@ -130,7 +131,7 @@ public final class UdpSocket implements Disposable {
         Objects.requireNonNull(recipient, "recipient");
         Objects.requireNonNull(data, "data");
         SocketAddresses.family(recipient); // an unresolved or unsupported address fails at assembly
-        return Flux.from(data)
+        return CheckedSource.of(data)
                 .concatMap(b -> new MonoUringOp<>(uring, loop, () -> new DatagramSendOp(this, b, recipient), 0), 1)
                 .then();
     }
@@ -138,7 +139,7 @@ public final class UdpSocket implements Disposable {
     /** Sends each datagram of {@code datagrams} to its own recipient, in order; otherwise as {@link #send}. */
     public Mono<Void> sendDatagrams(Publisher<OutboundDatagram> datagrams) {
         Objects.requireNonNull(datagrams, "datagrams");
-        return Flux.from(datagrams)
+        return CheckedSource.of(datagrams)
                 .concatMap(d -> new MonoUringOp<>(uring, loop,
                         () -> new DatagramSendOp(this, d.content(), d.recipient()), 0), 1)
                 .then();
@@ -156,7 +157,7 @@ public final class UdpSocket implements Disposable {
      */
     public Mono<Void> sendReceived(Publisher<Datagram> received) {
         Objects.requireNonNull(received, "received");
-        return Flux.from(received)
+        return CheckedSource.of(received)
                 .flatMap(d -> new MonoUringOp<>(uring, loop, () -> new DatagramSendOp(this, d), 0)
                         .doFinally(s -> d.release()), SEND_RECEIVED_WINDOW)
                 .doOnDiscard(Datagram.class, Datagram::release)

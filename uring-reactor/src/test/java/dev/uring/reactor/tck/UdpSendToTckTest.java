@@ -1,0 +1,41 @@
+package dev.uring.reactor.tck;
+
+import dev.uring.reactor.udp.UdpOptions;
+import dev.uring.reactor.udp.UdpServer;
+import dev.uring.reactor.udp.UdpSocket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import org.reactivestreams.Publisher;
+
+/**
+ * {@link UdpSocket#sendTo(SocketAddress, Publisher)} as a publisher: a Mono<Void>, 0 elements (its subscriber side is
+ * {@link UdpSendToSubscriberTckTest}). Refused: a send on a closed socket, which fails at its first datagram,
+ * requested on subscription.
+ */
+public class UdpSendToTckTest extends VoidVerification {
+    private UdpSocket socket;
+    private UdpSocket closedSocket;
+    private SocketAddress peer;
+
+    @Override
+    void prepare() throws Exception {
+        DatagramSocket p = fx.closing(new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
+        peer = p.getLocalSocketAddress();
+        socket = UdpServer.bind(fx.uring, UdpBindTckTest.ANY_PORT, UdpOptions.defaults()).block(Fixture.WAIT);
+        fx.closing(() -> socket.close().block(Fixture.WAIT));
+        closedSocket = UdpServer.bind(fx.uring, UdpBindTckTest.ANY_PORT, UdpOptions.defaults()).block(Fixture.WAIT);
+        closedSocket.close().block(Fixture.WAIT);
+    }
+
+    @Override
+    Publisher<Void> empty() {
+        return socket.sendTo(peer, UdpSendTckTest.data());
+    }
+
+    @Override
+    Publisher<Void> failed() {
+        return closedSocket.sendTo(peer, UdpSendTckTest.data());
+    }
+}
