@@ -1,6 +1,7 @@
 #!/bin/sh
 # In the guest: the whole test suite, offline, on the host's local Maven repository and build.
-export JAVA_HOME="$(cat /mnt/out/java_home)" JAVA_TOOL_OPTIONS="-XX:+UseSerialGC"
+# URING_TEST_TIME_SCALE: tests that wait for a signal (the TCK's) wait this many times longer under emulation
+export JAVA_HOME="$(cat /mnt/out/java_home)" JAVA_TOOL_OPTIONS="-XX:+UseSerialGC" URING_TEST_TIME_SCALE=10
 cd "$(cat /mnt/out/project)" || exit 1
 t0=$(date +%s)
 ./mvnw -o -B verify -Dmaven.test.failure.ignore=true $(cat /mnt/out/maven_args 2>/dev/null) > /mnt/out/verify.log 2>&1

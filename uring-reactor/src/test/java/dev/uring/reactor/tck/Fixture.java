@@ -29,8 +29,11 @@ import org.reactivestreams.tck.TestEnvironment;
 final class Fixture implements AutoCloseable {
     /** The longest a fixture step (an open, a connect, a close) may take. */
     static final Duration WAIT = Duration.ofSeconds(10);
-    /** Signals are awaited this long; a busy 2-core box answers well within it. */
-    static final long SIGNAL_TIMEOUT_MS = 2000;
+    /**
+     * Signals are awaited this long; a busy 2-core box answers well within it, an emulated guest (CI's
+     * older kernels under qemu TCG) gets the factor its job sets in URING_TEST_TIME_SCALE.
+     */
+    static final long SIGNAL_TIMEOUT_MS = 2000 * timeScale();
     /** Each "no further signal" check waits this long: it is the suite's main cost. */
     static final long NO_SIGNAL_TIMEOUT_MS = 100;
     /**
@@ -43,6 +46,12 @@ final class Fixture implements AutoCloseable {
     static final long GC_TIMEOUT_MS = 300;
 
     final Uring uring;
+
+    /** The factor the environment asks waits to be stretched by (URING_TEST_TIME_SCALE, default 1). */
+    static long timeScale() {
+        String v = System.getenv("URING_TEST_TIME_SCALE");
+        return v == null || v.isBlank() ? 1 : Math.max(1, Long.parseLong(v.trim()));
+    }
     final Path dir;
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final AtomicInteger names = new AtomicInteger();
