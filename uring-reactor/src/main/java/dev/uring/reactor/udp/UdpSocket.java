@@ -1,6 +1,5 @@
 package dev.uring.reactor.udp;
 
-import dev.uring.core.CancelFlags;
 import dev.uring.core.Errors;
 import dev.uring.core.MsgHdr;
 import dev.uring.core.MulticastGroups;
@@ -11,8 +10,11 @@ import dev.uring.reactor.Uring;
 import dev.uring.reactor.net.ConnectionClosedException;
 import dev.uring.reactor.net.Inbound;
 import dev.uring.reactor.net.RecvBufferPool;
+import dev.uring.reactor.net.SendBuffers;
+import dev.uring.reactor.net.SendOp;
+import dev.uring.reactor.net.SendingSocket;
+import dev.uring.reactor.net.SocketClose;
 import dev.uring.reactor.net.SocketRuntime;
-import dev.uring.reactor.op.CloseOp;
 import dev.uring.reactor.op.Errnos;
 import dev.uring.reactor.op.FileHandle;
 import dev.uring.reactor.op.MonoUringOp;
@@ -28,14 +30,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NotYetConnectedException;
 import java.util.Objects;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 
 /**
  * One datagram socket (UDP over IPv4 or IPv6), bound by {@link UdpServer#bind} or connected by
@@ -61,22 +60,24 @@ public final class UdpSocket implements Disposable {
     private final Inbound<Datagram> inbound;
     private final SocketAddress local;
     private final @Nullable SocketAddress remote;
-    private final int zeroCopyThreshold;
-    private final AtomicBoolean disposed = new AtomicBoolean();
-    private final Sinks.Empty<Void> closed = Sinks.empty();
+    private final SocketClose closing;
+
+    private final SendingSocket sending;
 
     private UdpSocket(OpRuntime uring, EventLoop loop, FileHandle handle, int family, RecvBufferPool pool,
-            UdpOptions options, SocketAddress local, @Nullable SocketAddress remote) {
+            SendBuffers sends, UdpOptions options, SocketAddress local, @Nullable SocketAddress remote) {
         this.uring = uring;
         this.loop = loop;
         this.handle = handle;
         this.family = family;
         this.local = local;
         this.remote = remote;
-        this.zeroCopyThreshold = options.zeroCopyThreshold();
         this.arena = Arena.ofShared();
         MsgHdr template = MsgHdr.multishotTemplate(arena, DatagramReceive.NAME_ROOM, 0);
         this.inbound = new Inbound<>(new DatagramReceive(this, template), loop, pool);
+        this.sending = new SendingSocket(this, handle, sends, options.zeroCopyThreshold(), remote, () -> { }, this::error);
+        // the arena holds the multishot RECVMSG template: no op reads it once the fd is closed
+        this.closing = new SocketClose(this, uring, loop, handle, inbound, () -> { }, arena::close);
     }
 
     /**
@@ -87,10 +88,11 @@ public final class UdpSocket implements Disposable {
     static UdpSocket open(OpRuntime uring, EventLoop loop, FileHandle handle, int family, UdpOptions options,
             boolean connected) throws IOException {
         int fd = handle.fd();
-        RecvBufferPool pool = SocketRuntime.of(uring).pool(loop, options.ringBufferSize(), options.readBufferCount());
-        UdpSocket s = new UdpSocket(uring, loop, handle, family, pool, options, SocketNames.local(fd),
-                connected ? SocketNames.peer(fd) : null);
-        uring.resources().track(s, s::close);
+        SocketRuntime sockets = SocketRuntime.of(uring);
+        RecvBufferPool pool = sockets.pool(loop, options.ringBufferSize(), options.readBufferCount());
+        UdpSocket s = new UdpSocket(uring, loop, handle, family, pool, sockets.sendBuffers(loop), options,
+                SocketNames.local(fd), connected ? SocketNames.peer(fd) : null);
+        s.closing.track();
         return s;
     }
 
@@ -121,7 +123,7 @@ public final class UdpSocket implements Disposable {
             return Mono.error(new NotYetConnectedException());
         }
         return Flux.from(data)
-                .concatMap(b -> new MonoUringOp<>(uring, loop, () -> new DatagramSendOp(this, b, null), 0), 1)
+                .concatMap(b -> new MonoUringOp<>(uring, loop, () -> SendOp.of(sending, b, null), 0), 1)
                 .then();
     }
 
@@ -131,7 +133,7 @@ public final class UdpSocket implements Disposable {
         Objects.requireNonNull(data, "data");
         SocketAddresses.family(recipient); // an unresolved or unsupported address fails at assembly
         return Flux.from(data)
-                .concatMap(b -> new MonoUringOp<>(uring, loop, () -> new DatagramSendOp(this, b, recipient), 0), 1)
+                .concatMap(b -> new MonoUringOp<>(uring, loop, () -> SendOp.of(sending, b, recipient), 0), 1)
                 .then();
     }
 
@@ -140,7 +142,7 @@ public final class UdpSocket implements Disposable {
         Objects.requireNonNull(datagrams, "datagrams");
         return Flux.from(datagrams)
                 .concatMap(d -> new MonoUringOp<>(uring, loop,
-                        () -> new DatagramSendOp(this, d.content(), d.recipient()), 0), 1)
+                        () -> SendOp.of(sending, d.content(), d.recipient()), 0), 1)
                 .then();
     }
 
@@ -157,7 +159,8 @@ public final class UdpSocket implements Disposable {
     public Mono<Void> sendReceived(Publisher<Datagram> received) {
         Objects.requireNonNull(received, "received");
         return Flux.from(received)
-                .flatMap(d -> new MonoUringOp<>(uring, loop, () -> new DatagramSendOp(this, d), 0)
+                .flatMap(d -> new MonoUringOp<>(uring, loop, () -> SendOp.of(sending, d.payload(), d.sender(),
+                        d.name().byteSize() >= 2 ? d.name() : null), 0)
                         .doFinally(s -> d.release()), SEND_RECEIVED_WINDOW)
                 .doOnDiscard(Datagram.class, Datagram::release)
                 .then();
@@ -213,10 +216,7 @@ public final class UdpSocket implements Disposable {
 
     /** Closes the socket, like {@link #dispose()}, and completes once its fd is closed. */
     public Mono<Void> close() {
-        return Mono.defer(() -> {
-            dispose();
-            return onClose();
-        });
+        return closing.close();
     }
 
     /**
@@ -225,35 +225,18 @@ public final class UdpSocket implements Disposable {
      */
     @Override
     public void dispose() {
-        if (disposed.compareAndSet(false, true)) {
-            try {
-                loop.runOrExecute(this::closeOnLoop);
-            } catch (RejectedExecutionException e) {
-                // the loop is closing: it cancels every op; the fd closes with the runtime's sockets
-                closed.tryEmitEmpty();
-            }
-        }
-    }
-
-    private void closeOnLoop() {
-        loop.nextSqe().prepCancelFd(handle.fd(), CancelFlags.ALL).userData(EventLoop.NO_COMPLETION);
-        inbound.close();
-        handle.close(() -> CloseOp.closeFd(loop, handle.fd(), () -> {
-            arena.close(); // the multishot RECVMSG template: no op reads it once the fd is closed
-            uring.resources().untrack(this);
-            closed.tryEmitEmpty();
-        }));
+        closing.dispose();
     }
 
     /** Whether closing has begun. */
     @Override
     public boolean isDisposed() {
-        return disposed.get();
+        return closing.isDisposed();
     }
 
     /** Completes once the socket's fd is closed. */
     public Mono<Void> onClose() {
-        return closed.asMono();
+        return closing.onClose();
     }
 
     /** The local address of the socket (with the port the kernel picked for port 0). */
@@ -277,14 +260,6 @@ public final class UdpSocket implements Disposable {
 
     int family() {
         return family;
-    }
-
-    int zeroCopyThreshold() {
-        return zeroCopyThreshold;
-    }
-
-    boolean isConnectedTo(SocketAddress to) {
-        return to.equals(remote);
     }
 
     SocketAddress remoteOrUnknown() {
@@ -314,6 +289,11 @@ public final class UdpSocket implements Disposable {
     @Override
     public String toString() {
         return remote == null ? String.valueOf(local) : local + " -> " + remote;
+    }
+
+    /** The send memory of this socket's loop (for tests). */
+    SendBuffers sendBuffers() {
+        return sending.sendBuffers();
     }
 
     /** The runtime this socket belongs to. */
