@@ -2,7 +2,7 @@ package dev.uring.reactor.udp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.uring.reactor.ReactorInvariants;
 import dev.uring.reactor.TestRuntimes;
@@ -82,6 +82,25 @@ class UdpSocketTest {
             }
         }
         return seq;
+    }
+
+    /**
+     * Sends {@code total} datagrams in windows of {@code window} ({@code sendFrom} sends the window
+     * starting at its argument), never more than one window ahead of the {@code received} count:
+     * UDP drops what the receiving socket cannot hold. Returns when all were received, or at {@link #WAIT}.
+     */
+    static void paced(int total, int window, java.util.function.IntSupplier received,
+            java.util.function.IntFunction<Mono<Void>> sendFrom) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        for (int from = 0; from < total; from += window) {
+            while (received.getAsInt() < from && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            sendFrom.apply(from).block(WAIT);
+        }
+        while (received.getAsInt() < total && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
     }
 
     /**
@@ -325,7 +344,7 @@ class UdpSocketTest {
     @Test
     void multicastOnLoopbackJoinReceivesTheGroupAndLeaveStopsIt() throws Exception {
         NetworkInterface lo = NetworkInterface.getByInetAddress(InetAddress.getLoopbackAddress());
-        assumeThat(lo).as("a loopback interface").isNotNull();
+        assertThat(lo).as("a loopback interface").isNotNull();
         InetAddress group = InetAddress.getByName("239.255.42.98");
         UdpOptions opts = UdpOptions.defaults().reuseAddress(true).multicastInterface(lo).multicastLoop(true);
         UdpSocket member = UdpServer.bind(server, new InetSocketAddress("0.0.0.0", 0), opts).block(WAIT);
@@ -336,10 +355,11 @@ class UdpSocketTest {
             try {
                 sender.sendTo(to, Mono.just(text("hello group"))).block(WAIT);
             } catch (RuntimeException e) {
-                assumeThat(e).as("this host routes multicast out of lo").isNull();
+                // JUnit's assumption (AssertJ's throws TestNG's SkipException here, which JUnit reports as an error)
+                assumeTrue(false, "IPv4 multicast out of lo: the kernel refuses the send (" + e + ")");
             }
             Datagram d = member.receive().next().timeout(Duration.ofSeconds(2), Mono.empty()).block(WAIT);
-            assumeThat(d).as("lo loops multicast back on this host").isNotNull();
+            assumeTrue(d != null, "IPv4 multicast out of lo: the send passed but lo did not loop the datagram back");
             assertThat(text(d)).isEqualTo("hello group");
             member.leaveGroup(group, lo).block(WAIT);
             sender.sendTo(to, Mono.just(text("after leave"))).block(WAIT);
