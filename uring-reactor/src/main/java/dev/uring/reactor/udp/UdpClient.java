@@ -31,7 +31,7 @@ public final class UdpClient {
         int family = UdpServer.inetFamily(address);
         return SocketSetup.open(uring, family, SocketFlags.SOCK_DGRAM, "UDP to " + address,
                 fd -> options.applyTo(fd, family), site -> site.connect(address, 0),
-                site -> UdpSocket.open(site.uring(), site.loop(), site.socket(), family, options, true));
+                site -> UdpSocket.open(site.uring(), site.loop(), site.socket(), options, true));
     }
 
     /** {@link #connect(Uring, SocketAddress, UdpOptions)} on {@link Uring#shared()} with default options. */

@@ -33,7 +33,7 @@ public final class UdpServer {
         int family = inetFamily(address);
         return SocketSetup.open(uring, family, SocketFlags.SOCK_DGRAM, "UDP " + address,
                 fd -> options.applyTo(fd, family), site -> site.bind(address),
-                site -> UdpSocket.open(site.uring(), site.loop(), site.socket(), family, options, false));
+                site -> UdpSocket.open(site.uring(), site.loop(), site.socket(), options, false));
     }
 
     /** {@link #bind(Uring, SocketAddress, UdpOptions)} on {@link Uring#shared()} with default options. */

@@ -55,7 +55,6 @@ public final class UdpSocket implements Disposable {
     private final OpRuntime uring;
     private final EventLoop loop;
     private final FileHandle handle;
-    private final int family;
     private final Arena arena;
     private final Inbound<Datagram> inbound;
     private final SocketAddress local;
@@ -64,12 +63,11 @@ public final class UdpSocket implements Disposable {
 
     private final SendingSocket sending;
 
-    private UdpSocket(OpRuntime uring, EventLoop loop, FileHandle handle, int family, RecvBufferPool pool,
+    private UdpSocket(OpRuntime uring, EventLoop loop, FileHandle handle, RecvBufferPool pool,
             SendBuffers sends, UdpOptions options, SocketAddress local, @Nullable SocketAddress remote) {
         this.uring = uring;
         this.loop = loop;
         this.handle = handle;
-        this.family = family;
         this.local = local;
         this.remote = remote;
         this.arena = Arena.ofShared();
@@ -85,12 +83,12 @@ public final class UdpSocket implements Disposable {
      * {@code handle}, on {@code loop}: takes the loop's buffer pool (registered on first use). Loop
      * thread; on failure the caller still owns the fd.
      */
-    static UdpSocket open(OpRuntime uring, EventLoop loop, FileHandle handle, int family, UdpOptions options,
+    static UdpSocket open(OpRuntime uring, EventLoop loop, FileHandle handle, UdpOptions options,
             boolean connected) throws IOException {
         int fd = handle.fd();
         SocketRuntime sockets = SocketRuntime.of(uring);
         RecvBufferPool pool = sockets.pool(loop, options.ringBufferSize(), options.readBufferCount());
-        UdpSocket s = new UdpSocket(uring, loop, handle, family, pool, sockets.sendBuffers(loop), options,
+        UdpSocket s = new UdpSocket(uring, loop, handle, pool, sockets.sendBuffers(loop), options,
                 SocketNames.local(fd), connected ? SocketNames.peer(fd) : null);
         s.closing.track();
         return s;
@@ -256,10 +254,6 @@ public final class UdpSocket implements Disposable {
 
     FileHandle handle() {
         return handle;
-    }
-
-    int family() {
-        return family;
     }
 
     SocketAddress remoteOrUnknown() {
