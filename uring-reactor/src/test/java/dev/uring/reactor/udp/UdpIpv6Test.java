@@ -25,7 +25,10 @@ import org.junit.jupiter.api.Timeout;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-/** UDP over IPv6 loopback (::1): unconnected sends and receives, and multicast where the kernel routes it out of lo. */
+/**
+ * UDP over IPv6 loopback (::1): ordered datagrams, and multicast where the kernel routes it out of lo
+ * (unconnected sends over ::1: {@link UdpSocketTest}, parameterized by family).
+ */
 @Timeout(120)
 class UdpIpv6Test {
     @AutoClose
@@ -37,32 +40,6 @@ class UdpIpv6Test {
 
     static InetSocketAddress v6loopback() throws IOException {
         return new InetSocketAddress(InetAddress.getByName("::1"), 0);
-    }
-
-    @Test
-    void unconnectedIpv6SocketsExchangeDatagramsAndSeeEachOthersV6Address() throws Exception {
-        UdpSocket hub = UdpServer.bind(server, v6loopback(), UdpOptions.defaults()).block(WAIT);
-        UdpSocket a = UdpServer.bind(client, v6loopback(), UdpOptions.defaults()).block(WAIT);
-        UdpSocket b = UdpServer.bind(client, v6loopback(), UdpOptions.defaults()).block(WAIT);
-        try {
-            assertThat(((InetSocketAddress) hub.localAddress()).getAddress()).isInstanceOf(Inet6Address.class);
-            hub.sendDatagrams(Flux.just(new OutboundDatagram(text("to-a"), a.localAddress()),
-                    new OutboundDatagram(text("to-b"), b.localAddress()))).block(WAIT);
-            Datagram da = a.receive().next().block(WAIT);
-            Datagram db = b.receive().next().block(WAIT);
-            assertThat(da.sender()).isEqualTo(hub.localAddress());
-            assertThat(text(da)).isEqualTo("to-a");
-            assertThat(db.sender()).isEqualTo(hub.localAddress());
-            assertThat(text(db)).isEqualTo("to-b");
-            a.sendTo(hub.localAddress(), Mono.just(text("from-a"))).block(WAIT);
-            b.sendTo(hub.localAddress(), Mono.just(ByteBuffer.allocateDirect(6).put("from-b".getBytes()).flip()))
-                    .block(WAIT);
-            List<Datagram> got = hub.receive().take(2).collectList().block(WAIT);
-            assertThat(got).extracting(Datagram::sender).containsExactly(a.localAddress(), b.localAddress());
-            assertThat(got).extracting(UdpSocketTest::text).containsExactly("from-a", "from-b");
-        } finally {
-            Mono.when(hub.close(), a.close(), b.close()).block(WAIT);
-        }
     }
 
     @Test

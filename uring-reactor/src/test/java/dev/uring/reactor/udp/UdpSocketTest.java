@@ -28,6 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.reactivestreams.Subscription;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
@@ -279,12 +281,16 @@ class UdpSocketTest {
         }
     }
 
-    @Test
-    void anUnconnectedSocketSendsToEachRecipientAndSeesEachSender() {
-        UdpSocket hub = UdpServer.bind(server, loopback(), UdpOptions.defaults()).block(WAIT);
-        UdpSocket a = UdpServer.bind(client, loopback(), UdpOptions.defaults()).block(WAIT);
-        UdpSocket b = UdpServer.bind(client, loopback(), UdpOptions.defaults()).block(WAIT);
+    /** Over IPv4 and IPv6 loopback; a heap buffer (copied into the loop's send memory) and a direct one. */
+    @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.1", "::1"})
+    void anUnconnectedSocketSendsToEachRecipientAndSeesEachSender(String host) throws Exception {
+        InetSocketAddress any = new InetSocketAddress(InetAddress.getByName(host), 0);
+        UdpSocket hub = UdpServer.bind(server, any, UdpOptions.defaults()).block(WAIT);
+        UdpSocket a = UdpServer.bind(client, any, UdpOptions.defaults()).block(WAIT);
+        UdpSocket b = UdpServer.bind(client, any, UdpOptions.defaults()).block(WAIT);
         try {
+            assertThat(((InetSocketAddress) hub.localAddress()).getAddress()).isEqualTo(InetAddress.getByName(host));
             assertThat(hub.isConnected()).isFalse();
             hub.sendDatagrams(Flux.just(new OutboundDatagram(text("to-a"), a.localAddress()),
                     new OutboundDatagram(text("to-b"), b.localAddress()))).block(WAIT);
@@ -294,7 +300,7 @@ class UdpSocketTest {
             assertThat(text(da)).isEqualTo("to-a");
             assertThat(text(db)).isEqualTo("to-b");
             a.sendTo(hub.localAddress(), Mono.just(text("from-a"))).block(WAIT);
-            b.sendTo(hub.localAddress(), Mono.just(text("from-b"))).block(WAIT);
+            b.sendTo(hub.localAddress(), Mono.just(ByteBuffer.allocateDirect(6).put(text("from-b")).flip())).block(WAIT);
             List<Datagram> got = hub.receive().take(2).collectList().block(WAIT);
             assertThat(got).extracting(Datagram::sender).containsExactly(a.localAddress(), b.localAddress());
             assertThat(got).extracting(UdpSocketTest::text).containsExactly("from-a", "from-b");
