@@ -4,13 +4,15 @@ import dev.uring.core.ffi.IoVecLayout;
 import dev.uring.core.ffi.MsghdrLayout;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
 import java.util.List;
 
 /**
  * A {@code struct msghdr} in native memory, for {@link Sqe#prepSendmsg}, {@link Sqe#prepRecvmsg}
- * and {@link Sqe#prepRecvmsgMultishot}. It lives in the caller's {@link Arena}, which must outlive
- * the op (the kernel reads the header, the address and the iovecs until the final CQE; a multishot
- * RECVMSG reads the header at every re-arm). Whoever owns the arena frees it.
+ * and {@link Sqe#prepRecvmsgMultishot}. It lives in the caller's memory (an {@link Arena}, or a
+ * pool's slice), which must outlive the op (the kernel reads the header, the address and the iovecs
+ * until the final CQE; a multishot RECVMSG reads the header at every re-arm). Whoever owns that
+ * memory frees it.
  */
 public final class MsgHdr {
     /** The size of a {@code struct msghdr}. */
@@ -28,7 +30,7 @@ public final class MsgHdr {
      * receive, a {@link SocketAddresses#STORAGE_SIZE} buffer the kernel fills; {@link MemorySegment#NULL}
      * for none: a connected socket).
      */
-    public static MsgHdr of(Arena arena, MemorySegment name, List<MemorySegment> buffers) {
+    public static MsgHdr of(SegmentAllocator arena, MemorySegment name, List<MemorySegment> buffers) {
         if (buffers.isEmpty() || buffers.size() > 1024) {
             throw new IllegalArgumentException("a msghdr carries 1..1024 buffers (IOV_MAX), got " + buffers.size());
         }
@@ -47,8 +49,8 @@ public final class MsgHdr {
         return new MsgHdr(msg);
     }
 
-    /** {@link #of(Arena, MemorySegment, List)} with one buffer. */
-    public static MsgHdr of(Arena arena, MemorySegment name, MemorySegment buffer) {
+    /** {@link #of(SegmentAllocator, MemorySegment, List)} with one buffer. */
+    public static MsgHdr of(SegmentAllocator arena, MemorySegment name, MemorySegment buffer) {
         return of(arena, name, List.of(buffer));
     }
 

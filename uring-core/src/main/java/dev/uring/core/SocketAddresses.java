@@ -5,8 +5,8 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import dev.uring.core.ffi.SockaddrLayout;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -42,7 +42,7 @@ public final class SocketAddresses {
     }
 
     /** Allocates the sockaddr for {@code address} in {@code arena}, sized exactly (its byteSize is the addrlen). */
-    public static MemorySegment allocate(Arena arena, SocketAddress address) {
+    public static MemorySegment allocate(SegmentAllocator arena, SocketAddress address) {
         return switch (address) {
             case InetSocketAddress isa when isa.isUnresolved() ->
                 throw new IllegalArgumentException("unresolved address " + isa + ": resolve it first");

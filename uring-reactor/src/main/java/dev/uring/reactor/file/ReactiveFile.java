@@ -1,12 +1,12 @@
 package dev.uring.reactor.file;
 
-import dev.uring.reactor.op.CheckedSource;
 import dev.uring.core.FileCalls;
 import dev.uring.core.KernelFeature;
 import dev.uring.core.Opcode;
 import dev.uring.core.OpenHow;
 import dev.uring.core.Statx;
 import dev.uring.reactor.Uring;
+import dev.uring.reactor.op.CheckedSource;
 import dev.uring.reactor.op.CloseOp;
 import dev.uring.reactor.op.FileHandle;
 import dev.uring.reactor.op.MonoUringOp;

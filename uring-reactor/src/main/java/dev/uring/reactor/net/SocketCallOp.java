@@ -1,22 +1,14 @@
 package dev.uring.reactor.net;
 
 import dev.uring.core.Errors;
-import dev.uring.core.KernelFeature;
-import dev.uring.core.Opcode;
 import dev.uring.core.SocketAddresses;
-import dev.uring.core.SocketCalls;
 import dev.uring.core.Sqe;
-import dev.uring.core.loop.EventLoop;
 import dev.uring.reactor.op.ArenaOp;
 import dev.uring.reactor.op.Errnos;
 import dev.uring.reactor.op.FileHandle;
-import dev.uring.reactor.op.MonoUringOp;
-import dev.uring.reactor.op.OpRuntime;
-import dev.uring.reactor.op.SyscallFallback;
 import java.net.BindException;
 import java.net.SocketAddress;
 import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.Mono;
 
 /** The socket ops that carry at most an address: BIND, LISTEN, CONNECT and SHUTDOWN. */
 public final class SocketCallOp extends ArenaOp<Void> {
@@ -70,21 +62,5 @@ public final class SocketCallOp extends ArenaOp<Void> {
     @Override
     public String name() {
         return kind.name();
-    }
-
-    /** IORING_OP_BIND, or bind(2) on the loop where the kernel lacks the op (before 6.11). */
-    public static Mono<Void> bind(OpRuntime uring, EventLoop loop, FileHandle socket, SocketAddress address) {
-        if (!KernelFeature.BIND.isAvailable()) {
-            return SyscallFallback.onLoop(loop, Opcode.BIND, socket, fd -> SocketCalls.bind(fd, address));
-        }
-        return new MonoUringOp<>(uring, loop, () -> new SocketCallOp(socket, SocketCallOp.Kind.BIND, address, 0), 0);
-    }
-
-    /** IORING_OP_LISTEN, or listen(2) on the loop where the kernel lacks the op (before 6.11). */
-    public static Mono<Void> listen(OpRuntime uring, EventLoop loop, FileHandle socket, int backlog) {
-        if (!KernelFeature.LISTEN.isAvailable()) {
-            return SyscallFallback.onLoop(loop, Opcode.LISTEN, socket, fd -> SocketCalls.listen(fd, backlog));
-        }
-        return new MonoUringOp<>(uring, loop, () -> new SocketCallOp(socket, SocketCallOp.Kind.LISTEN, null, backlog), 0);
     }
 }

@@ -5,15 +5,11 @@ import dev.uring.core.Sqe;
 import dev.uring.core.loop.EventLoop;
 import dev.uring.reactor.op.UringOperation;
 
-/** IORING_OP_SOCKET of a stream (or datagram) socket; a cancelled one that still produced an fd closes it. */
+/** IORING_OP_SOCKET of a stream or datagram socket; a cancelled one that still produced an fd closes it. */
 public final class SocketOp implements UringOperation<Integer> {
     private final int family;
     private final int type;
     private final String target;
-
-    public SocketOp(int family, String target) {
-        this(family, SocketFlags.SOCK_STREAM, target);
-    }
 
     /** A socket of {@code type} ({@link SocketFlags#SOCK_STREAM} or {@link SocketFlags#SOCK_DGRAM}). */
     public SocketOp(int family, int type, String target) {

@@ -1,8 +1,8 @@
 package dev.uring.reactor.spring;
 
-import dev.uring.reactor.op.CheckedSource;
 import dev.uring.reactor.Uring;
 import dev.uring.reactor.file.ReactiveFile;
+import dev.uring.reactor.op.CheckedSource;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;

@@ -1,7 +1,7 @@
 package dev.uring.reactor.spring;
 
-import dev.uring.reactor.op.CheckedSource;
 import dev.uring.reactor.Uring;
+import dev.uring.reactor.op.CheckedSource;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;

@@ -1,7 +1,5 @@
 package dev.uring.reactor.tcp;
 
-import dev.uring.reactor.op.CheckedSource;
-import dev.uring.core.CancelFlags;
 import dev.uring.core.Errors;
 import dev.uring.core.SocketFlags;
 import dev.uring.core.SocketNames;
@@ -10,9 +8,13 @@ import dev.uring.reactor.Uring;
 import dev.uring.reactor.net.ConnectionClosedException;
 import dev.uring.reactor.net.Inbound;
 import dev.uring.reactor.net.RecvBufferPool;
+import dev.uring.reactor.net.SendBuffers;
+import dev.uring.reactor.net.SendOp;
+import dev.uring.reactor.net.SendingSocket;
+import dev.uring.reactor.net.SocketClose;
 import dev.uring.reactor.net.SocketCallOp;
 import dev.uring.reactor.net.SocketRuntime;
-import dev.uring.reactor.op.CloseOp;
+import dev.uring.reactor.op.CheckedSource;
 import dev.uring.reactor.op.Errnos;
 import dev.uring.reactor.op.FileHandle;
 import dev.uring.reactor.op.MonoUringOp;
@@ -24,15 +26,12 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 
 /**
  * One connected stream socket (TCP over IPv4 or IPv6, or a Unix domain socket), served by one
@@ -52,16 +51,16 @@ public final class Connection implements Disposable {
     private final Inbound<ReceivedBuffer> inbound;
     private final SocketAddress local;
     private final SocketAddress remote;
-    private final AtomicBoolean disposed = new AtomicBoolean();
-    private final Sinks.Empty<Void> closed = Sinks.empty();
+    private final SocketClose closing;
     private final long idleNanos;
-    private final int zeroCopyThreshold;
     private @Nullable Disposable idleTimer;
     // loop thread only
     private long lastActivity;
 
-    private Connection(OpRuntime uring, EventLoop loop, FileHandle handle, RecvBufferPool pool, TcpOptions options,
-            SocketAddress local, SocketAddress remote) {
+    private final SendingSocket sending;
+
+    private Connection(OpRuntime uring, EventLoop loop, FileHandle handle, RecvBufferPool pool, SendBuffers sends,
+            TcpOptions options, SocketAddress local, SocketAddress remote) {
         this.uring = uring;
         this.loop = loop;
         this.handle = handle;
@@ -70,7 +69,8 @@ public final class Connection implements Disposable {
         this.inbound = new Inbound<>(new StreamReceive(this), loop, pool);
         Duration idle = options.idleTimeout();
         this.idleNanos = idle == null ? 0 : idle.toNanos();
-        this.zeroCopyThreshold = options.zeroCopyThreshold();
+        this.sending = new SendingSocket(this, handle, sends, options.zeroCopyThreshold(), remote, this::touch, this::error);
+        this.closing = new SocketClose(this, uring, loop, handle, inbound, this::stopIdleTimer, () -> { });
     }
 
     /**
@@ -82,9 +82,11 @@ public final class Connection implements Disposable {
             throws IOException {
         int fd = handle.fd();
         options.applyTo(fd, family, false);
-        RecvBufferPool pool = SocketRuntime.of(uring).pool(loop, options.readBufferSize(), options.readBufferCount());
-        Connection c = new Connection(uring, loop, handle, pool, options, SocketNames.local(fd), SocketNames.peer(fd));
-        uring.resources().track(c, c::close);
+        SocketRuntime sockets = SocketRuntime.of(uring);
+        RecvBufferPool pool = sockets.pool(loop, options.readBufferSize(), options.readBufferCount());
+        Connection c = new Connection(uring, loop, handle, pool, sockets.sendBuffers(loop), options,
+                SocketNames.local(fd), SocketNames.peer(fd));
+        c.closing.track();
         c.lastActivity = System.nanoTime();
         if (c.idleNanos > 0) {
             c.armIdle(c.idleNanos);
@@ -122,7 +124,7 @@ public final class Connection implements Disposable {
         Objects.requireNonNull(data, "data");
         return CheckedSource.of(data)
                 .concatMap(b -> b.hasRemaining()
-                        ? new MonoUringOp<>(uring, loop, () -> new SendOp(this, b), 0) : Mono.<Void>empty(), 1)
+                        ? new MonoUringOp<>(uring, loop, () -> SendOp.of(sending, b, null), 0) : Mono.<Void>empty(), 1)
                 .then();
     }
 
@@ -135,7 +137,7 @@ public final class Connection implements Disposable {
     public Mono<Void> sendReceived(Publisher<ReceivedBuffer> data) {
         Objects.requireNonNull(data, "data");
         return CheckedSource.of(data)
-                .concatMap(b -> new MonoUringOp<>(uring, loop, () -> new SendOp(this, b.segment()), 0)
+                .concatMap(b -> new MonoUringOp<>(uring, loop, () -> SendOp.of(sending, b.segment(), null, null), 0)
                         .doFinally(s -> b.release()), Inbound.MULTISHOT_DEMAND)
                 .doOnDiscard(ReceivedBuffer.class, ReceivedBuffer::release)
                 .then();
@@ -156,10 +158,7 @@ public final class Connection implements Disposable {
      * (as {@link #onClose()}).
      */
     public Mono<Void> close() {
-        return Mono.defer(() -> {
-            dispose();
-            return onClose();
-        });
+        return closing.close();
     }
 
     /**
@@ -168,39 +167,25 @@ public final class Connection implements Disposable {
      */
     @Override
     public void dispose() {
-        if (disposed.compareAndSet(false, true)) {
-            try {
-                loop.runOrExecute(this::closeOnLoop);
-            } catch (RejectedExecutionException e) {
-                // the loop is closing: it cancels every op; the fd closes with the runtime's sockets
-                closed.tryEmitEmpty();
-            }
-        }
+        closing.dispose();
     }
 
-    private void closeOnLoop() {
+    private void stopIdleTimer() {
         Disposable t = idleTimer;
         if (t != null) {
             t.dispose();
         }
-        // one ASYNC_CANCEL for every op on the fd (RECV, SEND, SHUTDOWN); their final CQEs let go of the handle
-        loop.nextSqe().prepCancelFd(handle.fd(), CancelFlags.ALL).userData(EventLoop.NO_COMPLETION);
-        inbound.close();
-        handle.close(() -> CloseOp.closeFd(loop, handle.fd(), () -> {
-            uring.resources().untrack(this);
-            closed.tryEmitEmpty();
-        }));
     }
 
     /** Whether closing has begun. */
     @Override
     public boolean isDisposed() {
-        return disposed.get();
+        return closing.isDisposed();
     }
 
     /** Completes once the socket's fd is closed. */
     public Mono<Void> onClose() {
-        return closed.asMono();
+        return closing.onClose();
     }
 
     /** The local address of the socket. */
@@ -215,11 +200,6 @@ public final class Connection implements Disposable {
 
     FileHandle handle() {
         return handle;
-    }
-
-    /** {@link TcpOptions#zeroCopyThreshold()}: sends of this size or more are zero-copy; 0 for never. */
-    int zeroCopyThreshold() {
-        return zeroCopyThreshold;
     }
 
     /** How many times a receive was armed (for tests: unbounded demand arms one multishot RECV). */
@@ -244,7 +224,7 @@ public final class Connection implements Disposable {
     }
 
     private void checkIdle() {
-        if (disposed.get()) {
+        if (closing.isDisposed()) {
             return;
         }
         long idleFor = System.nanoTime() - lastActivity;

@@ -1,20 +1,12 @@
 package dev.uring.reactor.tcp;
 
 import dev.uring.core.SocketAddresses;
-import dev.uring.core.loop.EventLoop;
+import dev.uring.core.SocketFlags;
 import dev.uring.reactor.Uring;
-import dev.uring.reactor.net.ConnectionClosedException;
-import dev.uring.reactor.net.SocketCallOp;
-import dev.uring.reactor.net.SocketOp;
-import dev.uring.reactor.op.CloseOp;
-import dev.uring.reactor.op.FileHandle;
-import dev.uring.reactor.op.MonoUringOp;
-import dev.uring.reactor.op.OpRuntime;
-import dev.uring.reactor.op.Runtimes;
+import dev.uring.reactor.net.SocketSetup;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
 import reactor.core.publisher.Mono;
 
 /**
@@ -38,31 +30,12 @@ public final class TcpClient {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(options, "options");
         int family = SocketAddresses.family(address);
-        String target = address.toString();
         Duration timeout = options.connectTimeout();
         long timeoutNanos = timeout == null ? 0 : timeout.toNanos();
-        return Mono.defer(() -> {
-            // the runtime of the policy in force here (this one, or its child for that policy)
-            OpRuntime u = Runtimes.of(uring).routed();
-            EventLoop loop = u.loop();
-            return new MonoUringOp<>(u, loop, () -> new SocketOp(family, target), 0)
-                    .flatMap(fd -> {
-                        FileHandle socket = new FileHandle(fd, "connection to " + target, ConnectionClosedException::new);
-                        AtomicBoolean adopted = new AtomicBoolean();
-                        return new MonoUringOp<>(u, loop,
-                                        () -> new SocketCallOp(socket, SocketCallOp.Kind.CONNECT, address, 0), timeoutNanos)
-                                .then(Mono.fromCallable(() -> {
-                                    Connection c = Connection.open(u, loop, socket, family, options);
-                                    adopted.set(true);
-                                    return c;
-                                }))
-                                .doFinally(s -> {
-                                    if (!adopted.get()) {
-                                        socket.close(() -> CloseOp.closeFd(loop, fd, () -> { }));
-                                    }
-                                });
-                    });
-        });
+        // the options go on in Connection.open, which accepted connections share
+        return SocketSetup.open(uring, family, SocketFlags.SOCK_STREAM, "connection to " + address, fd -> { },
+                site -> site.connect(address, timeoutNanos),
+                site -> Connection.open(site.uring(), site.loop(), site.socket(), family, options));
     }
 
     /** {@link #connect(Uring, SocketAddress, TcpOptions)} on {@link Uring#shared()} with default options. */

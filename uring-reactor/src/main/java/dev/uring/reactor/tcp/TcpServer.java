@@ -1,21 +1,13 @@
 package dev.uring.reactor.tcp;
 
 import dev.uring.core.SocketAddresses;
+import dev.uring.core.SocketFlags;
 import dev.uring.core.SocketNames;
-import dev.uring.core.loop.EventLoop;
 import dev.uring.reactor.Uring;
-import dev.uring.reactor.net.ConnectionClosedException;
-import dev.uring.reactor.net.SocketCallOp;
-import dev.uring.reactor.net.SocketOp;
 import dev.uring.reactor.net.SocketRuntime;
-import dev.uring.reactor.op.CloseOp;
-import dev.uring.reactor.op.FileHandle;
-import dev.uring.reactor.op.MonoUringOp;
-import dev.uring.reactor.op.OpRuntime;
-import dev.uring.reactor.op.Runtimes;
+import dev.uring.reactor.net.SocketSetup;
 import java.net.SocketAddress;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
@@ -52,37 +44,17 @@ public final class TcpServer {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(handler, "handler");
         int family = SocketAddresses.family(address);
-        String target = address.toString();
-        return Mono.defer(() -> {
-            // the runtime of the policy in force here (this one, or its child for that policy)
-            OpRuntime u = Runtimes.of(uring).routed();
-            EventLoop loop = u.loop();
-            return new MonoUringOp<>(u, loop, () -> new SocketOp(family, target), 0)
-                    .flatMap(fd -> {
-                        FileHandle socket = new FileHandle(fd, "listener on " + target, ConnectionClosedException::new);
-                        AtomicBoolean adopted = new AtomicBoolean();
-                        return Mono.fromCallable(() -> {
-                                    options.applyTo(fd, family, true);
-                                    return fd;
-                                })
-                                .then(SocketCallOp.bind(u, loop, socket, address))
-                                .then(SocketCallOp.listen(u, loop, socket, options.backlog()))
-                                .then(Mono.fromCallable(() -> {
-                                    // the listener loop's buffer ring now, so a refusal (memlock) fails the bind, not each connection
-                                    SocketRuntime.of(u).pool(loop, options.readBufferSize(), options.readBufferCount());
-                                    DisposableServer s = new DisposableServer(u, loop, socket,
-                                            SocketNames.local(fd), family, options, handler);
-                                    s.start();
-                                    adopted.set(true);
-                                    return s;
-                                }))
-                                .doFinally(sig -> {
-                                    if (!adopted.get()) {
-                                        socket.close(() -> CloseOp.closeFd(loop, fd, () -> { }));
-                                    }
-                                });
-                    });
-        });
+        return SocketSetup.open(uring, family, SocketFlags.SOCK_STREAM, "listener on " + address,
+                fd -> options.applyTo(fd, family, true),
+                site -> site.bind(address).then(site.listen(options.backlog())),
+                site -> {
+                    // the listener loop's buffer ring now, so a refusal (memlock) fails the bind, not each connection
+                    SocketRuntime.of(site.uring()).pool(site.loop(), options.readBufferSize(), options.readBufferCount());
+                    DisposableServer s = new DisposableServer(site.uring(), site.loop(), site.socket(),
+                            SocketNames.local(site.socket().fd()), family, options, handler);
+                    s.start();
+                    return s;
+                });
     }
 
     /** {@link #bind(Uring, SocketAddress, TcpOptions, Function)} on {@link Uring#shared()}. */

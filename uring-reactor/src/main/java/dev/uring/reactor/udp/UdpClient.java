@@ -1,19 +1,10 @@
 package dev.uring.reactor.udp;
 
 import dev.uring.core.SocketFlags;
-import dev.uring.core.loop.EventLoop;
 import dev.uring.reactor.Uring;
-import dev.uring.reactor.net.ConnectionClosedException;
-import dev.uring.reactor.net.SocketCallOp;
-import dev.uring.reactor.net.SocketOp;
-import dev.uring.reactor.op.CloseOp;
-import dev.uring.reactor.op.FileHandle;
-import dev.uring.reactor.op.MonoUringOp;
-import dev.uring.reactor.op.OpRuntime;
-import dev.uring.reactor.op.Runtimes;
+import dev.uring.reactor.net.SocketSetup;
 import java.net.SocketAddress;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
 import reactor.core.publisher.Mono;
 
 /**
@@ -38,33 +29,9 @@ public final class UdpClient {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(options, "options");
         int family = UdpServer.inetFamily(address);
-        String target = "UDP to " + address;
-        return Mono.defer(() -> {
-            // the runtime of the policy in force here (this one, or its child for that policy)
-            OpRuntime u = Runtimes.of(uring).routed();
-            EventLoop loop = u.loop();
-            return new MonoUringOp<>(u, loop, () -> new SocketOp(family, SocketFlags.SOCK_DGRAM, target), 0)
-                    .flatMap(fd -> {
-                        FileHandle socket = new FileHandle(fd, target, ConnectionClosedException::new);
-                        AtomicBoolean adopted = new AtomicBoolean();
-                        return Mono.fromCallable(() -> {
-                                    options.applyTo(fd, family);
-                                    return fd;
-                                })
-                                .then(new MonoUringOp<>(u, loop,
-                                        () -> new SocketCallOp(socket, SocketCallOp.Kind.CONNECT, address, 0), 0))
-                                .then(Mono.fromCallable(() -> {
-                                    UdpSocket s = UdpSocket.open(u, loop, socket, family, options, true);
-                                    adopted.set(true);
-                                    return s;
-                                }))
-                                .doFinally(sig -> {
-                                    if (!adopted.get()) {
-                                        socket.close(() -> CloseOp.closeFd(loop, fd, () -> { }));
-                                    }
-                                });
-                    });
-        });
+        return SocketSetup.open(uring, family, SocketFlags.SOCK_DGRAM, "UDP to " + address,
+                fd -> options.applyTo(fd, family), site -> site.connect(address, 0),
+                site -> UdpSocket.open(site.uring(), site.loop(), site.socket(), options, true));
     }
 
     /** {@link #connect(Uring, SocketAddress, UdpOptions)} on {@link Uring#shared()} with default options. */

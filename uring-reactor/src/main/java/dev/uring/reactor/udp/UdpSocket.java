@@ -1,7 +1,5 @@
 package dev.uring.reactor.udp;
 
-import dev.uring.reactor.op.CheckedSource;
-import dev.uring.core.CancelFlags;
 import dev.uring.core.Errors;
 import dev.uring.core.MsgHdr;
 import dev.uring.core.MulticastGroups;
@@ -12,8 +10,12 @@ import dev.uring.reactor.Uring;
 import dev.uring.reactor.net.ConnectionClosedException;
 import dev.uring.reactor.net.Inbound;
 import dev.uring.reactor.net.RecvBufferPool;
+import dev.uring.reactor.net.SendBuffers;
+import dev.uring.reactor.net.SendOp;
+import dev.uring.reactor.net.SendingSocket;
+import dev.uring.reactor.net.SocketClose;
 import dev.uring.reactor.net.SocketRuntime;
-import dev.uring.reactor.op.CloseOp;
+import dev.uring.reactor.op.CheckedSource;
 import dev.uring.reactor.op.Errnos;
 import dev.uring.reactor.op.FileHandle;
 import dev.uring.reactor.op.MonoUringOp;
@@ -29,14 +31,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NotYetConnectedException;
 import java.util.Objects;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 
 /**
  * One datagram socket (UDP over IPv4 or IPv6), bound by {@link UdpServer#bind} or connected by
@@ -57,27 +56,27 @@ public final class UdpSocket implements Disposable {
     private final OpRuntime uring;
     private final EventLoop loop;
     private final FileHandle handle;
-    private final int family;
     private final Arena arena;
     private final Inbound<Datagram> inbound;
     private final SocketAddress local;
     private final @Nullable SocketAddress remote;
-    private final int zeroCopyThreshold;
-    private final AtomicBoolean disposed = new AtomicBoolean();
-    private final Sinks.Empty<Void> closed = Sinks.empty();
+    private final SocketClose closing;
 
-    private UdpSocket(OpRuntime uring, EventLoop loop, FileHandle handle, int family, RecvBufferPool pool,
-            UdpOptions options, SocketAddress local, @Nullable SocketAddress remote) {
+    private final SendingSocket sending;
+
+    private UdpSocket(OpRuntime uring, EventLoop loop, FileHandle handle, RecvBufferPool pool,
+            SendBuffers sends, UdpOptions options, SocketAddress local, @Nullable SocketAddress remote) {
         this.uring = uring;
         this.loop = loop;
         this.handle = handle;
-        this.family = family;
         this.local = local;
         this.remote = remote;
-        this.zeroCopyThreshold = options.zeroCopyThreshold();
         this.arena = Arena.ofShared();
         MsgHdr template = MsgHdr.multishotTemplate(arena, DatagramReceive.NAME_ROOM, 0);
         this.inbound = new Inbound<>(new DatagramReceive(this, template), loop, pool);
+        this.sending = new SendingSocket(this, handle, sends, options.zeroCopyThreshold(), remote, () -> { }, this::error);
+        // the arena holds the multishot RECVMSG template: no op reads it once the fd is closed
+        this.closing = new SocketClose(this, uring, loop, handle, inbound, () -> { }, arena::close);
     }
 
     /**
@@ -85,13 +84,14 @@ public final class UdpSocket implements Disposable {
      * {@code handle}, on {@code loop}: takes the loop's buffer pool (registered on first use). Loop
      * thread; on failure the caller still owns the fd.
      */
-    static UdpSocket open(OpRuntime uring, EventLoop loop, FileHandle handle, int family, UdpOptions options,
+    static UdpSocket open(OpRuntime uring, EventLoop loop, FileHandle handle, UdpOptions options,
             boolean connected) throws IOException {
         int fd = handle.fd();
-        RecvBufferPool pool = SocketRuntime.of(uring).pool(loop, options.ringBufferSize(), options.readBufferCount());
-        UdpSocket s = new UdpSocket(uring, loop, handle, family, pool, options, SocketNames.local(fd),
-                connected ? SocketNames.peer(fd) : null);
-        uring.resources().track(s, s::close);
+        SocketRuntime sockets = SocketRuntime.of(uring);
+        RecvBufferPool pool = sockets.pool(loop, options.ringBufferSize(), options.readBufferCount());
+        UdpSocket s = new UdpSocket(uring, loop, handle, pool, sockets.sendBuffers(loop), options,
+                SocketNames.local(fd), connected ? SocketNames.peer(fd) : null);
+        s.closing.track();
         return s;
     }
 
@@ -122,7 +122,7 @@ public final class UdpSocket implements Disposable {
             return Mono.error(new NotYetConnectedException());
         }
         return CheckedSource.of(data)
-                .concatMap(b -> new MonoUringOp<>(uring, loop, () -> new DatagramSendOp(this, b, null), 0), 1)
+                .concatMap(b -> new MonoUringOp<>(uring, loop, () -> SendOp.of(sending, b, null), 0), 1)
                 .then();
     }
 
@@ -132,7 +132,7 @@ public final class UdpSocket implements Disposable {
         Objects.requireNonNull(data, "data");
         SocketAddresses.family(recipient); // an unresolved or unsupported address fails at assembly
         return CheckedSource.of(data)
-                .concatMap(b -> new MonoUringOp<>(uring, loop, () -> new DatagramSendOp(this, b, recipient), 0), 1)
+                .concatMap(b -> new MonoUringOp<>(uring, loop, () -> SendOp.of(sending, b, recipient), 0), 1)
                 .then();
     }
 
@@ -141,7 +141,7 @@ public final class UdpSocket implements Disposable {
         Objects.requireNonNull(datagrams, "datagrams");
         return CheckedSource.of(datagrams)
                 .concatMap(d -> new MonoUringOp<>(uring, loop,
-                        () -> new DatagramSendOp(this, d.content(), d.recipient()), 0), 1)
+                        () -> SendOp.of(sending, d.content(), d.recipient()), 0), 1)
                 .then();
     }
 
@@ -158,7 +158,8 @@ public final class UdpSocket implements Disposable {
     public Mono<Void> sendReceived(Publisher<Datagram> received) {
         Objects.requireNonNull(received, "received");
         return CheckedSource.of(received)
-                .flatMap(d -> new MonoUringOp<>(uring, loop, () -> new DatagramSendOp(this, d), 0)
+                .flatMap(d -> new MonoUringOp<>(uring, loop, () -> SendOp.of(sending, d.payload(), d.sender(),
+                        d.name().byteSize() >= 2 ? d.name() : null), 0)
                         .doFinally(s -> d.release()), SEND_RECEIVED_WINDOW)
                 .doOnDiscard(Datagram.class, Datagram::release)
                 .then();
@@ -214,10 +215,7 @@ public final class UdpSocket implements Disposable {
 
     /** Closes the socket, like {@link #dispose()}, and completes once its fd is closed. */
     public Mono<Void> close() {
-        return Mono.defer(() -> {
-            dispose();
-            return onClose();
-        });
+        return closing.close();
     }
 
     /**
@@ -226,35 +224,18 @@ public final class UdpSocket implements Disposable {
      */
     @Override
     public void dispose() {
-        if (disposed.compareAndSet(false, true)) {
-            try {
-                loop.runOrExecute(this::closeOnLoop);
-            } catch (RejectedExecutionException e) {
-                // the loop is closing: it cancels every op; the fd closes with the runtime's sockets
-                closed.tryEmitEmpty();
-            }
-        }
-    }
-
-    private void closeOnLoop() {
-        loop.nextSqe().prepCancelFd(handle.fd(), CancelFlags.ALL).userData(EventLoop.NO_COMPLETION);
-        inbound.close();
-        handle.close(() -> CloseOp.closeFd(loop, handle.fd(), () -> {
-            arena.close(); // the multishot RECVMSG template: no op reads it once the fd is closed
-            uring.resources().untrack(this);
-            closed.tryEmitEmpty();
-        }));
+        closing.dispose();
     }
 
     /** Whether closing has begun. */
     @Override
     public boolean isDisposed() {
-        return disposed.get();
+        return closing.isDisposed();
     }
 
     /** Completes once the socket's fd is closed. */
     public Mono<Void> onClose() {
-        return closed.asMono();
+        return closing.onClose();
     }
 
     /** The local address of the socket (with the port the kernel picked for port 0). */
@@ -274,18 +255,6 @@ public final class UdpSocket implements Disposable {
 
     FileHandle handle() {
         return handle;
-    }
-
-    int family() {
-        return family;
-    }
-
-    int zeroCopyThreshold() {
-        return zeroCopyThreshold;
-    }
-
-    boolean isConnectedTo(SocketAddress to) {
-        return to.equals(remote);
     }
 
     SocketAddress remoteOrUnknown() {
@@ -315,6 +284,11 @@ public final class UdpSocket implements Disposable {
     @Override
     public String toString() {
         return remote == null ? String.valueOf(local) : local + " -> " + remote;
+    }
+
+    /** The send memory of this socket's loop (for tests). */
+    SendBuffers sendBuffers() {
+        return sending.sendBuffers();
     }
 
     /** The runtime this socket belongs to. */

@@ -58,7 +58,7 @@ class TcpEchoTest {
     void echoesOneHeapBufferLargerThanTheBounceBuffer() {
         DisposableServer s = echoServer(Tcp.loopback(), TcpOptions.defaults());
         try {
-            byte[] data = Tcp.payload(3 * SendOp.BOUNCE + 11, 7);
+            byte[] data = Tcp.payload(3 * dev.uring.reactor.net.SendBuffers.MAX_BOUNCE + 11, 7);
             Tcp.Sum got = TcpClient.connect(client, s.address(), TcpOptions.defaults())
                     .flatMap(c -> Tcp.exchange(c, data, data.length, false).doFinally(x -> c.dispose()))
                     .block(Duration.ofSeconds(30));
