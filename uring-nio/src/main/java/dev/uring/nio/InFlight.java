@@ -6,10 +6,8 @@ import dev.uring.core.loop.EventLoop;
 import java.io.IOException;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
-import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import org.jspecify.annotations.Nullable;
 
@@ -20,6 +18,8 @@ import org.jspecify.annotations.Nullable;
  * ones the kernel cancels with {@link AsynchronousCloseException}, asks each loop to cancel the ops
  * it has in the kernel (ASYNC_CANCEL), and closes the fd (a CLOSE op) only once the last of them
  * has had its final CQE: no op ever names an fd number that was closed and may have been reused.
+ * The ops the kernel has are a list on the channel's loop (linked through the ops themselves, so
+ * no allocation and no lock per op); cancels and the close's cancel-all run there.
  */
 final class InFlight {
     /** Linux's ECANCELED: the CQE of an op ASYNC_CANCEL stopped. */
@@ -30,7 +30,8 @@ final class InFlight {
     private final EventLoop home;
     private final ChannelFd fd;
     private final String path;
-    private final Set<FileOp<?>> ops = ConcurrentHashMap.newKeySet();
+    /** The ops between their start and their final CQE, newest first; loop thread only. */
+    private @Nullable FileOp<?> started;
     private final CompletableFuture<Void> fdClosed = new CompletableFuture<>();
     private volatile boolean closing;
 
@@ -57,16 +58,16 @@ final class InFlight {
             return;
         }
         op.owner(this);
-        ops.add(op);
-        EventLoop loop = home;
         try {
-            loop.runOrExecute(() -> start(op, loop));
+            home.runOrExecute(op);
         } catch (RejectedExecutionException e) {
             finish(op, null, new AsynchronousCloseException());
         }
     }
 
-    private <V> void start(FileOp<V> op, EventLoop loop) {
+    /** Starts {@code op} on the channel's loop: its SQE, or its failure. */
+    <V> void start(FileOp<V> op) {
+        EventLoop loop = home;
         if (closing) {
             finish(op, null, new AsynchronousCloseException());
             return;
@@ -103,6 +104,10 @@ final class InFlight {
         sqe.userData(ud);
         op.userData = ud;
         op.loop = loop;
+        link(op);
+        if (op.outcome instanceof HandlerDispatch<?, ?> h) {
+            h.batches = loops.handlers(loop);
+        }
         if (closing || op.outcome instanceof PendingFuture<?> f && f.isCancelled()) {
             // close (or Future.cancel) came between the checks above and now, and may not have seen
             // this op's loop: cancel it here
@@ -143,22 +148,58 @@ final class InFlight {
         if (pool != null) {
             op.release(pool);
         }
-        ops.remove(op);
+        unlink(op);
+    }
+
+    private void link(FileOp<?> op) {
+        FileOp<?> h = started;
+        op.next = h;
+        if (h != null) {
+            h.prev = op;
+        }
+        started = op;
+        op.linked = true;
+    }
+
+    private void unlink(FileOp<?> op) {
+        if (!op.linked) {
+            return;
+        }
+        FileOp<?> p = op.prev;
+        FileOp<?> n = op.next;
+        if (p != null) {
+            p.next = n;
+        } else {
+            started = n;
+        }
+        if (n != null) {
+            n.prev = p;
+        }
+        op.prev = null;
+        op.next = null;
+        op.linked = false;
     }
 
     /** Asks the kernel to cancel {@code op} if it is still in flight (its CQE still comes). */
     void cancel(FileOp<?> op) {
         EventLoop l = op.loop;
-        if (l != null && ops.contains(op)) {
+        if (l != null) {
             try {
                 l.execute(() -> {
-                    if (ops.contains(op)) {
+                    if (op.linked) {
                         l.cancel(op.userData);
                     }
                 });
             } catch (RejectedExecutionException e) {
                 // the loop is gone, and the op with it
             }
+        }
+    }
+
+    /** Asks the kernel to cancel every op it has of this channel; on the loop. */
+    private void cancelAll() {
+        for (FileOp<?> op = started; op != null; op = op.next) {
+            home.cancel(op.userData);
         }
     }
 
@@ -171,8 +212,11 @@ final class InFlight {
             return false;
         }
         closing = true;
-        for (FileOp<?> op : ops) {
-            cancel(op);
+        try {
+            // after closing is set: an op the loop starts after this task fails instead of starting
+            home.runOrExecute(this::cancelAll);
+        } catch (RejectedExecutionException e) {
+            // the loop is gone, and its ops with it
         }
         fd.close(this::closeFd);
         return true;

@@ -68,6 +68,8 @@ import org.jspecify.annotations.Nullable;
  * returns the JDK's channel and says why once in the log ({@code System.Logger} "dev.uring.nio").
  */
 public final class UringAsynchronousFileChannel extends AsynchronousFileChannel {
+    /** What the internal read and write return for a handler op (whose public method is void). */
+    private static final PendingFuture<Integer> NO_FUTURE = PendingFuture.of(0);
     private final InFlight ops;
     private final FileLocks locks;
     private final ExecutorService executor;
@@ -217,7 +219,7 @@ public final class UringAsynchronousFileChannel extends AsynchronousFileChannel 
         }
         if (handler != null) {
             ops.submit(op.apply(handler));
-            return PendingFuture.of(0); // not returned to the caller: the handler variants are void
+            return NO_FUTURE; // not returned to the caller: the handler variants are void
         }
         PendingFuture<Integer> future = new PendingFuture<>();
         FileOp<Integer> fileOp = op.apply(future);
