@@ -19,6 +19,8 @@ abstract class FileOp<V> implements Completion, Runnable {
     /** The loop the op was submitted on; written on that loop after {@link #userData}, read by a closer. */
     volatile @Nullable EventLoop loop;
     long userData;
+    /** The loop the op is handed to; set before the hand-over, which publishes it. */
+    EventLoop target;
     /** Neighbours in the owner's list of started ops, and whether the op is in it; loop thread only. */
     @Nullable FileOp<?> prev;
     @Nullable FileOp<?> next;

@@ -26,18 +26,27 @@ final class InFlight {
     private static final int ECANCELED = 125;
 
     private final Loops loops;
-    /** The loop every op of the channel goes to: a burst of ops wakes one loop, and uses one bounce pool. */
+    /** Ops handed to one loop before the next op goes to the next loop of the group (0: all to one loop). */
+    static final int OPS_PER_LOOP = Integer.getInteger("uring.nio.opsPerLoop", 16);
+    /** The loop the channel's ops start on (and its close op runs on). */
     private final EventLoop home;
+    /** The loops, in index order. */
+    private final EventLoop[] spread;
+    /** Counts hand-overs to pick the loop; racy on purpose (only the spread depends on it). */
+    private int handedOver;
     private final ChannelFd fd;
     private final String path;
     /** The ops between their start and their final CQE, newest first; loop thread only. */
-    private @Nullable FileOp<?> started;
+    private final @Nullable FileOp<?>[] started;
     private final CompletableFuture<Void> fdClosed = new CompletableFuture<>();
     private volatile boolean closing;
 
     InFlight(Loops loops, int fd, String path) {
         this.loops = loops;
         this.home = loops.pick();
+        this.spread = loops.all();
+        this.started = new FileOp<?>[spread.length];
+        this.handedOver = home.index() * Math.max(1, OPS_PER_LOOP);
         this.fd = new ChannelFd(fd);
         this.path = path;
     }
@@ -59,7 +68,9 @@ final class InFlight {
         }
         op.owner(this);
         try {
-            home.runOrExecute(op);
+            EventLoop loop = pickFor();
+            op.target = loop;
+            loop.runOrExecute(op);
         } catch (RejectedExecutionException e) {
             finish(op, null, new AsynchronousCloseException());
         }
@@ -67,7 +78,7 @@ final class InFlight {
 
     /** Starts {@code op} on the channel's loop: its SQE, or its failure. */
     <V> void start(FileOp<V> op) {
-        EventLoop loop = home;
+        EventLoop loop = op.target;
         if (closing) {
             finish(op, null, new AsynchronousCloseException());
             return;
@@ -104,7 +115,7 @@ final class InFlight {
         sqe.userData(ud);
         op.userData = ud;
         op.loop = loop;
-        link(op);
+        link(op, loop.index());
         if (op.outcome instanceof HandlerDispatch<?, ?> h) {
             h.batches = loops.handlers(loop);
         }
@@ -151,13 +162,13 @@ final class InFlight {
         unlink(op);
     }
 
-    private void link(FileOp<?> op) {
-        FileOp<?> h = started;
+    private void link(FileOp<?> op, int loop) {
+        FileOp<?> h = started[loop];
         op.next = h;
         if (h != null) {
             h.prev = op;
         }
-        started = op;
+        started[loop] = op;
         op.linked = true;
     }
 
@@ -170,7 +181,7 @@ final class InFlight {
         if (p != null) {
             p.next = n;
         } else {
-            started = n;
+            started[op.target.index()] = n;
         }
         if (n != null) {
             n.prev = p;
@@ -196,11 +207,30 @@ final class InFlight {
         }
     }
 
-    /** Asks the kernel to cancel every op it has of this channel; on the loop. */
-    private void cancelAll() {
-        for (FileOp<?> op = started; op != null; op = op.next) {
-            home.cancel(op.userData);
+    /** Asks the kernel to cancel every op {@code loop} has of this channel; on that loop. */
+    private void cancelAll(EventLoop loop) {
+        for (FileOp<?> op = started[loop.index()]; op != null; op = op.next) {
+            loop.cancel(op.userData);
         }
+    }
+
+    /**
+     * The loop for the next op: the caller's own loop when it is one of the group's, else the loops
+     * in turn, {@link #OPS_PER_LOOP} ops each, so that a burst of ops wakes few loops but the kernel's
+     * work for many ops in flight (a buffered READ is done inline, on the loop's core) spreads over
+     * the cores.
+     */
+    private EventLoop pickFor() {
+        EventLoop[] s = spread;
+        if (s.length == 1 || OPS_PER_LOOP <= 0) {
+            return home;
+        }
+        EventLoop current = EventLoop.current();
+        if (current != null && current.index() < s.length && s[current.index()] == current) {
+            return current;
+        }
+        int n = handedOver++;
+        return s[(n / OPS_PER_LOOP) % s.length];
     }
 
     /**
@@ -212,11 +242,13 @@ final class InFlight {
             return false;
         }
         closing = true;
-        try {
-            // after closing is set: an op the loop starts after this task fails instead of starting
-            home.runOrExecute(this::cancelAll);
-        } catch (RejectedExecutionException e) {
-            // the loop is gone, and its ops with it
+        // after closing is set: an op a loop starts after this task fails instead of starting
+        for (EventLoop l : spread) {
+            try {
+                l.runOrExecute(() -> cancelAll(l));
+            } catch (RejectedExecutionException e) {
+                // the loop is gone, and its ops with it
+            }
         }
         fd.close(this::closeFd);
         return true;

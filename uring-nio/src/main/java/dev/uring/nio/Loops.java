@@ -134,6 +134,11 @@ final class Loops {
         return false;
     }
 
+    /** The loops, in index order. */
+    EventLoop[] all() {
+        return group.loops().toArray(EventLoop[]::new);
+    }
+
     /** How many loops. */
     int size() {
         return group.size();

@@ -38,9 +38,16 @@ import org.jspecify.annotations.Nullable;
  *       ({@code uring-nio-handler-N}): never on a loop thread, unless that executor runs tasks on the
  *       calling thread. A {@code Future} is completed by the loop, and is a plain {@code Future} (no
  *       stage can be chained onto it). As with the JDK, closing a channel leaves its executor as it is
- *       (several channels may share one).</li>
- *   <li>Each channel's ops go to one loop of the group (picked round-robin when it is opened), so
- *       a burst of ops wakes one loop; many channels spread over the loops.</li>
+ *       (several channels may share one). The handlers whose ops completed in one pass of a loop
+ *       reach the executor as one task, which runs them one after another, in the order of their
+ *       completions, on one of its threads (one task per completion would cost a thread hand-off
+ *       each): a handler that blocks until another handler of the same pass has run waits for good,
+ *       as it would on a JDK channel given a one-thread executor.</li>
+ *   <li>A channel hands its ops to the loops of the group in turn, 16 ops to a loop before the next
+ *       ({@code -During.nio.opsPerLoop=N}; 0 keeps each channel on one loop), so that a burst of ops
+ *       wakes few loops while the kernel's work for many ops in flight (a READ of cached pages is
+ *       done inline, on the core of the loop that submits it) spreads over the cores; an op handed
+ *       over on a loop thread stays on that loop.</li>
  *   <li>A direct buffer is handed to the kernel as is; a heap buffer goes through a native bounce
  *       buffer of the loop's pool (a copy each way). Either buffer must not be touched until the
  *       op completes.</li>
