@@ -181,7 +181,7 @@ public final class UringAsynchronousFileChannel extends AsynchronousFileChannel 
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("Read-only buffer");
         }
-        return run(dst.hasRemaining() ? out -> new ReadOp(dst, position, out) : null, handler);
+        return run(dst, position, dst.hasRemaining() ? ReadOp::new : null, handler);
     }
 
     @Override
@@ -204,11 +204,11 @@ public final class UringAsynchronousFileChannel extends AsynchronousFileChannel 
         if (!writing) {
             throw new NonWritableChannelException();
         }
-        return run(src.hasRemaining() ? out -> new WriteOp(src, position, out) : null, handler);
+        return run(src, position, src.hasRemaining() ? WriteOp::new : null, handler);
     }
 
     /** A read or write: on a closed channel it fails, with no bytes it completes with 0, else the op runs. */
-    private Future<Integer> run(java.util.function.@Nullable Function<Outcome<Integer>, FileOp<Integer>> op,
+    private Future<Integer> run(ByteBuffer buffer, long position, @Nullable BufferOp op,
             @Nullable Outcome<Integer> handler) {
         if (op == null || !isOpen()) {
             PendingFuture<Integer> done = !isOpen() ? PendingFuture.failedWith(new ClosedChannelException())
@@ -225,11 +225,11 @@ public final class UringAsynchronousFileChannel extends AsynchronousFileChannel 
             return done;
         }
         if (handler != null) {
-            ops.submit(op.apply(handler));
+            ops.submit(op.make(buffer, position, handler));
             return NO_FUTURE; // not returned to the caller: the handler variants are void
         }
         PendingFuture<Integer> future = new PendingFuture<>();
-        FileOp<Integer> fileOp = op.apply(future);
+        FileOp<Integer> fileOp = op.make(buffer, position, future);
         future.onCancel(closeChannel -> {
             ops.cancel(fileOp);
             if (closeChannel) {
@@ -238,6 +238,12 @@ public final class UringAsynchronousFileChannel extends AsynchronousFileChannel 
         });
         ops.submit(fileOp);
         return future;
+    }
+
+    /** Makes a read or write op (a constructor reference: no capture, so no allocation per call). */
+    @FunctionalInterface
+    private interface BufferOp {
+        FileOp<Integer> make(ByteBuffer buffer, long position, Outcome<Integer> outcome);
     }
 
     // ------------------------------------------------------------------ blocking methods
