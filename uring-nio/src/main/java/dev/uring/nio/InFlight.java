@@ -18,17 +18,21 @@ import org.jspecify.annotations.Nullable;
  * ones the kernel cancels with {@link AsynchronousCloseException}, asks each loop to cancel the ops
  * it has in the kernel (ASYNC_CANCEL), and closes the fd (a CLOSE op) only once the last of them
  * has had its final CQE: no op ever names an fd number that was closed and may have been reused.
- * The ops the kernel has are a list on the channel's loop (linked through the ops themselves, so
- * no allocation and no lock per op); cancels and the close's cancel-all run there.
+ * The ops go to the group's loops in turn ({@link #OPS_PER_LOOP} to a loop). The ops each loop has
+ * in the kernel are a list of that loop's (linked through the ops themselves, so no allocation and
+ * no lock per op); cancels and the close's cancel-all run on the loop whose list they read.
  */
 final class InFlight {
     /** Linux's ECANCELED: the CQE of an op ASYNC_CANCEL stopped. */
     private static final int ECANCELED = 125;
 
-    private final Loops loops;
-    /** Ops handed to one loop before the next op goes to the next loop of the group (0: all to one loop). */
+    /**
+     * Ops handed to one loop before the next op goes to the next loop of the group; 0 (or less):
+     * every op of a channel to one loop. {@code -During.nio.opsPerLoop=N}, default 16.
+     */
     static final int OPS_PER_LOOP = Integer.getInteger("uring.nio.opsPerLoop", 16);
-    /** The loop the channel's ops start on (and its close op runs on). */
+    private final Loops loops;
+    /** The loop the channel's first ops go to, and its CLOSE op runs on (picked round-robin at open). */
     private final EventLoop home;
     /** The loops, in index order. */
     private final EventLoop[] spread;
@@ -36,7 +40,7 @@ final class InFlight {
     private int handedOver;
     private final ChannelFd fd;
     private final String path;
-    /** The ops between their start and their final CQE, newest first; loop thread only. */
+    /** Per loop index, that loop's ops between their start and their final CQE, newest first; that loop's thread only. */
     private final @Nullable FileOp<?>[] started;
     private final CompletableFuture<Void> fdClosed = new CompletableFuture<>();
     private volatile boolean closing;
