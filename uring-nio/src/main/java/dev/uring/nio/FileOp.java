@@ -13,12 +13,18 @@ import org.jspecify.annotations.Nullable;
  * loop thread it calls {@link #reserve}, then {@link #prep} on the op's SQE, then, after the CQE,
  * {@link #result} (for a non-negative {@code res}) and {@link #release}.
  */
-abstract class FileOp<V> implements Completion {
+abstract class FileOp<V> implements Completion, Runnable {
     final Outcome<V> outcome;
     private @Nullable InFlight owner;
     /** The loop the op was submitted on; written on that loop after {@link #userData}, read by a closer. */
     volatile @Nullable EventLoop loop;
     long userData;
+    /** The loop the op is handed to; set before the hand-over, which publishes it. */
+    EventLoop target;
+    /** Neighbours in the owner's list of started ops, and whether the op is in it; loop thread only. */
+    @Nullable FileOp<?> prev;
+    @Nullable FileOp<?> next;
+    boolean linked;
 
     FileOp(Outcome<V> outcome) {
         this.outcome = outcome;
@@ -44,6 +50,15 @@ abstract class FileOp<V> implements Completion {
 
     /** The op's kernel name for error messages, e.g. {@code READ}. */
     abstract String name();
+
+    /** Starts the op: its owner's loop runs it when the op is handed over. */
+    @Override
+    public final void run() {
+        InFlight o = owner;
+        if (o != null) {
+            o.start(this);
+        }
+    }
 
     @Override
     public final void complete(int res, int flags) {

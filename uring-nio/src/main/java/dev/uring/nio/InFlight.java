@@ -6,10 +6,8 @@ import dev.uring.core.loop.EventLoop;
 import java.io.IOException;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
-import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import org.jspecify.annotations.Nullable;
 
@@ -20,23 +18,39 @@ import org.jspecify.annotations.Nullable;
  * ones the kernel cancels with {@link AsynchronousCloseException}, asks each loop to cancel the ops
  * it has in the kernel (ASYNC_CANCEL), and closes the fd (a CLOSE op) only once the last of them
  * has had its final CQE: no op ever names an fd number that was closed and may have been reused.
+ * The ops go to the group's loops in turn ({@link #OPS_PER_LOOP} to a loop). The ops each loop has
+ * in the kernel are a list of that loop's (linked through the ops themselves, so no allocation and
+ * no lock per op); cancels and the close's cancel-all run on the loop whose list they read.
  */
 final class InFlight {
     /** Linux's ECANCELED: the CQE of an op ASYNC_CANCEL stopped. */
     private static final int ECANCELED = 125;
 
+    /**
+     * Ops handed to one loop before the next op goes to the next loop of the group; 0 (or less):
+     * every op of a channel to one loop. {@code -During.nio.opsPerLoop=N}, default 16.
+     */
+    static final int OPS_PER_LOOP = Integer.getInteger("uring.nio.opsPerLoop", 16);
     private final Loops loops;
-    /** The loop every op of the channel goes to: a burst of ops wakes one loop, and uses one bounce pool. */
+    /** The loop the channel's first ops go to, and its CLOSE op runs on (picked round-robin at open). */
     private final EventLoop home;
+    /** The loops, in index order. */
+    private final EventLoop[] spread;
+    /** Counts hand-overs to pick the loop; racy on purpose (only the spread depends on it). */
+    private int handedOver;
     private final ChannelFd fd;
     private final String path;
-    private final Set<FileOp<?>> ops = ConcurrentHashMap.newKeySet();
+    /** Per loop index, that loop's ops between their start and their final CQE, newest first; that loop's thread only. */
+    private final @Nullable FileOp<?>[] started;
     private final CompletableFuture<Void> fdClosed = new CompletableFuture<>();
     private volatile boolean closing;
 
     InFlight(Loops loops, int fd, String path) {
         this.loops = loops;
         this.home = loops.pick();
+        this.spread = loops.all();
+        this.started = new FileOp<?>[spread.length];
+        this.handedOver = home.index() * Math.max(1, OPS_PER_LOOP);
         this.fd = new ChannelFd(fd);
         this.path = path;
     }
@@ -57,16 +71,18 @@ final class InFlight {
             return;
         }
         op.owner(this);
-        ops.add(op);
-        EventLoop loop = home;
         try {
-            loop.runOrExecute(() -> start(op, loop));
+            EventLoop loop = pickFor();
+            op.target = loop;
+            loop.runOrExecute(op);
         } catch (RejectedExecutionException e) {
             finish(op, null, new AsynchronousCloseException());
         }
     }
 
-    private <V> void start(FileOp<V> op, EventLoop loop) {
+    /** Starts {@code op} on the channel's loop: its SQE, or its failure. */
+    <V> void start(FileOp<V> op) {
+        EventLoop loop = op.target;
         if (closing) {
             finish(op, null, new AsynchronousCloseException());
             return;
@@ -103,6 +119,10 @@ final class InFlight {
         sqe.userData(ud);
         op.userData = ud;
         op.loop = loop;
+        link(op, loop.index());
+        if (op.outcome instanceof HandlerDispatch<?, ?> h) {
+            h.batches = loops.handlers(loop);
+        }
         if (closing || op.outcome instanceof PendingFuture<?> f && f.isCancelled()) {
             // close (or Future.cancel) came between the checks above and now, and may not have seen
             // this op's loop: cancel it here
@@ -143,16 +163,45 @@ final class InFlight {
         if (pool != null) {
             op.release(pool);
         }
-        ops.remove(op);
+        unlink(op);
+    }
+
+    private void link(FileOp<?> op, int loop) {
+        FileOp<?> h = started[loop];
+        op.next = h;
+        if (h != null) {
+            h.prev = op;
+        }
+        started[loop] = op;
+        op.linked = true;
+    }
+
+    private void unlink(FileOp<?> op) {
+        if (!op.linked) {
+            return;
+        }
+        FileOp<?> p = op.prev;
+        FileOp<?> n = op.next;
+        if (p != null) {
+            p.next = n;
+        } else {
+            started[op.target.index()] = n;
+        }
+        if (n != null) {
+            n.prev = p;
+        }
+        op.prev = null;
+        op.next = null;
+        op.linked = false;
     }
 
     /** Asks the kernel to cancel {@code op} if it is still in flight (its CQE still comes). */
     void cancel(FileOp<?> op) {
         EventLoop l = op.loop;
-        if (l != null && ops.contains(op)) {
+        if (l != null) {
             try {
                 l.execute(() -> {
-                    if (ops.contains(op)) {
+                    if (op.linked) {
                         l.cancel(op.userData);
                     }
                 });
@@ -160,6 +209,32 @@ final class InFlight {
                 // the loop is gone, and the op with it
             }
         }
+    }
+
+    /** Asks the kernel to cancel every op {@code loop} has of this channel; on that loop. */
+    private void cancelAll(EventLoop loop) {
+        for (FileOp<?> op = started[loop.index()]; op != null; op = op.next) {
+            loop.cancel(op.userData);
+        }
+    }
+
+    /**
+     * The loop for the next op: the caller's own loop when it is one of the group's, else the loops
+     * in turn, {@link #OPS_PER_LOOP} ops each, so that a burst of ops wakes few loops but the kernel's
+     * work for many ops in flight (a buffered READ is done inline, on the loop's core) spreads over
+     * the cores.
+     */
+    private EventLoop pickFor() {
+        EventLoop[] s = spread;
+        if (s.length == 1 || OPS_PER_LOOP <= 0) {
+            return home;
+        }
+        EventLoop current = EventLoop.current();
+        if (current != null && current.index() < s.length && s[current.index()] == current) {
+            return current;
+        }
+        int n = handedOver++;
+        return s[(n / OPS_PER_LOOP) % s.length];
     }
 
     /**
@@ -171,8 +246,13 @@ final class InFlight {
             return false;
         }
         closing = true;
-        for (FileOp<?> op : ops) {
-            cancel(op);
+        // after closing is set: an op a loop starts after this task fails instead of starting
+        for (EventLoop l : spread) {
+            try {
+                l.runOrExecute(() -> cancelAll(l));
+            } catch (RejectedExecutionException e) {
+                // the loop is gone, and its ops with it
+            }
         }
         fd.close(this::closeFd);
         return true;

@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * The process-wide event loops the channels run on, one group per policy in force where a channel
- * is opened, each loop with its {@link BounceBuffers}. The group for "no policy" is created on a
+ * is opened, each loop with its {@link BounceBuffers} and {@link HandlerBatches}. The group for "no policy" is created on a
  * thread that inherits nothing, so it never takes on the policy of whoever opened the first channel;
  * the group for a policy is created by the thread that first opens a channel under it, so its rings
  * carry that policy (core's ring creation path applies the setup hooks). A channel keeps the group it
@@ -24,12 +24,15 @@ final class Loops {
 
     private final EventLoopGroup group;
     private final BounceBuffers[] buffers;
+    private final HandlerBatches[] handlers;
 
     private Loops(EventLoopGroup group) {
         this.group = group;
         this.buffers = new BounceBuffers[group.size()];
+        this.handlers = new HandlerBatches[group.size()];
         for (int i = 0; i < buffers.length; i++) {
             buffers[i] = new BounceBuffers();
+            handlers[i] = new HandlerBatches(group.get(i));
         }
     }
 
@@ -111,6 +114,11 @@ final class Loops {
         return buffers[loop.index()];
     }
 
+    /** The handler batches of {@code loop} (one of this group's); loop thread only. */
+    HandlerBatches handlers(EventLoop loop) {
+        return handlers[loop.index()];
+    }
+
     /** Whether the calling thread is one of these loops (a blocking wait there would stall the loop for good). */
     boolean inLoop() {
         return inLoopThread(Thread.currentThread());
@@ -124,6 +132,11 @@ final class Loops {
             }
         }
         return false;
+    }
+
+    /** The loops, in index order. */
+    EventLoop[] all() {
+        return group.loops().toArray(EventLoop[]::new);
     }
 
     /** How many loops. */

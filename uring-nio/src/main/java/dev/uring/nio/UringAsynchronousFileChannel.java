@@ -38,9 +38,16 @@ import org.jspecify.annotations.Nullable;
  *       ({@code uring-nio-handler-N}): never on a loop thread, unless that executor runs tasks on the
  *       calling thread. A {@code Future} is completed by the loop, and is a plain {@code Future} (no
  *       stage can be chained onto it). As with the JDK, closing a channel leaves its executor as it is
- *       (several channels may share one).</li>
- *   <li>Each channel's ops go to one loop of the group (picked round-robin when it is opened), so
- *       a burst of ops wakes one loop; many channels spread over the loops.</li>
+ *       (several channels may share one). The handlers whose ops completed in one pass of a loop
+ *       reach the executor as one task, which runs them one after another, in the order of their
+ *       completions, on one of its threads (one task per completion would cost a thread hand-off
+ *       each): a handler that blocks until another handler of the same pass has run waits for good,
+ *       as it would on a JDK channel given a one-thread executor.</li>
+ *   <li>A channel hands its ops to the loops of the group in turn, 16 ops to a loop before the next
+ *       ({@code -During.nio.opsPerLoop=N}; 0 keeps each channel on one loop), so that a burst of ops
+ *       wakes few loops while the kernel's work for many ops in flight (a READ of cached pages is
+ *       done inline, on the core of the loop that submits it) spreads over the cores; an op handed
+ *       over on a loop thread stays on that loop.</li>
  *   <li>A direct buffer is handed to the kernel as is; a heap buffer goes through a native bounce
  *       buffer of the loop's pool (a copy each way). Either buffer must not be touched until the
  *       op completes.</li>
@@ -68,6 +75,8 @@ import org.jspecify.annotations.Nullable;
  * returns the JDK's channel and says why once in the log ({@code System.Logger} "dev.uring.nio").
  */
 public final class UringAsynchronousFileChannel extends AsynchronousFileChannel {
+    /** What the internal read and write return for a handler op (whose public method is void). */
+    private static final PendingFuture<Integer> NO_FUTURE = PendingFuture.of(0);
     private final InFlight ops;
     private final FileLocks locks;
     private final ExecutorService executor;
@@ -172,7 +181,7 @@ public final class UringAsynchronousFileChannel extends AsynchronousFileChannel 
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("Read-only buffer");
         }
-        return run(dst.hasRemaining() ? out -> new ReadOp(dst, position, out) : null, handler);
+        return run(dst, position, dst.hasRemaining() ? ReadOp::new : null, handler);
     }
 
     @Override
@@ -195,11 +204,11 @@ public final class UringAsynchronousFileChannel extends AsynchronousFileChannel 
         if (!writing) {
             throw new NonWritableChannelException();
         }
-        return run(src.hasRemaining() ? out -> new WriteOp(src, position, out) : null, handler);
+        return run(src, position, src.hasRemaining() ? WriteOp::new : null, handler);
     }
 
     /** A read or write: on a closed channel it fails, with no bytes it completes with 0, else the op runs. */
-    private Future<Integer> run(java.util.function.@Nullable Function<Outcome<Integer>, FileOp<Integer>> op,
+    private Future<Integer> run(ByteBuffer buffer, long position, @Nullable BufferOp op,
             @Nullable Outcome<Integer> handler) {
         if (op == null || !isOpen()) {
             PendingFuture<Integer> done = !isOpen() ? PendingFuture.failedWith(new ClosedChannelException())
@@ -216,11 +225,11 @@ public final class UringAsynchronousFileChannel extends AsynchronousFileChannel 
             return done;
         }
         if (handler != null) {
-            ops.submit(op.apply(handler));
-            return PendingFuture.of(0); // not returned to the caller: the handler variants are void
+            ops.submit(op.make(buffer, position, handler));
+            return NO_FUTURE; // not returned to the caller: the handler variants are void
         }
         PendingFuture<Integer> future = new PendingFuture<>();
-        FileOp<Integer> fileOp = op.apply(future);
+        FileOp<Integer> fileOp = op.make(buffer, position, future);
         future.onCancel(closeChannel -> {
             ops.cancel(fileOp);
             if (closeChannel) {
@@ -229,6 +238,12 @@ public final class UringAsynchronousFileChannel extends AsynchronousFileChannel 
         });
         ops.submit(fileOp);
         return future;
+    }
+
+    /** Makes a read or write op (a constructor reference: no capture, so no allocation per call). */
+    @FunctionalInterface
+    private interface BufferOp {
+        FileOp<Integer> make(ByteBuffer buffer, long position, Outcome<Integer> outcome);
     }
 
     // ------------------------------------------------------------------ blocking methods

@@ -10,7 +10,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -24,13 +27,15 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@link AsynchronousFileChannel} as existing code uses it, the JDK's ({@code impl=jdk}: blocking
  * preads on its default thread pool) against uring-nio's ({@code impl=uring}: io_uring READs on the
  * per-core loops, the channel that {@code -Djava.nio.file.spi.DefaultFileSystemProvider=
  * dev.uring.nio.UringFileSystemProvider} hands out), through the same calls: 4 KiB random reads of the
- * hot 1 GiB {@link BenchFile} with 32 in flight (handlers on each channel's default executor), and a
+ * hot 1 GiB {@link BenchFile} with 32 in flight (handlers on each channel's default executor; also the
+ * JDK's channel on a fixed pool of 32 threads, {@code impl=jdkPool32}), and a
  * whole-file read in 64 KiB heap buffers one after another, as Spring's {@code DataBufferUtils.read} does.
  */
 @Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
@@ -40,20 +45,25 @@ public class AsyncFileChannelBenchmark {
     private static final int OFFSETS = 1 << 16;
     private static final int CHUNK = 64 * 1024;
 
-    static AsynchronousFileChannel open(String impl, Path file) throws IOException {
+    static AsynchronousFileChannel open(String impl, Path file, @Nullable ExecutorService pool) throws IOException {
         return switch (impl) {
             case "jdk" -> AsynchronousFileChannel.open(file, StandardOpenOption.READ);
+            case "jdkPool32" -> AsynchronousFileChannel.open(file, Set.of(StandardOpenOption.READ), pool);
             case "uring" -> UringAsynchronousFileChannel.open(file, StandardOpenOption.READ);
-            default -> throw new IllegalArgumentException("impl is jdk or uring, not " + impl);
+            default -> throw new IllegalArgumentException("impl is jdk, jdkPool32 or uring, not " + impl);
         };
     }
 
-    /** One channel with 32 slots (a direct 4 KiB buffer each); a slot is free again when its read completes. */
+    /**
+     * One channel with 32 slots (a direct 4 KiB buffer each); a slot is free again when its read completes.
+     * {@code jdkPool32} is the JDK's channel given a fixed pool of 32 threads (one per read in flight).
+     */
     @State(Scope.Thread)
     public static class RandomReads {
-        @Param({"jdk", "uring"})
+        @Param({"jdk", "jdkPool32", "uring"})
         public String impl;
         AsynchronousFileChannel channel;
+        @Nullable ExecutorService pool;
         final ByteBuffer[] buffers = new ByteBuffer[DEPTH];
         final ArrayBlockingQueue<Integer> free = new ArrayBlockingQueue<>(DEPTH);
         final long[] offsets = BenchFile.randomOffsets(OFFSETS, 7);
@@ -80,7 +90,10 @@ public class AsyncFileChannelBenchmark {
         public void open() throws IOException {
             Path file = BenchFile.ensure();
             BenchFile.warm(file);
-            channel = AsyncFileChannelBenchmark.open(impl, file);
+            if (impl.equals("jdkPool32")) {
+                pool = Executors.newFixedThreadPool(DEPTH, Thread.ofPlatform().daemon().factory());
+            }
+            channel = AsyncFileChannelBenchmark.open(impl, file, pool);
             for (int i = 0; i < buffers.length; i++) {
                 buffers[i] = ByteBuffer.allocateDirect(BenchFile.BLOCK);
                 free.add(i);
@@ -107,6 +120,9 @@ public class AsyncFileChannelBenchmark {
                 free.take();
             }
             channel.close();
+            if (pool != null) {
+                pool.shutdown();
+            }
         }
     }
 
@@ -123,7 +139,7 @@ public class AsyncFileChannelBenchmark {
         public void open() throws IOException {
             Path file = BenchFile.ensure();
             BenchFile.warm(file);
-            channel = AsyncFileChannelBenchmark.open(impl, file);
+            channel = AsyncFileChannelBenchmark.open(impl, file, null);
         }
 
         long readAll() throws InterruptedException, ExecutionException {
