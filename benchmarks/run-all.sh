@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every comparison script present, one after the other, and renders the report (issue 8):
-#   core (issue 2), reactor (5), policy (4), metrics (20), files (3), tcp (6), webflux (7), udp (21)
+#   core (issue 2), reactor (5), policy (4), metrics (20), files (3), nio (19), tcp (6), webflux (7), udp (21)
 # Each writes <out>/<name>.md and <out>/<name>.tsv; dev.uring.benchmarks.report.Report then writes
 # <out>/REPORT.md and one chart per issue (<out>/issue-<n>.png). A script that is missing is listed
 # as "not run: script missing"; one that fails is listed with its exit status and the others go on.
@@ -45,7 +45,7 @@ export BENCH_SKIP_BUILD=1
 
 status="$out/status.tsv"
 printf 'script\tstatus\tseconds\n' > "$status"
-for name in core reactor policy metrics files tcp webflux udp; do
+for name in core reactor policy metrics files nio tcp webflux udp; do
   script="benchmarks/run-$name.sh"
   rm -f "$out/$name.tsv" "$out/$name.md"
   if [ ! -f "$script" ]; then
