@@ -1,5 +1,6 @@
 package dev.uring.reactor.file;
 
+import dev.uring.core.Opcode;
 import dev.uring.core.Sqe;
 import dev.uring.reactor.op.ArenaOp;
 import dev.uring.reactor.op.FileHandle;
@@ -75,7 +76,7 @@ final class ReadOp<T> extends ArenaOp<T> {
     }
 
     @Override
-    public String name() {
-        return "READ";
+    public Opcode opcode() {
+        return Opcode.READ;
     }
 }

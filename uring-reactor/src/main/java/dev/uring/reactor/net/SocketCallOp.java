@@ -68,6 +68,16 @@ public final class SocketCallOp extends ArenaOp<Void> {
     }
 
     @Override
+    public Opcode opcode() {
+        return switch (kind) {
+            case BIND -> Opcode.BIND;
+            case LISTEN -> Opcode.LISTEN;
+            case CONNECT -> Opcode.CONNECT;
+            case SHUTDOWN -> Opcode.SHUTDOWN;
+        };
+    }
+
+    @Override
     public String name() {
         return kind.name();
     }

@@ -267,12 +267,7 @@ public final class MonoUringOp<T> extends Mono<T> {
         /** A refused op, explained by the ring (a policy's rule, a filter's reason) when it can. */
         private Throwable denied(int r) {
             UringOperation<T> o = op();
-            String why;
-            try {
-                why = loop.ring().accessDenied(dev.uring.core.Opcode.valueOf(o.name()), userData);
-            } catch (IllegalArgumentException e) {
-                why = null;
-            }
+            String why = loop.ring().accessDenied(o.opcode(), userData);
             String target = o.target();
             return why == null ? o.error(r)
                     : new java.nio.file.AccessDeniedException(target == null ? o.name() : target, null, why);

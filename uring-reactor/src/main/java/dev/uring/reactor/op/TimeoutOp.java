@@ -1,5 +1,6 @@
 package dev.uring.reactor.op;
 
+import dev.uring.core.Opcode;
 import dev.uring.core.Sqe;
 import dev.uring.core.TimeoutFlags;
 import dev.uring.core.Timespec;
@@ -41,8 +42,8 @@ public final class TimeoutOp implements UringOperation<Long> {
     }
 
     @Override
-    public String name() {
-        return "TIMEOUT";
+    public Opcode opcode() {
+        return Opcode.TIMEOUT;
     }
 
     @Override

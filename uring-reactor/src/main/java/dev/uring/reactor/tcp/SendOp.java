@@ -1,5 +1,6 @@
 package dev.uring.reactor.tcp;
 
+import dev.uring.core.Opcode;
 import dev.uring.core.SocketFlags;
 import dev.uring.core.Sqe;
 import dev.uring.reactor.net.ZeroCopyCounts;
@@ -108,7 +109,7 @@ final class SendOp extends ArenaOp<Void> {
     }
 
     @Override
-    public String name() {
-        return "SEND";
+    public Opcode opcode() {
+        return Opcode.SEND;
     }
 }

@@ -1,5 +1,6 @@
 package dev.uring.reactor.udp;
 
+import dev.uring.core.Opcode;
 import dev.uring.core.MsgHdr;
 import dev.uring.core.SocketAddresses;
 import dev.uring.core.Sqe;
@@ -109,6 +110,11 @@ final class DatagramSendOp extends ArenaOp<Void> {
     @Override
     public Throwable error(int res) {
         return socket.error(res, name());
+    }
+
+    @Override
+    public Opcode opcode() {
+        return addressed ? (zeroCopy ? Opcode.SENDMSG_ZC : Opcode.SENDMSG) : (zeroCopy ? Opcode.SEND_ZC : Opcode.SEND);
     }
 
     @Override
