@@ -26,7 +26,7 @@ public final class TimeoutOp implements UringOperation<Long> {
     @Override
     public void prep(Sqe sqe) {
         // the kernel copies the timespec at prep time, but it lives with the op all the same
-        Arena a = Arena.ofConfined();
+        Arena a = LoopMemory.lease();
         arena = a;
         sqe.prepTimeout(Timespec.allocate(a, java.time.Duration.ofNanos(nanos)), 0, TimeoutFlags.ETIME_SUCCESS);
     }
