@@ -174,7 +174,7 @@ public final class ReactiveFile {
         if (length <= 0) {
             throw new IllegalArgumentException("length must be positive, got " + length);
         }
-        return op(() -> ReadOp.intoNew(file, position, length));
+        return new MonoNewRead(this, position, length);
     }
 
     /**

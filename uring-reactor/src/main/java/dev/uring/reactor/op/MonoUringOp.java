@@ -91,6 +91,7 @@ public final class MonoUringOp<T> extends Mono<T> {
         static final int SUBMITTED = 2;
         static final int COMPLETED = 3;
         static final int CANCELLED = 4;
+        private static final int RELEASED = -1;
         @SuppressWarnings("rawtypes")
         static final AtomicIntegerFieldUpdater<OpSubscription> STATE =
                 AtomicIntegerFieldUpdater.newUpdater(OpSubscription.class, "state");
@@ -100,13 +101,13 @@ public final class MonoUringOp<T> extends Mono<T> {
         volatile int state;
         // loop thread only from here on
         long userData;
+        // CQEs still to come; RELEASED once the op's memory is let go (a field less per subscription)
         int cqesLeft;
         int opRes;
         // why the ring refused the op, asked at the op's own CQE (the ring forgets it a reap later)
         @Nullable String denial;
         // kernel memory from the loop's pool (a LINK_TIMEOUT's timespec, an own op's buffer): kept to the final CQE
         @Nullable Arena memory;
-        boolean released;
 
         protected OpSubscription(CoreSubscriber<? super T> actual, EventLoop loop) {
             this.actual = actual;
@@ -299,8 +300,8 @@ public final class MonoUringOp<T> extends Mono<T> {
         }
 
         private void releaseOnce() {
-            if (!released) {
-                released = true;
+            if (cqesLeft != RELEASED) {
+                cqesLeft = RELEASED;
                 Arena a = memory;
                 if (a != null) {
                     a.close();
@@ -337,7 +338,7 @@ public final class MonoUringOp<T> extends Mono<T> {
         }
 
         private void cancelOnLoop() {
-            if (!released) {
+            if (cqesLeft != RELEASED) {
                 loop.cancel(userData);
             }
         }
