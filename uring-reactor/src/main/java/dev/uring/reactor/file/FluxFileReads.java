@@ -60,7 +60,14 @@ final class FluxFileReads extends Flux<FileChunk> {
             MonoUringOp.refuse(actual, t);
             return;
         }
-        Reads r = new Reads(actual, loop, this);
+        Reads r;
+        try {
+            r = new Reads(actual, loop, this);
+        } catch (Throwable t) {
+            file.handle().release();
+            MonoUringOp.refuse(actual, t);
+            return;
+        }
         actual.onSubscribe(r);
         positions.subscribe(r.upstream);
     }
@@ -126,6 +133,8 @@ final class FluxFileReads extends Flux<FileChunk> {
         int readyHead;
         int readyCount;
         boolean terminated;
+        // a read that failed: the stream ends at once, without waiting for demand or older chunks
+        @Nullable Throwable failed;
         // read by tests once the stream is quiet: the most reads it had in flight, whether its memory is freed
         volatile int maxInFlight;
         volatile boolean freed;
@@ -175,6 +184,11 @@ final class FluxFileReads extends Flux<FileChunk> {
             KernelHeld.release();
             if (terminated) {
                 slot.state = Slot.FREE;
+            } else if (slot.res < 0) {
+                slot.state = Slot.FREE;
+                if (failed == null) {
+                    failed = Errors.toException(slot.res, "READ", source.file.handle().path());
+                }
             } else {
                 slot.state = Slot.READY;
                 if (!source.ordered) {
@@ -221,6 +235,10 @@ final class FluxFileReads extends Flux<FileChunk> {
             if (!terminated && cancelled) {
                 terminate(null, false);
             }
+            Throwable f = failed;
+            if (!terminated && f != null) {
+                terminate(f, true);
+            }
             if (!terminated) {
                 deliver();
             }
@@ -265,11 +283,6 @@ final class FluxFileReads extends Flux<FileChunk> {
                     readyCount--;
                 }
                 int res = slot.res;
-                if (res < 0) {
-                    slot.state = Slot.FREE;
-                    terminate(Errors.toException(res, "READ", source.file.handle().path()), true);
-                    return;
-                }
                 ByteBuffer view = slot.chunk.view;
                 view.clear().limit(res);
                 slot.state = Slot.DELIVERED;
