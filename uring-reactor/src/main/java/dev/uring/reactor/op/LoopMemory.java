@@ -6,12 +6,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The native memory one loop's ops lend to the kernel (timespecs, paths, bounce buffers): blocks of
- * power-of-two sizes from {@value #MIN_BLOCK} B to {@value #MAX_BLOCK} B, reused op after op, so that
+ * power-of-two sizes from 16 B to 64 KiB, reused op after op, so that
  * no op opens an {@link Arena} of its own. Every block is allocated in this pool's one shared
  * {@link Arena}, its owner, which the loop thread closes when it ends ({@link #close}); an op borrows
  * blocks through a pooled {@link OpArena} and gives them back at its release, after its final CQE
  * (also after a cancel), so today's lifetime rule holds. A size class keeps at most
- * {@value #CLASS_BYTES} B; past that, or for a bigger or more aligned request, the op gets a confined
+ * 512 KiB; past that, or for a bigger or more aligned request, the op gets a confined
  * Arena of its own as before. Loop thread only, but {@link #close}.
  */
 public final class LoopMemory {
