@@ -194,6 +194,39 @@ public class ReactorRandomReadBenchmark {
     }
 
     /**
+     * The same {@value #READS} reads as {@link #monoPerLoop}, one {@link ReactiveFile#readAsCompleted}
+     * stream per loop instead of one Mono per read: one subscription per share, subscribed on its
+     * loop, {@value #DEPTH} / loops reads in flight, the stream's own buffers released as the chunks
+     * arrive. The positions are boxed by the source here (the benchmark's, not the stream's allocation).
+     */
+    @Benchmark
+    @OperationsPerInvocation(READS)
+    public long streamPerLoop(Reactive s) throws IOException {
+        int base = s.next;
+        s.next = (base + READS) & (OFFSETS - 1);
+        ReactiveFile file = s.file;
+        long[] offsets = s.offsets;
+        int loops = s.uring.group().size();
+        int share = READS / loops;
+        Long shortReads = Flux.range(0, loops)
+                .flatMap(l -> file.readAsCompleted(Flux.range(l * share, share).map(i -> offsets[(base + i) & (OFFSETS - 1)]),
+                                BenchFile.BLOCK, DEPTH / loops)
+                        .filter(c -> {
+                            boolean isShort = c.buffer().remaining() != BenchFile.BLOCK;
+                            c.release();
+                            return isShort;
+                        })
+                        .count()
+                        .subscribeOn(s.uring.scheduler()))
+                .reduce(0L, Long::sum)
+                .block();
+        if (shortReads == null || shortReads != 0) {
+            throw new IOException(shortReads + " reads came back short");
+        }
+        return s.next;
+    }
+
+    /**
      * The ceiling for any reactive layer: the same 4 KiB reads on {@value #LOOPS} event loops
      * through the core API alone ({@link ReadBatch}: a reused completion and buffer per read in
      * flight, no Mono, no allocation), {@value #DEPTH} in flight in all, one loop per JMH thread.

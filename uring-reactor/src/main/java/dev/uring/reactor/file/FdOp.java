@@ -1,5 +1,6 @@
 package dev.uring.reactor.file;
 
+import dev.uring.core.Opcode;
 import dev.uring.core.Sqe;
 import dev.uring.reactor.op.ArenaOp;
 import dev.uring.reactor.op.FileHandle;
@@ -30,6 +31,11 @@ final class FdOp extends ArenaOp<Void> {
     @Override
     public @Nullable Void result(int res) {
         return null;
+    }
+
+    @Override
+    public Opcode opcode() {
+        return kind == Kind.FTRUNCATE ? Opcode.FTRUNCATE : Opcode.FSYNC;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.uring.reactor.file;
 
+import dev.uring.core.Opcode;
 import dev.uring.core.Sqe;
 import dev.uring.core.loop.EventLoop;
 import dev.uring.reactor.op.MonoUringOp;
@@ -94,6 +95,12 @@ final class MonoDirectRead extends Mono<Integer> {
             return boxed(res);
         }
 
+        @Override
+        public Opcode opcode() {
+            return Opcode.READ;
+        }
+
+        // both UringOperation and Scannable have a default name(): the op's is the one meant here
         @Override
         public String name() {
             return "READ";

@@ -1,5 +1,6 @@
 package dev.uring.reactor.file;
 
+import dev.uring.core.Opcode;
 import dev.uring.core.AtFlags;
 import dev.uring.core.OpenHow;
 import dev.uring.core.Sqe;
@@ -58,6 +59,11 @@ final class OpenOp extends ArenaOp<FileHandle> {
     @Override
     public void discard(int res, EventLoop loop) {
         loop.nextSqe().prepClose(res).userData(EventLoop.NO_COMPLETION);
+    }
+
+    @Override
+    public Opcode opcode() {
+        return relative ? Opcode.OPENAT2 : Opcode.OPENAT;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.uring.reactor.file;
 
+import dev.uring.core.Opcode;
 import dev.uring.core.AtFlags;
 import dev.uring.core.Sqe;
 import dev.uring.reactor.op.ArenaOp;
@@ -52,6 +53,15 @@ final class PathOp extends ArenaOp<Void> {
     @Override
     public @Nullable Void result(int res) {
         return null;
+    }
+
+    @Override
+    public Opcode opcode() {
+        return switch (kind) {
+            case DELETE -> Opcode.UNLINKAT;
+            case MKDIR -> Opcode.MKDIRAT;
+            case RENAME -> Opcode.RENAMEAT;
+        };
     }
 
     @Override

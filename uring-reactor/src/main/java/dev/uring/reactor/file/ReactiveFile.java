@@ -175,7 +175,50 @@ public final class ReactiveFile {
         if (length <= 0) {
             throw new IllegalArgumentException("length must be positive, got " + length);
         }
-        return op(() -> ReadOp.intoNew(file, position, length));
+        return new MonoNewRead(this, position, length);
+    }
+
+    /**
+     * Reads {@code length} bytes at each of {@code positions}, as one stream: the chunks come in
+     * the order of {@code positions} (as {@code flatMapSequential} would give them), each carrying its
+     * position; {@link #readAsCompleted} gives them as the reads complete. Use it instead of one
+     * {@link #read(long, int)} Mono per read for many reads of one file: one subscription for the
+     * whole stream on one loop, the reads of one loop pass submitted in one io_uring_enter, and no
+     * allocation per read once running (the chunks' buffers are the stream's, reused).
+     *
+     * <p>Up to {@code concurrency} reads are in flight, and no more are read than the subscriber
+     * requested. Each {@link FileChunk} must be {@link FileChunk#release() released} once its bytes
+     * are used: the stream has {@code 2 x concurrency} buffers, and waits for a released one (in
+     * position order, for the buffer of the oldest chunk still out). A read at or past the end of the
+     * file gives a chunk without bytes, one across it the bytes up to it. Cancel cancels the reads in
+     * flight in the kernel; the buffers are freed once their final completions arrived and every
+     * delivered chunk was released. A failed read (its errno as the {@code java.nio.file} exception)
+     * or a failed {@code positions} ends the stream with that error. The reads carry no timeout,
+     * {@link #withTimeout} or not.
+     *
+     * @throws IllegalArgumentException when {@code length} or {@code concurrency} is not positive
+     */
+    public Flux<FileChunk> read(Publisher<Long> positions, int length, int concurrency) {
+        return reads(positions, length, concurrency, true);
+    }
+
+    /**
+     * {@link #read(Publisher, int, int)} with the chunks in the order their reads complete: the
+     * first bytes sooner when reads take unequal times, and no chunk waits for an older one.
+     */
+    public Flux<FileChunk> readAsCompleted(Publisher<Long> positions, int length, int concurrency) {
+        return reads(positions, length, concurrency, false);
+    }
+
+    private Flux<FileChunk> reads(Publisher<Long> positions, int length, int concurrency, boolean ordered) {
+        Objects.requireNonNull(positions, "positions");
+        if (length <= 0) {
+            throw new IllegalArgumentException("length must be positive, got " + length);
+        }
+        if (concurrency <= 0) {
+            throw new IllegalArgumentException("concurrency must be positive, got " + concurrency);
+        }
+        return new FluxFileReads(this, positions, length, concurrency, ordered);
     }
 
     /**

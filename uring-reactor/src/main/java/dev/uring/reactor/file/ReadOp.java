@@ -1,5 +1,6 @@
 package dev.uring.reactor.file;
 
+import dev.uring.core.Opcode;
 import dev.uring.core.Sqe;
 import dev.uring.reactor.op.ArenaOp;
 import dev.uring.reactor.op.FileHandle;
@@ -8,41 +9,33 @@ import java.nio.ByteBuffer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * IORING_OP_READ at a position, into a new heap buffer or into the caller's buffer. A direct
- * caller buffer is read into in place; a heap buffer (and a new one) goes through a native bounce
- * buffer in the op's arena, because the kernel needs memory that does not move.
- *
- * @param <T> {@link ByteBuffer} for a new buffer (null at EOF), {@link Integer} for the caller's
- *     (-1 at EOF)
+ * IORING_OP_READ at a position into the caller's buffer (-1 at EOF). A direct buffer is read into
+ * in place; a heap buffer goes through a native bounce buffer of the op's (pooled) arena, because
+ * the kernel needs memory that does not move. A read into a new buffer is {@link MonoNewRead}.
  */
-final class ReadOp<T> extends ArenaOp<T> {
+final class ReadOp extends ArenaOp<Integer> {
     private final long position;
     private final int length;
-    private final @Nullable ByteBuffer dst;
+    private final ByteBuffer dst;
     private @Nullable MemorySegment bounce;
 
-    private ReadOp(FileHandle file, long position, int length, @Nullable ByteBuffer dst) {
+    private ReadOp(FileHandle file, long position, int length, ByteBuffer dst) {
         super(file);
         this.position = position;
         this.length = length;
         this.dst = dst;
     }
 
-    /** A read of up to {@code length} bytes into a new buffer. */
-    static ReadOp<ByteBuffer> intoNew(FileHandle file, long position, int length) {
-        return new ReadOp<>(file, position, length, null);
-    }
-
     /** A read into {@code dst}'s remaining space. */
-    static ReadOp<Integer> into(FileHandle file, ByteBuffer dst, long position) {
-        return new ReadOp<>(file, position, dst.remaining(), dst);
+    static ReadOp into(FileHandle file, ByteBuffer dst, long position) {
+        return new ReadOp(file, position, dst.remaining(), dst);
     }
 
     @Override
     public void prep(Sqe sqe) {
         ByteBuffer d = dst;
         MemorySegment target;
-        if (d != null && d.isDirect()) {
+        if (d.isDirect()) {
             target = MemorySegment.ofBuffer(d);
         } else {
             target = arena().allocate(length);
@@ -52,30 +45,21 @@ final class ReadOp<T> extends ArenaOp<T> {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
-    public @Nullable T result(int res) {
+    public Integer result(int res) {
         ByteBuffer d = dst;
         MemorySegment b = bounce;
-        if (d == null) {
-            if (res == 0 || b == null) {
-                return null;
-            }
-            ByteBuffer out = ByteBuffer.allocate(res);
-            MemorySegment.copy(b, 0, MemorySegment.ofBuffer(out), 0, res);
-            return (T) out;
-        }
         if (res == 0) {
-            return (T) Integer.valueOf(-1);
+            return -1;
         }
         if (b != null) {
             MemorySegment.copy(b, 0, MemorySegment.ofBuffer(d), 0, res);
         }
         d.position(d.position() + res);
-        return (T) Integer.valueOf(res);
+        return res;
     }
 
     @Override
-    public String name() {
-        return "READ";
+    public Opcode opcode() {
+        return Opcode.READ;
     }
 }

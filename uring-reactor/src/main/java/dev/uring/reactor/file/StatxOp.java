@@ -1,5 +1,6 @@
 package dev.uring.reactor.file;
 
+import dev.uring.core.Opcode;
 import dev.uring.core.AtFlags;
 import dev.uring.core.Sqe;
 import dev.uring.core.Statx;
@@ -47,8 +48,8 @@ final class StatxOp extends ArenaOp<Statx> {
     }
 
     @Override
-    public String name() {
-        return "STATX";
+    public Opcode opcode() {
+        return Opcode.STATX;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.uring.reactor.file;
 
+import dev.uring.core.Opcode;
 import dev.uring.core.Sqe;
 import dev.uring.core.UringException;
 import dev.uring.reactor.op.ArenaOp;
@@ -65,7 +66,7 @@ final class WriteOp extends ArenaOp<Integer> {
     }
 
     @Override
-    public String name() {
-        return "WRITE";
+    public Opcode opcode() {
+        return Opcode.WRITE;
     }
 }

@@ -1,6 +1,7 @@
 package dev.uring.reactor.net;
 
 import dev.uring.core.MsgHdr;
+import dev.uring.core.Opcode;
 import dev.uring.core.SocketAddresses;
 import dev.uring.core.SocketFlags;
 import dev.uring.core.Sqe;
@@ -153,8 +154,8 @@ public final class SendOp implements UringOperation<Void> {
     }
 
     @Override
-    public String name() {
-        return (addressed ? "SENDMSG" : "SEND") + (zeroCopy ? "_ZC" : "");
+    public Opcode opcode() {
+        return addressed ? (zeroCopy ? Opcode.SENDMSG_ZC : Opcode.SENDMSG) : (zeroCopy ? Opcode.SEND_ZC : Opcode.SEND);
     }
 
     @Override

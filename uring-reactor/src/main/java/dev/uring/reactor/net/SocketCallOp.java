@@ -1,6 +1,7 @@
 package dev.uring.reactor.net;
 
 import dev.uring.core.Errors;
+import dev.uring.core.Opcode;
 import dev.uring.core.SocketAddresses;
 import dev.uring.core.Sqe;
 import dev.uring.reactor.op.ArenaOp;
@@ -57,6 +58,16 @@ public final class SocketCallOp extends ArenaOp<Void> {
             return e;
         }
         return Errors.toException(res, name(), target());
+    }
+
+    @Override
+    public Opcode opcode() {
+        return switch (kind) {
+            case BIND -> Opcode.BIND;
+            case LISTEN -> Opcode.LISTEN;
+            case CONNECT -> Opcode.CONNECT;
+            case SHUTDOWN -> Opcode.SHUTDOWN;
+        };
     }
 
     @Override

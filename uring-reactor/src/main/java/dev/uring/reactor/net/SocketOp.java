@@ -1,5 +1,6 @@
 package dev.uring.reactor.net;
 
+import dev.uring.core.Opcode;
 import dev.uring.core.SocketFlags;
 import dev.uring.core.Sqe;
 import dev.uring.core.loop.EventLoop;
@@ -34,8 +35,8 @@ public final class SocketOp implements UringOperation<Integer> {
     }
 
     @Override
-    public String name() {
-        return "SOCKET";
+    public Opcode opcode() {
+        return Opcode.SOCKET;
     }
 
     @Override

@@ -4,9 +4,10 @@ import java.lang.foreign.Arena;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Base of the ops whose kernel-visible memory lives in one confined {@link Arena}, opened on the
- * loop thread at the first prep and closed by {@link #release()} after the final CQE; a
- * {@link FileHandle} reference, when the op has one, is let go at the same time.
+ * Base of the ops whose kernel-visible memory lives in one {@link Arena}, leased from the loop's
+ * {@link LoopMemory} at the first prep (loop thread) and closed by {@link #release()} after the
+ * final CQE, which gives its blocks back to the pool; a {@link FileHandle} reference, when the op
+ * has one, is let go at the same time.
  *
  * @param <T> the value
  */
@@ -22,11 +23,11 @@ public abstract class ArenaOp<T> implements UringOperation<T> {
         }
     }
 
-    /** The op's arena, opened on first use (loop thread). */
+    /** The op's arena, leased on first use (loop thread). */
     public final Arena arena() {
         Arena a = arena;
         if (a == null) {
-            a = Arena.ofConfined();
+            a = LoopMemory.lease();
             arena = a;
         }
         return a;

@@ -1,5 +1,6 @@
 package dev.uring.reactor.op;
 
+import dev.uring.core.Opcode;
 import dev.uring.core.Sqe;
 import dev.uring.core.loop.EventLoop;
 import java.util.concurrent.RejectedExecutionException;
@@ -26,8 +27,8 @@ public final class CloseOp implements UringOperation<Void> {
     }
 
     @Override
-    public String name() {
-        return "CLOSE";
+    public Opcode opcode() {
+        return Opcode.CLOSE;
     }
 
     @Override

@@ -28,7 +28,9 @@ import reactor.core.publisher.Operators;
  * {@link UringOperation} and submits it on the first request: directly when already on the loop
  * thread, else handed over with {@link EventLoop#execute}. Cancel sends ASYNC_CANCEL; the op's
  * memory is released only after its final CQE. With a timeout the op is linked (IO_LINK) to a
- * LINK_TIMEOUT, and an op the timeout cancelled fails with {@link TimeoutException}.
+ * LINK_TIMEOUT, and an op the timeout cancelled fails with {@link TimeoutException}: the timeout's
+ * own CQE goes to no completion (no second object per op); an op that ends -ECANCELED although
+ * neither its subscriber nor the loop's close cancelled it was cancelled by its timeout.
  *
  * @param <T> the value
  */
@@ -89,6 +91,7 @@ public final class MonoUringOp<T> extends Mono<T> {
         static final int SUBMITTED = 2;
         static final int COMPLETED = 3;
         static final int CANCELLED = 4;
+        private static final int RELEASED = -1;
         @SuppressWarnings("rawtypes")
         static final AtomicIntegerFieldUpdater<OpSubscription> STATE =
                 AtomicIntegerFieldUpdater.newUpdater(OpSubscription.class, "state");
@@ -98,15 +101,30 @@ public final class MonoUringOp<T> extends Mono<T> {
         volatile int state;
         // loop thread only from here on
         long userData;
+        // CQEs still to come; RELEASED once the op's memory is let go (a field less per subscription)
         int cqesLeft;
         int opRes;
-        int timeoutRes;
-        @Nullable Arena timeoutArena;
-        boolean released;
+        // why the ring refused the op, asked at the op's own CQE (the ring forgets it a reap later)
+        @Nullable String denial;
+        // kernel memory from the loop's pool (a LINK_TIMEOUT's timespec, an own op's buffer): kept to the final CQE
+        @Nullable Arena memory;
 
         protected OpSubscription(CoreSubscriber<? super T> actual, EventLoop loop) {
             this.actual = actual;
             this.loop = loop;
+        }
+
+        /**
+         * Kernel memory for this subscription's op, leased from the loop's pool on first use and
+         * given back after the final CQE (also after a cancel); loop thread only.
+         */
+        protected final Arena memory() {
+            Arena a = memory;
+            if (a == null) {
+                a = LoopMemory.lease();
+                memory = a;
+            }
+            return a;
         }
 
         /** The op this subscription runs. */
@@ -182,41 +200,33 @@ public final class MonoUringOp<T> extends Mono<T> {
             sqe.userData(ud);
             userData = ud;
             cqesLeft = 1;
-            timeoutRes = 0;
             KernelHeld.acquire();
             if (linked) {
                 sqe.addFlags(SqeFlags.IO_LINK);
-                Arena a = timeoutArena;
-                if (a == null) {
-                    a = Arena.ofConfined();
-                    timeoutArena = a;
-                }
-                MemorySegment ts = Timespec.allocate(a, Duration.ofNanos(timeout));
-                loop.nextSqe().prepLinkTimeout(ts, 0).userData(loop.register(this::timeoutComplete));
-                cqesLeft = 2;
+                // submitted again (a short write): one more timespec from the same lease
+                MemorySegment ts = Timespec.allocate(memory(), Duration.ZERO);
+                Timespec.set(ts, timeout);
+                // the timeout's CQE says nothing the op's own does not (see the class comment)
+                loop.nextSqe().prepLinkTimeout(ts, 0).userData(EventLoop.NO_COMPLETION);
             }
         }
 
-        private void timeoutComplete(int res, int flags) {
-            timeoutRes = res;
-            complete(Integer.MIN_VALUE, 0);
-        }
-
         /**
-         * The op's CQE (or, with {@code res == MIN_VALUE}, its link timeout's). A CQE with F_MORE
-         * (a zero-copy send's result) means one more CQE follows: its notification (F_NOTIF), which
-         * is the final one, so the op keeps its memory until the kernel has let go of it.
+         * The op's CQE. A CQE with F_MORE (a zero-copy send's result) means one more CQE follows: its
+         * notification (F_NOTIF), which is the final one, so the op keeps its memory until the kernel
+         * has let go of it.
          */
         @Override
         public final void complete(int res, int flags) {
-            if (res != Integer.MIN_VALUE) {
-                if ((flags & CqeFlags.NOTIF) != 0) {
-                    op().notified(res);
-                } else {
-                    opRes = res;
-                    if (CqeFlags.hasMore(flags)) {
-                        cqesLeft++;
-                    }
+            if ((flags & CqeFlags.NOTIF) != 0) {
+                op().notified(res);
+            } else {
+                opRes = res;
+                if (res == -Errnos.EACCES && state != CANCELLED) {
+                    denial = loop.ring().accessDenied(op().opcode(), userData);
+                }
+                if (CqeFlags.hasMore(flags)) {
+                    cqesLeft++;
                 }
             }
             if (--cqesLeft > 0) {
@@ -233,7 +243,7 @@ public final class MonoUringOp<T> extends Mono<T> {
                 return;
             }
             boolean ok = o.isSuccess(r);
-            boolean timedOut = timeoutRes == -Errnos.ETIME && !ok;
+            boolean timedOut = timeoutNanos() > 0 && r == -Errnos.ECANCELED && !loop.isClosing();
             try {
                 if (!timedOut && o.again(r)) {
                     submit();
@@ -264,15 +274,11 @@ public final class MonoUringOp<T> extends Mono<T> {
             }
         }
 
-        /** A refused op, explained by the ring (a policy's rule, a filter's reason) when it can. */
+        /** A refused op, explained by the ring (a policy's rule, a filter's reason) when it could say. */
         private Throwable denied(int r) {
             UringOperation<T> o = op();
-            String why;
-            try {
-                why = loop.ring().accessDenied(dev.uring.core.Opcode.valueOf(o.name()), userData);
-            } catch (IllegalArgumentException e) {
-                why = null;
-            }
+            String why = denial;
+            denial = null;
             String target = o.target();
             return why == null ? o.error(r)
                     : new java.nio.file.AccessDeniedException(target == null ? o.name() : target, null, why);
@@ -294,12 +300,12 @@ public final class MonoUringOp<T> extends Mono<T> {
         }
 
         private void releaseOnce() {
-            if (!released) {
-                released = true;
-                Arena a = timeoutArena;
+            if (cqesLeft != RELEASED) {
+                cqesLeft = RELEASED;
+                Arena a = memory;
                 if (a != null) {
                     a.close();
-                    timeoutArena = null;
+                    memory = null;
                 }
                 op().release();
             }
@@ -332,7 +338,7 @@ public final class MonoUringOp<T> extends Mono<T> {
         }
 
         private void cancelOnLoop() {
-            if (!released) {
+            if (cqesLeft != RELEASED) {
                 loop.cancel(userData);
             }
         }

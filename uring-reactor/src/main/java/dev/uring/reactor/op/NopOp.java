@@ -1,5 +1,6 @@
 package dev.uring.reactor.op;
 
+import dev.uring.core.Opcode;
 import dev.uring.core.Sqe;
 import org.jspecify.annotations.Nullable;
 
@@ -16,8 +17,8 @@ public final class NopOp implements UringOperation<Integer> {
     }
 
     @Override
-    public String name() {
-        return "NOP";
+    public Opcode opcode() {
+        return Opcode.NOP;
     }
 
     @Override

@@ -28,7 +28,7 @@ public final class TicksOp implements MultishotOperation<Long> {
     public void prep(Sqe sqe) {
         MemorySegment t = ts;
         if (t == null) {
-            Arena a = Arena.ofConfined();
+            Arena a = LoopMemory.lease();
             arena = a;
             t = Timespec.allocate(a, Duration.ofNanos(nanos));
             ts = t;

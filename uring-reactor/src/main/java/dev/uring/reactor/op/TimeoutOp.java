@@ -1,5 +1,6 @@
 package dev.uring.reactor.op;
 
+import dev.uring.core.Opcode;
 import dev.uring.core.Sqe;
 import dev.uring.core.TimeoutFlags;
 import dev.uring.core.Timespec;
@@ -25,7 +26,7 @@ public final class TimeoutOp implements UringOperation<Long> {
     @Override
     public void prep(Sqe sqe) {
         // the kernel copies the timespec at prep time, but it lives with the op all the same
-        Arena a = Arena.ofConfined();
+        Arena a = LoopMemory.lease();
         arena = a;
         sqe.prepTimeout(Timespec.allocate(a, java.time.Duration.ofNanos(nanos)), 0, TimeoutFlags.ETIME_SUCCESS);
     }
@@ -41,8 +42,8 @@ public final class TimeoutOp implements UringOperation<Long> {
     }
 
     @Override
-    public String name() {
-        return "TIMEOUT";
+    public Opcode opcode() {
+        return Opcode.TIMEOUT;
     }
 
     @Override

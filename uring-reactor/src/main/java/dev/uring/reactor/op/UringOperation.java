@@ -1,5 +1,6 @@
 package dev.uring.reactor.op;
 
+import dev.uring.core.Opcode;
 import dev.uring.core.Errors;
 import dev.uring.core.Sqe;
 import org.jspecify.annotations.Nullable;
@@ -37,8 +38,13 @@ public interface UringOperation<T> {
         return Errors.toException(res, name(), target());
     }
 
-    /** The kernel's op name, for messages. */
-    String name();
+    /** The op this is (for the ring's denial reason, and the default {@link #name()}). */
+    Opcode opcode();
+
+    /** The op's name for messages: its opcode's, unless the op says more (a flag, a variant). */
+    default String name() {
+        return opcode().name();
+    }
 
     /** The file or path involved, for messages; null when none. */
     @Nullable String target();

@@ -1,0 +1,449 @@
+package dev.uring.reactor.file;
+
+import dev.uring.core.Errors;
+import dev.uring.core.loop.Completion;
+import dev.uring.core.loop.EventLoop;
+import dev.uring.reactor.op.KernelHeld;
+import dev.uring.reactor.op.MonoUringOp;
+import dev.uring.reactor.op.RuntimeClosedException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.util.Queue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
+import reactor.core.Exceptions;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Operators;
+import reactor.util.concurrent.Queues;
+
+/**
+ * {@link ReactiveFile#read(Publisher, int, int)}: one subscription for a whole stream of reads on one
+ * loop. The positions are requested ahead, a READ goes out for each while there is demand, a free
+ * buffer and fewer than {@code concurrency} in flight; the reads prepared in one pass of the loop go
+ * to the kernel in one io_uring_enter. Buffers: {@code 2 x concurrency} of {@code length} bytes in one
+ * Arena of the stream, made at subscribe, reused read after read, freed when the stream has ended,
+ * no read is in flight and every chunk was released. Everything but subscribe, request, cancel,
+ * the positions' signals and release runs on the loop, serialized by {@code wip}.
+ */
+final class FluxFileReads extends Flux<FileChunk> {
+    private final ReactiveFile file;
+    private final Publisher<Long> positions;
+    private final int length;
+    private final int concurrency;
+    private final boolean ordered;
+
+    FluxFileReads(ReactiveFile file, Publisher<Long> positions, int length, int concurrency, boolean ordered) {
+        this.file = file;
+        this.positions = positions;
+        this.length = length;
+        this.concurrency = concurrency;
+        this.ordered = ordered;
+    }
+
+    @Override
+    public void subscribe(CoreSubscriber<? super FileChunk> actual) {
+        if (file.uring().isClosed()) {
+            MonoUringOp.refuse(actual, new RuntimeClosedException(null));
+            return;
+        }
+        EventLoop loop;
+        try {
+            loop = file.uring().loop();
+            file.handle().acquire();
+        } catch (Throwable t) {
+            MonoUringOp.refuse(actual, t);
+            return;
+        }
+        Reads r;
+        try {
+            r = new Reads(actual, loop, this);
+        } catch (Throwable t) {
+            file.handle().release();
+            MonoUringOp.refuse(actual, t);
+            return;
+        }
+        actual.onSubscribe(r);
+        positions.subscribe(r.upstream);
+    }
+
+    /** One chunk's state and its READ's completion (loop thread). */
+    static final class Slot implements Completion {
+        static final int FREE = 0;
+        static final int READING = 1;
+        static final int READY = 2;
+        static final int DELIVERED = 3;
+        @SuppressWarnings("rawtypes")
+        static final AtomicIntegerFieldUpdater<Slot> STATE = AtomicIntegerFieldUpdater.newUpdater(Slot.class, "state");
+
+        final Reads stream;
+        final FileChunk chunk;
+        final MemorySegment memory;
+        volatile int state;
+        long userData;
+        int res;
+
+        Slot(Reads stream, MemorySegment memory) {
+            this.stream = stream;
+            this.memory = memory;
+            this.chunk = new FileChunk(stream, memory.asByteBuffer());
+        }
+
+        @Override
+        public void complete(int r, int flags) {
+            res = r;
+            stream.readDone(this);
+        }
+    }
+
+    /** The subscription, and the positions' subscriber. */
+    static final class Reads implements Subscription, Runnable {
+        @SuppressWarnings("rawtypes")
+        static final AtomicIntegerFieldUpdater<Reads> WIP = AtomicIntegerFieldUpdater.newUpdater(Reads.class, "wip");
+        @SuppressWarnings("rawtypes")
+        static final AtomicLongFieldUpdater<Reads> REQUESTED = AtomicLongFieldUpdater.newUpdater(Reads.class, "requested");
+
+        final CoreSubscriber<? super FileChunk> actual;
+        final EventLoop loop;
+        final FluxFileReads source;
+        final Upstream upstream = new Upstream();
+        final Queue<Long> queue;
+        final int prefetch;
+        final Arena arena = Arena.ofShared();
+        final Slot[] slots;
+        volatile int wip;
+        volatile long requested;
+        volatile boolean cancelled;
+        volatile boolean upstreamDone;
+        @Nullable Throwable upstreamError;
+        volatile @Nullable Subscription s;
+        // loop thread only
+        long emitted;
+        long issued;
+        long delivered;
+        int inFlight;
+        int consumed;
+        // completion order: READY slots in the order they completed
+        final Slot[] ready;
+        int readyHead;
+        int readyCount;
+        boolean terminated;
+        // a read that failed: the stream ends at once, without waiting for demand or older chunks
+        @Nullable Throwable failed;
+        // read by tests once the stream is quiet: the most reads it had in flight, whether its memory is freed
+        volatile int maxInFlight;
+        volatile boolean freed;
+
+        Reads(CoreSubscriber<? super FileChunk> actual, EventLoop loop, FluxFileReads source) {
+            this.actual = actual;
+            this.loop = loop;
+            this.source = source;
+            int n = 2 * source.concurrency;
+            this.prefetch = n;
+            this.queue = Queues.<Long>get(n).get();
+            this.slots = new Slot[n];
+            this.ready = new Slot[n];
+            MemorySegment all = arena.allocate((long) source.length * n, 64);
+            for (int i = 0; i < n; i++) {
+                slots[i] = new Slot(this, all.asSlice((long) i * source.length, source.length));
+            }
+        }
+
+        @Override
+        public void request(long n) {
+            if (Operators.validate(n)) {
+                Operators.addCap(REQUESTED, this, n);
+                schedule();
+            }
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+            schedule();
+        }
+
+        void released(FileChunk c) {
+            for (Slot slot : slots) {
+                if (slot.chunk == c) {
+                    if (Slot.STATE.compareAndSet(slot, Slot.DELIVERED, Slot.FREE)) {
+                        schedule();
+                    }
+                    return;
+                }
+            }
+        }
+
+        void readDone(Slot slot) {
+            inFlight--;
+            KernelHeld.release();
+            if (terminated) {
+                slot.state = Slot.FREE;
+            } else if (slot.res < 0) {
+                slot.state = Slot.FREE;
+                if (failed == null) {
+                    failed = Errors.toException(slot.res, "READ", source.file.handle().path());
+                }
+            } else {
+                slot.state = Slot.READY;
+                if (!source.ordered) {
+                    ready[(readyHead + readyCount++) % ready.length] = slot;
+                }
+            }
+            schedule();
+        }
+
+        void schedule() {
+            if (WIP.getAndIncrement(this) != 0) {
+                return;
+            }
+            if (loop.inEventLoop()) {
+                run();
+                return;
+            }
+            try {
+                loop.execute(this);
+            } catch (RejectedExecutionException e) {
+                // the loop is gone, and with it every read it had (its close waits for their CQEs)
+                if (!terminated) {
+                    terminated = true;
+                    Subscription up = s;
+                    if (up != null) {
+                        up.cancel();
+                    }
+                    actual.onError(new RuntimeClosedException(e));
+                }
+            }
+        }
+
+        /** The drain: on the loop thread only. */
+        @Override
+        public void run() {
+            int missed = 1;
+            do {
+                drain();
+                missed = WIP.addAndGet(this, -missed);
+            } while (missed != 0);
+        }
+
+        private void drain() {
+            if (!terminated && cancelled) {
+                terminate(null, false);
+            }
+            Throwable f = failed;
+            if (!terminated && f != null) {
+                terminate(f, true);
+            }
+            if (!terminated) {
+                deliver();
+            }
+            if (!terminated) {
+                issue();
+            }
+            if (terminated && !freed && inFlight == 0 && allFree()) {
+                freed = true;
+                arena.close();
+                source.file.handle().release();
+            }
+        }
+
+        private boolean allFree() {
+            for (Slot slot : slots) {
+                if (slot.state != Slot.FREE) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private void deliver() {
+            long r = requested;
+            while (emitted != r) {
+                Slot slot;
+                if (source.ordered) {
+                    if (delivered == issued) {
+                        break;
+                    }
+                    slot = slotOf(delivered);
+                    if (slot.state != Slot.READY) {
+                        break;
+                    }
+                } else {
+                    if (readyCount == 0) {
+                        break;
+                    }
+                    slot = ready[readyHead];
+                    ready[readyHead] = null;
+                    readyHead = (readyHead + 1) % ready.length;
+                    readyCount--;
+                }
+                int res = slot.res;
+                ByteBuffer view = slot.chunk.view;
+                view.clear().limit(res);
+                slot.state = Slot.DELIVERED;
+                delivered++;
+                emitted++;
+                actual.onNext(slot.chunk);
+                if (terminated) {
+                    return;
+                }
+            }
+            if (upstreamDone) {
+                Throwable e = upstreamError;
+                if (e != null) {
+                    // an error needs no demand (rule 1.4): at once, the reads in flight cancelled
+                    terminate(e, true);
+                } else if (delivered == issued && queue.isEmpty()) {
+                    terminate(null, true);
+                }
+            }
+        }
+
+        /** The slot a read of sequence {@code seq} uses in position order: a window of the slot count. */
+        private Slot slotOf(long seq) {
+            return slots[(int) (seq % slots.length)];
+        }
+
+        private void issue() {
+            int fd = source.file.handle().fd();
+            long r = requested;
+            // issued and requested both count from the start: no more reads out than chunks asked for
+            while (inFlight < source.concurrency && issued < r) {
+                Slot slot;
+                if (source.ordered) {
+                    slot = slotOf(issued);
+                    if (slot.state != Slot.FREE) {
+                        break;
+                    }
+                } else {
+                    slot = freeSlot();
+                    if (slot == null) {
+                        break;
+                    }
+                }
+                Long p = queue.poll();
+                if (p == null) {
+                    break;
+                }
+                long position = p;
+                if (position < 0) {
+                    terminate(new IllegalArgumentException("position must not be negative, got " + position), true);
+                    return;
+                }
+                slot.chunk.position = position;
+                slot.state = Slot.READING;
+                long ud = loop.register(slot);
+                try {
+                    loop.nextSqe().prepRead(fd, slot.memory, position).userData(ud);
+                } catch (RuntimeException e) {
+                    loop.unregister(ud);
+                    slot.state = Slot.FREE;
+                    terminate(e, true);
+                    return;
+                }
+                slot.userData = ud;
+                KernelHeld.acquire();
+                if (++inFlight > maxInFlight) {
+                    maxInFlight = inFlight;
+                }
+                issued++;
+                if (++consumed == prefetch / 2) {
+                    int c = consumed;
+                    consumed = 0;
+                    Subscription up = s;
+                    if (up != null) {
+                        up.request(c);
+                    }
+                }
+            }
+        }
+
+        private @Nullable Slot freeSlot() {
+            for (Slot slot : slots) {
+                if (slot.state == Slot.FREE) {
+                    return slot;
+                }
+            }
+            return null;
+        }
+
+        /**
+         * Ends the stream: the positions are cancelled, the reads in flight cancelled in the kernel
+         * (their buffers stay until their final CQE), chunks read but not delivered taken back; the
+         * subscriber gets {@code error} or completes when {@code signal}.
+         */
+        private void terminate(@Nullable Throwable error, boolean signal) {
+            terminated = true;
+            Subscription up = s;
+            if (up != null && !upstreamDone) {
+                up.cancel();
+            }
+            queue.clear();
+            for (int i = 0; i < ready.length; i++) {
+                ready[i] = null;
+            }
+            readyCount = 0;
+            for (Slot slot : slots) {
+                if (slot.state == Slot.READING) {
+                    loop.cancel(slot.userData);
+                } else if (slot.state == Slot.READY) {
+                    slot.state = Slot.FREE;
+                }
+            }
+            if (signal) {
+                if (error != null) {
+                    actual.onError(error);
+                } else {
+                    actual.onComplete();
+                }
+            }
+        }
+
+        /** The positions' subscriber: signals may come on any thread, serialized by the publisher. */
+        final class Upstream implements CoreSubscriber<Long> {
+            @Override
+            public reactor.util.context.Context currentContext() {
+                return actual.currentContext();
+            }
+
+            @Override
+            public void onSubscribe(Subscription sub) {
+                if (Operators.validate(s, sub)) {
+                    s = sub;
+                    if (cancelled) {
+                        sub.cancel();
+                    } else {
+                        sub.request(prefetch);
+                    }
+                }
+            }
+
+            @Override
+            public void onNext(Long position) {
+                if (!queue.offer(position)) {
+                    onError(Operators.onOperatorError(s, Exceptions.failWithOverflow(), position, actual.currentContext()));
+                    return;
+                }
+                schedule();
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                upstreamError = t;
+                upstreamDone = true;
+                schedule();
+            }
+
+            @Override
+            public void onComplete() {
+                upstreamDone = true;
+                schedule();
+            }
+        }
+    }
+}
