@@ -16,26 +16,28 @@ import org.jspecify.annotations.Nullable;
  *     (-1 at EOF)
  */
 final class ReadOp<T> extends ArenaOp<T> {
+    private final FileSlot slot;
     private final long position;
     private final int length;
     private final @Nullable ByteBuffer dst;
     private @Nullable MemorySegment bounce;
 
-    private ReadOp(FileHandle file, long position, int length, @Nullable ByteBuffer dst) {
+    private ReadOp(FileHandle file, FileSlot slot, long position, int length, @Nullable ByteBuffer dst) {
         super(file);
+        this.slot = slot;
         this.position = position;
         this.length = length;
         this.dst = dst;
     }
 
     /** A read of up to {@code length} bytes into a new buffer. */
-    static ReadOp<ByteBuffer> intoNew(FileHandle file, long position, int length) {
-        return new ReadOp<>(file, position, length, null);
+    static ReadOp<ByteBuffer> intoNew(FileHandle file, FileSlot slot, long position, int length) {
+        return new ReadOp<>(file, slot, position, length, null);
     }
 
     /** A read into {@code dst}'s remaining space. */
-    static ReadOp<Integer> into(FileHandle file, ByteBuffer dst, long position) {
-        return new ReadOp<>(file, position, dst.remaining(), dst);
+    static ReadOp<Integer> into(FileHandle file, FileSlot slot, ByteBuffer dst, long position) {
+        return new ReadOp<>(file, slot, position, dst.remaining(), dst);
     }
 
     @Override
@@ -48,7 +50,9 @@ final class ReadOp<T> extends ArenaOp<T> {
             target = arena().allocate(length);
             bounce = target;
         }
-        sqe.prepRead(fd(), target, position);
+        int s = slot.here();
+        sqe.prepRead(s >= 0 ? s : fd(), target, position);
+        FileSlot.flag(sqe, s);
     }
 
     @Override
