@@ -85,6 +85,22 @@ public final class ReactiveFile {
         return slot.slot();
     }
 
+    /**
+     * A path that opens this very open file again, {@code /proc/self/fd/N}: the inode this file
+     * holds, whatever its path names now and however it was opened (beneath a directory
+     * included), so that code that opens by path (zero-copy sendfile) reads what was opened, not
+     * what a rename or symbolic link put there since. Valid only while this file is open: keep it
+     * open until the other open is done.
+     *
+     * @throws IllegalStateException when the file is closed
+     */
+    public Path descriptorPath() {
+        if (!file.isOpen()) {
+            throw new IllegalStateException(path + " is closed: its descriptor path would name another file");
+        }
+        return Path.of("/proc/self/fd/" + file.fd());
+    }
+
     /** The timeout of this view's ops, 0 for none. */
     long timeoutNanos() {
         return timeoutNanos;
