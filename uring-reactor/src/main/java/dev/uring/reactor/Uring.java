@@ -339,7 +339,7 @@ public final class Uring implements AutoCloseable {
      * beneath a directory, CLOSE, syscall fallbacks) and ops routed to a policy's child runtime
      * keep using it. A file that cannot get a slot (table full, a policy that refuses FILES_UPDATE
      * or MSG_RING) uses its fd, and the first such file is logged. Off by default: turn it on where
-     * a benchmark shows it pays ({@code ReactorReadBenchmark.fixedSlotRead} against {@code plainFdRead}).
+     * a benchmark shows it pays ({@code ReactorFixedSlotReadBenchmark.fixedSlotRead} against {@code plainFdRead}).
      * Blocks until every ring has registered the table, so not on a loop thread. A ring that
      * refuses the registration (a policy without REGISTER_FILES2) leaves the runtime without a
      * table, logged once, and every file on its fd.
