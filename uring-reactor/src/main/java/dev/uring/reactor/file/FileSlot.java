@@ -76,7 +76,7 @@ final class FileSlot {
         return i >= 0 && i < ls.length && ls[i] == cur ? s : -1;
     }
 
-    /** Prepares nothing: adds FIXED_FILE to {@code sqe} when {@code s} (from {@link #here()}) is a slot. */
+    /** Adds FIXED_FILE to {@code sqe} when {@code s} (from {@link #here()}) is a slot. */
     static void flag(Sqe sqe, int s) {
         if (s >= 0) {
             sqe.addFlags(SqeFlags.FIXED_FILE);
@@ -135,6 +135,11 @@ final class FileSlot {
      * blocks: the steps chain on the table's futures, which complete on loop threads.
      */
     void clearThen(Runnable closeFd) {
+        if (table == null) {
+            // NONE, shared by every file of a runtime without a table: nothing to clear
+            closeFd.run();
+            return;
+        }
         if (started.compareAndSet(false, true)) {
             installed.complete(null);
             closeFd.run();
