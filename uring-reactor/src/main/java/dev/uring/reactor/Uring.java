@@ -67,6 +67,11 @@ public final class Uring implements AutoCloseable {
     // would outlive the runtime with no ring left to CLOSE them), and per-runtime state such as buffer rings
     private final RuntimeResources resources = new RuntimeResources();
     private final OpRuntime ops = new Ops();
+    private volatile dev.uring.core.files.@Nullable FixedFileTable fixedFiles;
+    private final AtomicBoolean fixedRefusalLogged = new AtomicBoolean();
+    private final AtomicInteger fixedWarnings = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong fixedFallbacks = new java.util.concurrent.atomic.AtomicLong();
+    private static final System.Logger LOG = System.getLogger(Uring.class.getName());
 
     static {
         // the file and socket packages reach a runtime's internals through this, not through public API
@@ -322,6 +327,74 @@ public final class Uring implements AutoCloseable {
     public static final Duration DEFAULT_STALL = Duration.ofMillis(100);
     private volatile boolean statsOn;
 
+    /** Group slots of the fixed-file table {@link #fixedFiles(int)} sets up when asked for a default. */
+    public static final int DEFAULT_FIXED_FILE_SLOTS = 1024;
+
+    /**
+     * Gives this runtime one fixed-file table shared by its rings, of {@code slots} slots: from then
+     * on a {@code ReactiveFile} opened here is installed in it (asynchronously, once a second op
+     * that can name a slot is made on it, so a file read once pays nothing) and its READ, WRITE,
+     * FSYNC and FTRUNCATE on the runtime's loops name the slot with IOSQE_FIXED_FILE, which spares
+     * the kernel the fd lookup and reference count per op. Ops that need the fd (STATX, OPENAT2
+     * beneath a directory, CLOSE, syscall fallbacks) and ops routed to a policy's child runtime
+     * keep using it. A file that cannot get a slot (table full, a policy that refuses FILES_UPDATE
+     * or MSG_RING) uses its fd, and the first such file is logged. Off by default: turn it on where
+     * a benchmark shows it pays ({@code ReactorFixedSlotReadBenchmark.fixedSlotRead} against {@code plainFdRead}).
+     * Blocks until every ring has registered the table, so not on a loop thread. A ring that
+     * refuses the registration (a policy without REGISTER_FILES2) leaves the runtime without a
+     * table, logged once, and every file on its fd.
+     *
+     * @return this runtime
+     * @throws IllegalStateException when called twice, on a loop thread, or on a closed runtime
+     */
+    public Uring fixedFiles(int slots) {
+        if (EventLoop.current() != null) {
+            throw new IllegalStateException("set up fixed files from outside the loop threads: it waits for them");
+        }
+        if (closed.get()) {
+            throw new RuntimeClosedException(null);
+        }
+        synchronized (this) {
+            if (fixedFiles != null) {
+                throw new IllegalStateException("this runtime already has a fixed-file table");
+            }
+            try {
+                fixedFiles = dev.uring.core.files.FixedFileTable.create(group, slots, 0)
+                        .get(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                fixedFileRefusal("every file of " + this, e.getCause() != null ? e.getCause() : e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fixedFileRefusal("every file of " + this, e);
+            }
+        }
+        return this;
+    }
+
+    /** The fixed-file table {@link #fixedFiles(int)} set up, or null (off, or refused by the rings). */
+    public dev.uring.core.files.@Nullable FixedFileTable fixedFileTable() {
+        return fixedFiles;
+    }
+
+    /** How many files (or tables) were refused a fixed slot and use their fd instead. */
+    public long fixedFileFallbacks() {
+        return fixedFallbacks.get();
+    }
+
+    /** How many fixed-slot refusals were logged (for tests: at most one). */
+    int fixedFileWarningsLogged() {
+        return fixedWarnings.get();
+    }
+
+    private void fixedFileRefusal(String what, Throwable why) {
+        fixedFallbacks.incrementAndGet();
+        if (fixedRefusalLogged.compareAndSet(false, true)) {
+            fixedWarnings.incrementAndGet();
+            LOG.log(System.Logger.Level.WARNING, "{0}: no fixed-file slot for {1} ({2}); it uses its fd, as will"
+                    + " any other file refused a slot on this runtime (logged once)", this, what, String.valueOf(why));
+        }
+    }
+
     /** Whether {@link #events} or {@link #metrics} started counting on the loops. */
     public boolean isCounting() {
         return statsOn;
@@ -410,6 +483,11 @@ public final class Uring implements AutoCloseable {
         if (closed.compareAndSet(false, true)) {
             // files and sockets first, while the loops still run their CLOSEs; their buffer rings after the loops
             resources.closeTracked(Duration.ofSeconds(5));
+            // the files cleared their slots; the table unregisters while the loops still run
+            dev.uring.core.files.FixedFileTable t = fixedFiles;
+            if (t != null) {
+                t.close();
+            }
             scheduler.dispose();
             synchronized (children) {
                 for (Uring child : new java.util.HashSet<>(children.values())) {
@@ -457,6 +535,16 @@ public final class Uring implements AutoCloseable {
         @Override
         public RuntimeResources resources() {
             return resources;
+        }
+
+        @Override
+        public dev.uring.core.files.@Nullable FixedFileTable fixedFiles() {
+            return fixedFiles;
+        }
+
+        @Override
+        public void fixedFileRefused(String path, Throwable why) {
+            fixedFileRefusal(path, why);
         }
 
         @Override

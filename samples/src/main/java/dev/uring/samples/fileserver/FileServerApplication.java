@@ -59,16 +59,21 @@ public class FileServerApplication {
 
     /**
      * The io_uring runtime (it takes the place of the auto-configuration's): created inside a scope of
-     * the served-root policy, so its loops and every ring on them carry it.
+     * the served-root policy, so its loops and every ring on them carry it. With
+     * {@code reactive-uring.fixed-files=N} (as the auto-configuration's runtime), files kept open
+     * are read through a shared fixed-file table of N slots.
      */
     @Bean(destroyMethod = "close")
     Uring uring(ServedRoot root, Environment environment) throws IOException {
         int loops = environment.getProperty("reactive-uring.loops", Integer.class,
                 Runtime.getRuntime().availableProcessors());
-        if (environment.getProperty(UNCONFINED_PROPERTY, Boolean.class, false)) {
-            return Uring.create(loops);
+        Uring uring = environment.getProperty(UNCONFINED_PROPERTY, Boolean.class, false) ? Uring.create(loops)
+                : PolicyScope.call(root.policy(), () -> Uring.create(loops));
+        int fixedFiles = environment.getProperty("reactive-uring.fixed-files", Integer.class, 0);
+        if (fixedFiles > 0) {
+            uring.fixedFiles(fixedFiles);
         }
-        return PolicyScope.call(root.policy(), () -> Uring.create(loops));
+        return uring;
     }
 
     @Bean

@@ -10,22 +10,27 @@ import org.jspecify.annotations.Nullable;
 final class FdOp extends ArenaOp<Void> {
     enum Kind { FSYNC, FDATASYNC, FTRUNCATE }
 
+    private final FileSlot slot;
     private final Kind kind;
     private final long length;
 
-    FdOp(FileHandle file, Kind kind, long length) {
+    FdOp(FileHandle file, FileSlot slot, Kind kind, long length) {
         super(file);
+        this.slot = slot;
         this.kind = kind;
         this.length = length;
     }
 
     @Override
     public void prep(Sqe sqe) {
+        int s = slot.here();
+        int target = s >= 0 ? s : fd();
         switch (kind) {
-            case FSYNC -> sqe.prepFsync(fd(), false);
-            case FDATASYNC -> sqe.prepFsync(fd(), true);
-            case FTRUNCATE -> sqe.prepFtruncate(fd(), length);
+            case FSYNC -> sqe.prepFsync(target, false);
+            case FDATASYNC -> sqe.prepFsync(target, true);
+            case FTRUNCATE -> sqe.prepFtruncate(target, length);
         }
+        FileSlot.flag(sqe, s);
     }
 
     @Override

@@ -82,7 +82,9 @@ final class MonoDirectRead extends Mono<Integer> {
         public void prep(Sqe sqe) {
             MonoDirectRead s = source;
             // a view of dst's remaining bytes, bounds checked by prepRead; it does not outlive this call
-            sqe.prepRead(s.file.handle().fd(), MemorySegment.ofBuffer(s.dst), s.position);
+            int slot = s.file.slot().here();
+            sqe.prepRead(slot >= 0 ? slot : s.file.handle().fd(), MemorySegment.ofBuffer(s.dst), s.position);
+            FileSlot.flag(sqe, slot);
         }
 
         @Override

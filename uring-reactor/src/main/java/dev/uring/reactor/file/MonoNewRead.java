@@ -73,7 +73,9 @@ final class MonoNewRead extends Mono<ByteBuffer> {
             MonoNewRead s = source;
             MemorySegment b = memory().allocate(s.length);
             block = b;
-            sqe.prepRead(s.file.handle().fd(), b, s.position);
+            int fixed = s.file.slot().here();
+            sqe.prepRead(fixed >= 0 ? fixed : s.file.handle().fd(), b, s.position);
+            FileSlot.flag(sqe, fixed);
         }
 
         @Override

@@ -43,12 +43,14 @@ public final class ReactiveFile {
 
     private final OpRuntime uring;
     private final FileHandle file;
+    private final FileSlot slot;
     private final Path path;
     private final long timeoutNanos;
 
-    private ReactiveFile(OpRuntime uring, FileHandle file, Path path, long timeoutNanos) {
+    private ReactiveFile(OpRuntime uring, FileHandle file, FileSlot slot, Path path, long timeoutNanos) {
         this.uring = uring;
         this.file = file;
+        this.slot = slot;
         this.path = path;
         this.timeoutNanos = timeoutNanos;
     }
@@ -60,7 +62,7 @@ public final class ReactiveFile {
 
     /** A file just opened on {@code rt}, which closes it when it closes unless the file closes first. */
     private static ReactiveFile opened(OpRuntime rt, FileHandle h, Path path) {
-        ReactiveFile f = new ReactiveFile(rt, h, path, 0);
+        ReactiveFile f = new ReactiveFile(rt, h, FileSlot.of(rt), path, 0);
         rt.resources().track(h, f::close);
         return f;
     }
@@ -68,6 +70,36 @@ public final class ReactiveFile {
     /** The fd and its reference count. */
     FileHandle handle() {
         return file;
+    }
+
+    /** Where the file is in the runtime's fixed-file table, if anywhere. */
+    FileSlot slot() {
+        return slot;
+    }
+
+    /**
+     * The fixed-file slot this file's ops name on the runtime's rings ({@link Uring#fixedFiles(int)}),
+     * or -1 while they use the fd: fixed files off, not installed yet (a file is installed once a
+     * second read, write or sync is made on it), refused a slot, or closed.
+     */
+    public int fixedSlot() {
+        return slot.slot();
+    }
+
+    /**
+     * A path that opens this very open file again, {@code /proc/self/fd/N}: the inode this file
+     * holds, whatever its path names now and however it was opened (beneath a directory
+     * included), so that code that opens by path (zero-copy sendfile) reads what was opened, not
+     * what a rename or symbolic link put there since. Valid only while this file is open: keep it
+     * open until the other open is done.
+     *
+     * @throws IllegalStateException when the file is closed
+     */
+    public Path descriptorPath() {
+        if (!file.isOpen()) {
+            throw new IllegalStateException(path + " is closed: its descriptor path would name another file");
+        }
+        return Path.of("/proc/self/fd/" + file.fd());
     }
 
     /** The timeout of this view's ops, 0 for none. */
@@ -150,7 +182,7 @@ public final class ReactiveFile {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive, got " + timeout);
         }
-        return new ReactiveFile(uring, file, path, timeout.toNanos());
+        return new ReactiveFile(uring, file, slot, path, timeout.toNanos());
     }
 
     private <T> Mono<T> op(java.util.function.Supplier<? extends UringOperation<T>> factory) {
@@ -175,6 +207,7 @@ public final class ReactiveFile {
         if (length <= 0) {
             throw new IllegalArgumentException("length must be positive, got " + length);
         }
+        slot.used(file);
         return new MonoNewRead(this, position, length);
     }
 
@@ -218,6 +251,10 @@ public final class ReactiveFile {
         if (concurrency <= 0) {
             throw new IllegalArgumentException("concurrency must be positive, got " + concurrency);
         }
+        // a stream is many reads: the file is worth a slot from the start (the install is asynchronous,
+        // each loop pass asks again whether it is there)
+        slot.used(file);
+        slot.used(file);
         return new FluxFileReads(this, positions, length, concurrency, ordered);
     }
 
@@ -238,10 +275,11 @@ public final class ReactiveFile {
         if (!dst.hasRemaining()) {
             return nothingToDo();
         }
+        slot.used(file);
         if (dst.isDirect()) {
             return new MonoDirectRead(this, dst, position);
         }
-        return op(() -> ReadOp.into(file, dst, position));
+        return op(() -> ReadOp.into(file, slot, dst, position));
     }
 
     /**
@@ -256,7 +294,8 @@ public final class ReactiveFile {
         if (!src.hasRemaining()) {
             return nothingToDo();
         }
-        return op(() -> new WriteOp(file, src, position));
+        slot.used(file);
+        return op(() -> new WriteOp(file, slot, src, position));
     }
 
     /**
@@ -314,12 +353,14 @@ public final class ReactiveFile {
 
     /** Flushes data and metadata to the device (FSYNC). */
     public Mono<Void> fsync() {
-        return op(() -> new FdOp(file, FdOp.Kind.FSYNC, 0));
+        slot.used(file);
+        return op(() -> new FdOp(file, slot, FdOp.Kind.FSYNC, 0));
     }
 
     /** Flushes data, and only the metadata needed to read it back (FSYNC with DATASYNC). */
     public Mono<Void> fdatasync() {
-        return op(() -> new FdOp(file, FdOp.Kind.FDATASYNC, 0));
+        slot.used(file);
+        return op(() -> new FdOp(file, slot, FdOp.Kind.FDATASYNC, 0));
     }
 
     /** What STATX reports of this open file (of its fd, so of the very file opened, wherever its path now points). */
@@ -346,7 +387,8 @@ public final class ReactiveFile {
             return Mono.defer(() -> SyscallFallback.offLoop(uring.loop(), Opcode.FTRUNCATE, file,
                     fd -> FileCalls.ftruncate(fd, size)));
         }
-        return op(() -> new FdOp(file, FdOp.Kind.FTRUNCATE, size));
+        slot.used(file);
+        return op(() -> new FdOp(file, slot, FdOp.Kind.FTRUNCATE, size));
     }
 
     /**
@@ -355,8 +397,9 @@ public final class ReactiveFile {
      */
     public Mono<Void> close() {
         return Mono.defer(() -> Mono.<Void>create(sink -> {
-            boolean first = file.close(() -> new MonoUringOp<>(uring, uring.closingLoop(), () -> new CloseOp(file.fd(), file.path()), 0)
-                    .subscribe(null, sink::error, sink::success));
+            // the slot is cleared on every ring before the fd goes, so no ring names a closed file
+            boolean first = file.close(() -> slot.clearThen(() -> new MonoUringOp<>(uring, uring.closingLoop(),
+                    () -> new CloseOp(file.fd(), file.path()), 0).subscribe(null, sink::error, sink::success)));
             if (first) {
                 uring.resources().untrack(file);
             } else {

@@ -14,21 +14,23 @@ import org.jspecify.annotations.Nullable;
  * the kernel needs memory that does not move. A read into a new buffer is {@link MonoNewRead}.
  */
 final class ReadOp extends ArenaOp<Integer> {
+    private final FileSlot slot;
     private final long position;
     private final int length;
     private final ByteBuffer dst;
     private @Nullable MemorySegment bounce;
 
-    private ReadOp(FileHandle file, long position, int length, ByteBuffer dst) {
+    private ReadOp(FileHandle file, FileSlot slot, long position, int length, ByteBuffer dst) {
         super(file);
+        this.slot = slot;
         this.position = position;
         this.length = length;
         this.dst = dst;
     }
 
     /** A read into {@code dst}'s remaining space. */
-    static ReadOp into(FileHandle file, ByteBuffer dst, long position) {
-        return new ReadOp(file, position, dst.remaining(), dst);
+    static ReadOp into(FileHandle file, FileSlot slot, ByteBuffer dst, long position) {
+        return new ReadOp(file, slot, position, dst.remaining(), dst);
     }
 
     @Override
@@ -41,7 +43,9 @@ final class ReadOp extends ArenaOp<Integer> {
             target = arena().allocate(length);
             bounce = target;
         }
-        sqe.prepRead(fd(), target, position);
+        int s = slot.here();
+        sqe.prepRead(s >= 0 ? s : fd(), target, position);
+        FileSlot.flag(sqe, s);
     }
 
     @Override

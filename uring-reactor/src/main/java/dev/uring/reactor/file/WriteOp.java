@@ -15,14 +15,16 @@ import org.jspecify.annotations.Nullable;
  * from a native copy in the op's arena. The buffer's position moves past what was written.
  */
 final class WriteOp extends ArenaOp<Integer> {
+    private final FileSlot slot;
     private final ByteBuffer src;
     private final long position;
     private final int length;
     private @Nullable MemorySegment data;
     private int written;
 
-    WriteOp(FileHandle file, ByteBuffer src, long position) {
+    WriteOp(FileHandle file, FileSlot slot, ByteBuffer src, long position) {
         super(file);
+        this.slot = slot;
         this.src = src;
         this.position = position;
         this.length = src.remaining();
@@ -40,7 +42,9 @@ final class WriteOp extends ArenaOp<Integer> {
             }
             data = d;
         }
-        sqe.prepWrite(fd(), d.asSlice(written), position + written);
+        int s = slot.here();
+        sqe.prepWrite(s >= 0 ? s : fd(), d.asSlice(written), position + written);
+        FileSlot.flag(sqe, s);
     }
 
     @Override

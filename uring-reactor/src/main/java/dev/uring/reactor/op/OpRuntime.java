@@ -43,6 +43,18 @@ public interface OpRuntime {
     /** What the runtime closes when it closes: open files and sockets, per-loop buffer rings. */
     RuntimeResources resources();
 
+    /**
+     * The runtime's shared fixed-file table, where files open for more than one op are installed;
+     * null when the runtime has none (the default: {@code Uring.fixedFiles} turns it on).
+     */
+    default dev.uring.core.files.@Nullable FixedFileTable fixedFiles() {
+        return null;
+    }
+
+    /** A file could not get a fixed slot (refused, table full or closed) and uses its fd: the runtime says so once. */
+    default void fixedFileRefused(String path, Throwable why) {
+    }
+
     /** The error of an op refused by {@link #admits}. */
     static AccessDeniedException refusal(String op, @Nullable String target) {
         return new AccessDeniedException(String.valueOf(target), null, op + " refused: it must run on a"

@@ -23,6 +23,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.MediaTypeFactory;
 import org.springframework.http.ReactiveHttpOutputMessage;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.ZeroCopyHttpOutputMessage;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ResponseStatusException;
 import reactor.core.publisher.Flux;
@@ -42,12 +43,18 @@ final class FileResponses {
     private final int bufferSize;
     private final int depth;
     private final int singleReadLimit;
+    /** Bodies longer than this go by zero-copy sendfile where the response can; negative: never. */
+    private volatile long zeroCopyThreshold;
+    private final java.util.concurrent.atomic.LongAdder zeroCopyBodies = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder ringBodies = new java.util.concurrent.atomic.LongAdder();
+    /** Whether /proc/self/fd names open files here (the zero-copy path reopens the file through it). */
+    private static final boolean PROC_FD = java.nio.file.Files.isDirectory(Path.of("/proc/self/fd"));
 
     /**
      * Responses reading bodies of at most {@code singleReadLimit} bytes in one READ, larger ones
      * in buffers of {@code bufferSize}, {@code depth} ahead; keeping up to {@code openFiles} files open.
      */
-    FileResponses(Uring uring, int bufferSize, int depth, int singleReadLimit, int openFiles) {
+    FileResponses(Uring uring, int bufferSize, int depth, int singleReadLimit, int openFiles, long zeroCopyThreshold) {
         if (bufferSize <= 0 || depth <= 0 || singleReadLimit < 0) {
             throw new IllegalArgumentException("bufferSize and depth must be positive and singleReadLimit not "
                     + "negative, got " + bufferSize + ", " + depth + " and " + singleReadLimit);
@@ -57,6 +64,26 @@ final class FileResponses {
         this.bufferSize = bufferSize;
         this.depth = depth;
         this.singleReadLimit = Math.max(singleReadLimit, bufferSize);
+        this.zeroCopyThreshold = zeroCopyThreshold;
+    }
+
+    /** Sets the size above which bodies go by zero-copy sendfile; negative: never. */
+    void zeroCopyThreshold(long bytes) {
+        zeroCopyThreshold = bytes;
+    }
+
+    long zeroCopyThreshold() {
+        return zeroCopyThreshold;
+    }
+
+    /** Bodies (or single ranges) sent by zero-copy sendfile so far. */
+    long zeroCopyBodies() {
+        return zeroCopyBodies.sum();
+    }
+
+    /** Bodies (or ranges) read through io_uring into the response's buffers so far. */
+    long ringBodies() {
+        return ringBodies.sum();
     }
 
     /** The files kept open. */
@@ -193,7 +220,32 @@ final class FileResponses {
         if (head) {
             return message.setComplete();
         }
-        return message.writeWith(body(file, 0, size, message.bufferFactory()));
+        return send(file, 0, size, message);
+    }
+
+    /**
+     * {@code count} bytes at {@code position} as the whole body. Above the threshold, when the
+     * response can ({@link ZeroCopyHttpOutputMessage}: Reactor Netty's), they go by sendfile from
+     * the page cache to the socket, as Spring's stock writer sends files: our path would copy each
+     * byte into user memory and out again. The file is reopened through {@code /proc/self/fd}, so
+     * that it is the very file opened (beneath the root, checked against the STATX), and the
+     * lease keeps ours open until the send completed. Smaller bodies keep the io_uring path, where
+     * a kept-open file costs one READ and no open or close.
+     */
+    private Mono<Void> send(ReactiveFile file, long position, long count, ReactiveHttpOutputMessage message) {
+        long threshold = zeroCopyThreshold;
+        if (threshold >= 0 && count > threshold && PROC_FD && message instanceof ZeroCopyHttpOutputMessage zeroCopy) {
+            Path path;
+            try {
+                path = file.descriptorPath();
+            } catch (IllegalStateException closed) {
+                return Mono.error(closed);
+            }
+            zeroCopyBodies.increment();
+            return zeroCopy.writeWith(path, position, count);
+        }
+        ringBodies.increment();
+        return message.writeWith(body(file, position, count, message.bufferFactory()));
     }
 
     private Mono<Void> regions(ReactiveFile file, long size, MediaType type, List<Region> regions,
@@ -208,7 +260,7 @@ final class FileResponses {
             if (head) {
                 return message.setComplete();
             }
-            return message.writeWith(body(file, r.start(), r.length(), factory));
+            return send(file, r.start(), r.length(), message);
         }
         // not MimeTypeUtils' boundary: its SecureRandom may block on first use, here on a loop thread
         ThreadLocalRandom random = ThreadLocalRandom.current();
@@ -227,6 +279,8 @@ final class FileResponses {
         if (head) {
             return message.setComplete();
         }
+        // one body of several parts: sendfile sends one file range per response, so the ring reads them
+        ringBodies.increment();
         Flux<DataBuffer> body = Flux.range(0, regions.size())
                 .concatMap(i -> Flux.concat(
                         Mono.fromSupplier(() -> factory.wrap(partHeads.get(i))),

@@ -171,13 +171,24 @@ final class OpenFiles implements AutoCloseable {
 
     /**
      * Opens {@code path} and takes a STATX of the new fd, then makes the lease; until a lease holds
-     * the file, a cancelled or failed response closes it.
+     * the file, a cancelled or failed response closes it. A cancel that comes after the lease was
+     * handed on (Reactor Netty disposes a finished exchange, and the cancel travels up through
+     * operators that already completed) must not: the file may be kept by then, and the lease's
+     * holder lets go of it.
      */
     private Mono<Lease> openAndStat(Supplier<Mono<ReactiveFile>> how, BiFunction<ReactiveFile, Statx, Lease> lease) {
-        return how.get().flatMap(file -> file.stat()
-                .doOnCancel(() -> UringDataBuffers.closeQuietly(file))
-                .map(opened -> lease.apply(file, opened))
-                .doOnError(e -> UringDataBuffers.closeQuietly(file)));
+        return how.get().flatMap(file -> {
+            java.util.concurrent.atomic.AtomicBoolean handedOn = new java.util.concurrent.atomic.AtomicBoolean();
+            return file.stat()
+                    .doOnCancel(() -> {
+                        if (!handedOn.get()) {
+                            UringDataBuffers.closeQuietly(file);
+                        }
+                    })
+                    .map(opened -> lease.apply(file, opened))
+                    .doOnNext(l -> handedOn.set(true))
+                    .doOnError(e -> UringDataBuffers.closeQuietly(file));
+        });
     }
 
     private void keep(Path path, Entry fresh) {

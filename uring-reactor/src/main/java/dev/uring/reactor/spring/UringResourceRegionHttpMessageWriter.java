@@ -57,7 +57,7 @@ public class UringResourceRegionHttpMessageWriter implements HttpMessageWriter<R
     public UringResourceRegionHttpMessageWriter(Uring uring, int bufferSize, int depth, int singleReadLimit,
             int openFiles) {
         this.files = new FileResponses(Objects.requireNonNull(uring, "uring"), bufferSize, depth, singleReadLimit,
-                openFiles);
+                openFiles, UringResourceHttpMessageWriter.DEFAULT_ZERO_COPY_THRESHOLD);
     }
 
     /**

@@ -33,7 +33,11 @@ import org.springframework.web.reactive.resource.ResourceWebHandler;
  * {@code reactive-uring.webflux.single-read-limit} (bodies and ranges of at most this many bytes
  * are read in one READ into one buffer, default 1 MiB),
  * {@code reactive-uring.webflux.open-files} (files kept open between responses, default 256, 0 for
- * none; closed with the context).
+ * none; closed with the context),
+ * {@code reactive-uring.webflux.zero-copy-threshold} (bodies and single ranges longer than this many
+ * bytes go by zero-copy sendfile, as Spring's stock writer sends them; default 64 KiB, -1 for never),
+ * {@code reactive-uring.fixed-files} (slots of the runtime's shared fixed-file table, in which files
+ * kept open are installed: {@link Uring#fixedFiles(int)}; default 0, off).
  *
  * <p>On a host where io_uring is unusable (a container's seccomp profile, the
  * {@code kernel.io_uring_disabled} sysctl) nothing here is created: one WARN line names the cause and
@@ -70,6 +74,10 @@ public class UringWebFluxAutoConfiguration {
         int loops = environment.getProperty("reactive-uring.loops", Integer.class,
                 Runtime.getRuntime().availableProcessors());
         Uring uring = Uring.create(loops);
+        int fixedFiles = environment.getProperty("reactive-uring.fixed-files", Integer.class, 0);
+        if (fixedFiles > 0) {
+            uring.fixedFiles(fixedFiles);
+        }
         Duration slowOp = duration(environment, "reactive-uring.events.slow-op");
         Duration stall = duration(environment, "reactive-uring.events.stall");
         if (slowOp != null || stall != null) {
@@ -131,7 +139,9 @@ public class UringWebFluxAutoConfiguration {
         @ConditionalOnMissingBean
         public UringResourceHttpMessageWriter uringResourceHttpMessageWriter(Uring uring, Environment environment) {
             return new UringResourceHttpMessageWriter(uring, bufferSize(environment), readAhead(environment),
-                    singleReadLimit(environment), openFiles(environment));
+                    singleReadLimit(environment), openFiles(environment), environment.getProperty(
+                            "reactive-uring.webflux.zero-copy-threshold", Long.class,
+                            UringResourceHttpMessageWriter.DEFAULT_ZERO_COPY_THRESHOLD));
         }
 
         /** The writer for resource regions, sharing the resource writer's settings and files kept open. */

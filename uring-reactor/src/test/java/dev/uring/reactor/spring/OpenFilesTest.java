@@ -179,4 +179,63 @@ class OpenFilesTest {
             assertThat(files.size()).isZero();
         }
     }
+
+    private static boolean eventually(java.util.function.BooleanSupplier c) throws InterruptedException {
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < end) {
+            if (c.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(5);
+        }
+        return c.getAsBoolean();
+    }
+
+    /** This process's open fds, less the jars the class loaders open lazily (not ours to count). */
+    private static long openFds() throws java.io.IOException {
+        try (java.util.stream.Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
+            return s.filter(fd -> {
+                try {
+                    return !Files.readSymbolicLink(fd).toString().endsWith(".jar");
+                } catch (java.io.IOException e) {
+                    return false; // closed while listed
+                }
+            }).count();
+        }
+    }
+
+    @Test
+    void keptFilesTakeASlotOfTheRuntimesTableAndGiveItBackWhenDropped() throws Exception {
+        Path f = Files.writeString(dir.resolve("fixed.txt"), "kept in a slot");
+        try (Uring fixed = Uring.create(2).fixedFiles(8)) {
+            var table = fixed.fixedFileTable();
+            long before = openFds();
+            try (OpenFiles files = new OpenFiles(fixed, 4)) {
+                for (int i = 0; i < 3; i++) {
+                    OpenFiles.Lease lease = open(files, f);
+                    assertThat(contents(lease)).isEqualTo("kept in a slot");
+                    lease.release();
+                }
+                OpenFiles.Lease kept = open(files, f);
+                assertThat(eventually(() -> kept.file.fixedSlot() >= 0)).as("installed after its second read").isTrue();
+                assertThat(table.slotsInUse()).isEqualTo(1);
+                assertThat(contents(kept)).isEqualTo("kept in a slot");
+                kept.release();
+                // replaced: the kept file is dropped, closed, and its slot cleared
+                renameOver(f, "a new file, also");
+                OpenFiles.Lease fresh = open(files, f);
+                assertThat(contents(fresh)).isEqualTo("a new file, also");
+                fresh.release();
+                assertThat(eventually(() -> !kept.file.isOpen() && table.slotsInUse() == 0)).isTrue();
+            }
+            assertThat(eventually(() -> table.slotsInUse() == 0)).isTrue();
+            assertThat(eventually(() -> {
+                try {
+                    return openFds() == before;
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            })).as("no fd left").isTrue();
+        }
+    }
 }

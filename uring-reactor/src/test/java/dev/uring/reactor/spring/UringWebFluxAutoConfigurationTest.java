@@ -123,4 +123,19 @@ class UringWebFluxAutoConfigurationTest {
         runner.withPropertyValues(UringWebFluxAutoConfiguration.REQUIRED_PROPERTY + "=true")
                 .run(context -> assertThat(context).hasSingleBean(Uring.class));
     }
+
+    @Test
+    void zeroCopyThresholdAndFixedFilesComeFromProperties() {
+        runner.run(context -> {
+            assertThat(context.getBean(UringResourceHttpMessageWriter.class).getZeroCopyThreshold())
+                    .isEqualTo(UringResourceHttpMessageWriter.DEFAULT_ZERO_COPY_THRESHOLD);
+            assertThat(context.getBean(Uring.class).fixedFileTable()).as("fixed files off by default").isNull();
+        });
+        runner.withPropertyValues("reactive-uring.webflux.zero-copy-threshold=-1", "reactive-uring.fixed-files=16")
+                .run(context -> {
+                    assertThat(context.getBean(UringResourceHttpMessageWriter.class).getZeroCopyThreshold()).isEqualTo(-1);
+                    assertThat(context.getBean(Uring.class).fixedFileTable()).isNotNull()
+                            .satisfies(t -> assertThat(t.groupSlots()).isEqualTo(16));
+                });
+    }
 }

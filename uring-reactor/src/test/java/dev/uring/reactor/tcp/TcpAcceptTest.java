@@ -28,7 +28,7 @@ class TcpAcceptTest {
                 try {
                     return Files.readSymbolicLink(p).toString().startsWith("socket:");
                 } catch (IOException e) {
-                    return false; // the listing's own fd, gone by now
+                    return false; // closed while listed
                 }
             }).count();
         }
