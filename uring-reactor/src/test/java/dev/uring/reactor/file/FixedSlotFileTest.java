@@ -128,6 +128,15 @@ class FixedSlotFileTest {
                 assertThat(readOn(loop, f, false)).as("heap read on " + loop).isEqualTo("the original file");
                 assertThat(readOn(loop, f, true)).as("direct read on " + loop).isEqualTo("the original file");
             }
+            // the streaming read too (its loop is the runtime's pick)
+            String streamed = f.read(Flux.just(0L, 0L), 64, 2)
+                    .map(c -> {
+                        String t = text(c.buffer());
+                        c.release();
+                        return t;
+                    })
+                    .collectList().block(T).stream().distinct().collect(java.util.stream.Collectors.joining("|"));
+            assertThat(streamed).as("streamed reads").isEqualTo("the original file");
             f.close().block(T);
             // the slot was cleared on every ring before the CLOSE of the fd completed the close
             assertThat(table.slotsInUse()).isZero();
