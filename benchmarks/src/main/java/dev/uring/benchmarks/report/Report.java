@@ -22,7 +22,7 @@ import java.util.TreeMap;
  */
 public final class Report {
     /** The scripts run-all.sh runs, in its order. */
-    static final List<String> SCRIPTS = List.of("core", "reactor", "policy", "metrics", "files", "tcp", "webflux", "udp");
+    static final List<String> SCRIPTS = List.of("core", "reactor", "policy", "metrics", "files", "nio", "tcp", "webflux", "udp");
     private static final Map<Integer, String> ISSUES = Map.of(
             2, "uring-core: the ring vs C liburing, fio (tuned) and the JDK",
             3, "shared fixed-file table vs plain fds",
