@@ -111,6 +111,8 @@ public final class MultishotEngine<T> extends Flux<T> implements Completion, Run
     private boolean armed;
     private boolean multishot;
     private boolean stopping;
+    // an ASYNC_CANCEL was sent for this arming: its -ECANCELED is ours even if demand came back since
+    private boolean cancelSent;
     private boolean paused;
     private boolean ended;
     private @Nullable Throwable error;
@@ -284,6 +286,7 @@ public final class MultishotEngine<T> extends Flux<T> implements Completion, Run
         if (armed) {
             if (!stopping && (over || (multishot && demand == 0))) {
                 stopping = true;
+                cancelSent = true;
                 loop.cancel(userData);
             }
         } else if (demand > 0 && queue.isEmpty() && !over && !paused) {
@@ -321,6 +324,7 @@ public final class MultishotEngine<T> extends Flux<T> implements Completion, Run
         armed = true;
         multishot = many;
         stopping = false;
+        cancelSent = false;
         armings++;
         KernelHeld.acquire();
     }
@@ -328,10 +332,11 @@ public final class MultishotEngine<T> extends Flux<T> implements Completion, Run
     @Override
     public void complete(int res, int flags) {
         boolean more = CqeFlags.hasMore(flags);
-        boolean ourCancel = stopping || closed;
+        boolean ourCancel = cancelSent || closed;
         if (!more) {
             armed = false;
             stopping = false;
+            cancelSent = false;
             KernelHeld.release();
             source.unacquire();
         } else if (stopping) {

@@ -17,6 +17,7 @@ import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.PortUnreachableException;
 import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
 import java.nio.channels.NotYetConnectedException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -157,6 +158,72 @@ class UdpSocketTest {
         @Override
         protected void hookOnError(Throwable t) {
             failed.completeExceptionally(t);
+        }
+    }
+
+    @Test
+    void demandThatReturnsWhileTheStopIsInFlightDoesNotFailTheReceive() throws Exception {
+        // every 16th datagram takes demand to zero, so the engine cancels the multishot RECVMSG in
+        // the kernel, and another thread asks for 16 more at once: datagrams that race the cancel
+        // leave demand above zero, and the cancel's own -ECANCELED must still not read as a failure
+        int wanted = 20_000;
+        UdpSocket rx = UdpServer.bind(server, loopback(), UdpOptions.defaults()).block(WAIT);
+        AtomicInteger received = new AtomicInteger();
+        AtomicInteger owed = new AtomicInteger();
+        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        BaseSubscriber<Datagram> receiver = new BaseSubscriber<>() {
+            @Override
+            protected void hookOnSubscribe(Subscription s) {
+                request(16);
+            }
+
+            @Override
+            protected void hookOnNext(Datagram d) {
+                d.release();
+                int n = received.incrementAndGet();
+                if (n >= wanted) {
+                    outcome.complete(null);
+                } else if (n % 16 == 0) {
+                    owed.incrementAndGet(); // asked for by the requester thread: nothing blocks the loop
+                }
+            }
+
+            @Override
+            protected void hookOnError(Throwable t) {
+                outcome.complete(t);
+            }
+        };
+        Thread requester = Thread.ofPlatform().daemon().start(() -> {
+            while (!outcome.isDone()) {
+                if (owed.get() > 0) {
+                    owed.decrementAndGet();
+                    receiver.request(16);
+                } else {
+                    Thread.onSpinWait();
+                }
+            }
+        });
+        Thread sender = Thread.ofPlatform().daemon().start(() -> {
+            try (DatagramChannel ch = DatagramChannel.open()) {
+                ch.connect(rx.localAddress());
+                ByteBuffer b = ByteBuffer.allocate(32);
+                while (!outcome.isDone()) {
+                    ch.write(b.clear()); // UDP: what the socket cannot hold is dropped, which is fine here
+                    Thread.onSpinWait();
+                }
+            } catch (IOException e) {
+                outcome.complete(e);
+            }
+        });
+        try {
+            rx.receive().subscribe(receiver);
+            assertThat(outcome.get(60, TimeUnit.SECONDS)).as("failure after %d datagrams", received.get()).isNull();
+        } finally {
+            outcome.complete(null);
+            receiver.dispose();
+            requester.join();
+            sender.join();
+            rx.close().block(WAIT);
         }
     }
 
