@@ -21,13 +21,17 @@ args=()
 for a in "$@"; do if [ "$a" = --paired-only ]; then paired_only=1; else args+=("$a"); fi; done
 . benchmarks/bench-lib.sh
 bench_init "${args[@]}"
+bench_need /usr/include/liburing.h:liburing-dev gcc:gcc
+log "building the C bound (nop_bench --paired-restricted)"
+mkdir -p benchmarks/target/c
+gcc -O2 -Wall -Wextra -o benchmarks/target/c/nop_bench benchmarks/c/nop_bench.c -luring
 bench_jar
 
 if [ "$quick" -eq 1 ]; then
   # long enough that the JIT has settled: shorter runs spread wider than the 2 % the target allows
-  jmh=(-f 1 -wi 2 -w 1s -i 1 -r 2s)
+  jmh=(-f 1 -wi 2 -w 1s -i 1 -r 2s); c_secs=2
 else
-  jmh=(-f 1 -wi 3 -w 2s -i 5 -r 3s)
+  jmh=(-f 1 -wi 3 -w 2s -i 5 -r 3s); c_secs=10
 fi
 sides=(none kernel bothFilters)
 
@@ -53,11 +57,18 @@ for r in $(seq 1 "$paired_rounds"); do
            $1 ~ /:noneNanos$/ { printf "%s\tpaired.%s.none\t%s\n", r, $c, $5 }
            $1 ~ /:kernelNanos$/ { printf "%s\tpaired.%s.kernel\t%s\n", r, $c, $5 }' \
     "$work/jmh-paired-$r.csv" >> "$work/samples.tsv"
+  # the C bound of the NOP row: liburing, an unrestricted and a kernel-restricted ring, batch by batch
+  benchmarks/target/c/nop_bench 32 "$c_secs" --paired-restricted | tee -a "$work/c-paired.log" \
+    | awk -v r="$r" '{ for (i = 1; i <= NF; i++) { split($i, kv, "=");
+                         if (kv[1] == "none_ns") printf "%s\tc.paired.nop.none\t%s\n", r, kv[2];
+                         if (kv[1] == "restricted_ns") printf "%s\tc.paired.nop.restricted\t%s\n", r, kv[2] } }' \
+    >> "$work/samples.tsv"
 done
 
 bench_results <<'SPEC'
 4|NOP batch 32, kernel-only policy vs none, both in one fork batch by batch (throughput ratio = none's time / kernel's)|paired.nop.none|paired.nop.kernel|ns|>= 0.98
 4|4 KiB hot read depth 32, kernel-only policy vs none, both in one fork batch by batch|paired.read.none|paired.read.kernel|ns|>= 0.98
+4|bound: C liburing NOP batch 32, kernel-restricted ring vs none, batch by batch in one process (what the kernel's check costs; throughput ratio = none's time / restricted's)|c.paired.nop.none|c.paired.nop.restricted|ns|-
 4|NOP batch 32, kernel-only policy vs none|java.PolicyOverheadBenchmark.nopBatch32:policy=kernel|java.PolicyOverheadBenchmark.nopBatch32:policy=none|batches/s|>= 0.98
 4|4 KiB hot read depth 32, kernel-only policy vs none|java.PolicyOverheadBenchmark.read4kDepth32:policy=kernel|java.PolicyOverheadBenchmark.read4kDepth32:policy=none|batches/s|>= 0.98
 4|NOP batch 32, kernel policy + 2 argument filters vs none|java.PolicyOverheadBenchmark.nopBatch32:policy=bothFilters|java.PolicyOverheadBenchmark.nopBatch32:policy=none|batches/s|-
@@ -78,6 +89,9 @@ elapsed=$(( $(date +%s) - started ))
   echo "Java filters checked before submission cost on top. The paired rows' Java / peer columns are the"
   echo "nanoseconds per iteration spent in the batches of the ring without a policy / with it; their ratio"
   echo "is the policy side's throughput relative to none, measured batch by batch in one fork."
+  echo "The bound row runs the same pairing in C (benchmarks/c/nop_bench.c --paired-restricted: liburing,"
+  echo "IORING_REGISTER_RESTRICTIONS with the benchmark policy's SQE ops): the share of the NOP row's cost that"
+  echo "the kernel's restriction check takes whatever the caller; the Java paired NOP ratio can at best equal it."
   [ -z "$note" ] || { echo; echo "Note: $note"; }
   echo
   bench_table
