@@ -5,6 +5,7 @@ import dev.uring.core.Sqe;
 import dev.uring.core.loop.Completion;
 import dev.uring.core.loop.EventLoop;
 import dev.uring.reactor.op.KernelHeld;
+import dev.uring.reactor.op.LoopMemory;
 import dev.uring.reactor.op.MonoUringOp;
 import dev.uring.reactor.op.RuntimeClosedException;
 import java.lang.foreign.Arena;
@@ -27,8 +28,9 @@ import reactor.util.concurrent.Queues;
  * {@link ReactiveFile#read(Publisher, int, int)}: one subscription for a whole stream of reads on one
  * loop. The positions are requested ahead, a READ goes out for each while there is demand, a free
  * buffer and fewer than {@code concurrency} in flight; the reads prepared in one pass of the loop go
- * to the kernel in one io_uring_enter. Buffers: {@code 2 x concurrency} of {@code length} bytes in one
- * Arena of the stream, made at subscribe, reused read after read, freed when the stream has ended,
+ * to the kernel in one io_uring_enter. Buffers: {@code 2 x concurrency} of {@code length} bytes,
+ * leased from the loop's memory pool on the stream's first pass on its loop (no Arena of its own to
+ * open, zero and close per stream), reused read after read, given back when the stream has ended,
  * no read is in flight and every chunk was released. Everything but subscribe, request, cancel,
  * the positions' signals and release runs on the loop, serialized by {@code wip}.
  */
@@ -115,8 +117,9 @@ final class FluxFileReads extends Flux<FileChunk> {
         final Upstream upstream = new Upstream();
         final Queue<Long> queue;
         final int prefetch;
-        final Arena arena = Arena.ofShared();
-        final Slot[] slots;
+        // the stream's buffers, leased on its loop at the first pass (loop thread); slots made with them
+        @Nullable Arena arena;
+        volatile Slot @Nullable [] slots;
         volatile int wip;
         volatile long requested;
         volatile boolean cancelled;
@@ -147,12 +150,22 @@ final class FluxFileReads extends Flux<FileChunk> {
             int n = 2 * source.concurrency;
             this.prefetch = n;
             this.queue = Queues.<Long>get(n).get();
-            this.slots = new Slot[n];
             this.ready = new Slot[n];
-            MemorySegment all = arena.allocate((long) source.length * n, 64);
-            for (int i = 0; i < n; i++) {
-                slots[i] = new Slot(this, all.asSlice((long) i * source.length, source.length));
+        }
+
+        /** The buffers and their slots, from this loop's pool (any thread may read them: chunks travel). */
+        private Slot[] slots() {
+            Slot[] made = slots;
+            if (made == null) {
+                Arena a = LoopMemory.leaseShared();
+                arena = a;
+                made = new Slot[prefetch];
+                for (int i = 0; i < made.length; i++) {
+                    made[i] = new Slot(this, a.allocate(source.length, 64));
+                }
+                slots = made;
             }
+            return made;
         }
 
         @Override
@@ -170,7 +183,11 @@ final class FluxFileReads extends Flux<FileChunk> {
         }
 
         void released(FileChunk c) {
-            for (Slot slot : slots) {
+            Slot[] all = slots;
+            if (all == null) {
+                return;
+            }
+            for (Slot slot : all) {
                 if (slot.chunk == c) {
                     if (Slot.STATE.compareAndSet(slot, Slot.DELIVERED, Slot.FREE)) {
                         schedule();
@@ -248,13 +265,21 @@ final class FluxFileReads extends Flux<FileChunk> {
             }
             if (terminated && !freed && inFlight == 0 && allFree()) {
                 freed = true;
-                arena.close();
+                Arena a = arena;
+                if (a != null) {
+                    arena = null;
+                    a.close();
+                }
                 source.file.handle().release();
             }
         }
 
         private boolean allFree() {
-            for (Slot slot : slots) {
+            Slot[] all = slots;
+            if (all == null) {
+                return true;
+            }
+            for (Slot slot : all) {
                 if (slot.state != Slot.FREE) {
                     return false;
                 }
@@ -307,7 +332,8 @@ final class FluxFileReads extends Flux<FileChunk> {
 
         /** The slot a read of sequence {@code seq} uses in position order: a window of the slot count. */
         private Slot slotOf(long seq) {
-            return slots[(int) (seq % slots.length)];
+            Slot[] all = slots();
+            return all[(int) (seq % all.length)];
         }
 
         private void issue() {
@@ -368,7 +394,7 @@ final class FluxFileReads extends Flux<FileChunk> {
         }
 
         private @Nullable Slot freeSlot() {
-            for (Slot slot : slots) {
+            for (Slot slot : slots()) {
                 if (slot.state == Slot.FREE) {
                     return slot;
                 }
@@ -392,7 +418,8 @@ final class FluxFileReads extends Flux<FileChunk> {
                 ready[i] = null;
             }
             readyCount = 0;
-            for (Slot slot : slots) {
+            Slot[] all = slots;
+            for (Slot slot : all == null ? new Slot[0] : all) {
                 if (slot.state == Slot.READING) {
                     loop.cancel(slot.userData);
                 } else if (slot.state == Slot.READY) {

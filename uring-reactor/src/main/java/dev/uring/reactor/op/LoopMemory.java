@@ -55,16 +55,30 @@ public final class LoopMemory {
         return m == null ? Arena.ofConfined() : m.arena();
     }
 
+    /**
+     * As {@link #lease()}, for memory that other threads read too (a stream's chunks go to its
+     * subscriber): what the pool cannot serve comes from a shared Arena, and off a loop thread the
+     * whole lease is a shared Arena. Closed on the thread that leased it.
+     */
+    public static Arena leaseShared() {
+        LoopMemory m = current();
+        return m == null ? Arena.ofShared() : m.arena(true);
+    }
+
     /** A pooled arena of this loop; closing it gives its blocks and itself back. */
     OpArena arena() {
+        return arena(false);
+    }
+
+    private OpArena arena(boolean sharedOverflow) {
+        OpArena a;
         if (arenaCount > 0) {
-            OpArena a = arenas[--arenaCount];
+            a = arenas[--arenaCount];
             arenas[arenaCount] = null;
-            a.open();
-            return a;
+        } else {
+            a = new OpArena(this);
         }
-        OpArena a = new OpArena(this);
-        a.open();
+        a.open(sharedOverflow);
         return a;
     }
 

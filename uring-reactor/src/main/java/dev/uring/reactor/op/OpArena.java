@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  * One op's kernel memory, borrowed from its loop's {@link LoopMemory}: {@link #allocate} lends
  * blocks of the pool, {@link #close} (the op's release, after its final CQE) gives them back and
  * the arena itself to the pool for the next op. A request the pool cannot serve goes to a
- * confined Arena opened for this op. Loop thread only; the segments are bounds-checked as any.
+ * confined Arena opened for this op (a shared one for {@link LoopMemory#leaseShared()}). Loop thread only; the segments are bounds-checked as any.
  */
 final class OpArena implements Arena {
     private final LoopMemory memory;
@@ -17,13 +17,16 @@ final class OpArena implements Arena {
     private int count;
     private @Nullable Arena overflow;
     private boolean open;
+    // overflow in a shared Arena: the memory is read by other threads than the loop's
+    private boolean sharedOverflow;
 
     OpArena(LoopMemory memory) {
         this.memory = memory;
     }
 
-    void open() {
+    void open(boolean shared) {
         open = true;
+        sharedOverflow = shared;
     }
 
     @Override
@@ -35,7 +38,7 @@ final class OpArena implements Arena {
         if (b == null) {
             Arena o = overflow;
             if (o == null) {
-                o = Arena.ofConfined();
+                o = sharedOverflow ? Arena.ofShared() : Arena.ofConfined();
                 overflow = o;
             }
             return o.allocate(byteSize, byteAlignment);

@@ -3,7 +3,9 @@ package dev.uring.reactor.file;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.uring.reactor.TestRuntimes;
+import dev.uring.core.loop.EventLoop;
 import dev.uring.reactor.Uring;
+import dev.uring.reactor.op.LoopMemory;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -130,6 +132,53 @@ class FileReadsTest {
                 .collectList().block(Duration.ofSeconds(30));
         assertThat(got).containsExactlyInAnyOrderElementsOf(positions);
         f.close().block(Duration.ofSeconds(10));
+    }
+
+    private static int lentOn(EventLoop loop) throws Exception {
+        CompletableFuture<Integer> f = new CompletableFuture<>();
+        loop.execute(() -> f.complete(java.util.Objects.requireNonNull(LoopMemory.current()).lent()));
+        return f.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aStreamsBuffersAreLeasedFromItsLoopsPoolAndGivenBackOnceReleased() throws Exception {
+        try (Uring own = TestRuntimes.create(1)) {
+            EventLoop loop = own.group().get(0);
+            ReactiveFile f = ReactiveFile.open(own, path).block(Duration.ofSeconds(10));
+            int before = lentOn(loop);
+            List<FileChunk> held = Collections.synchronizedList(new ArrayList<>());
+            FluxFileReads.Reads r = subscribe(f.read(Flux.fromIterable(shuffledPositions(8, 5)), BLOCK, 4),
+                    new CoreSubscriber<>() {
+                        @Override
+                        public void onSubscribe(Subscription s) {
+                            s.request(8);
+                        }
+
+                        @Override
+                        public void onNext(FileChunk c) {
+                            held.add(c);
+                        }
+
+                        @Override
+                        public void onError(Throwable t) {
+                        }
+
+                        @Override
+                        public void onComplete() {
+                        }
+                    });
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (held.size() < 8 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(held).hasSize(8);
+            // 2 x concurrency buffers, lent by the loop's pool (no Arena of the stream's own)
+            assertThat(lentOn(loop) - before).as("blocks the stream holds").isEqualTo(8);
+            held.forEach(FileReadsTest::checkAndRelease);
+            awaitFreed(r);
+            assertThat(lentOn(loop)).as("blocks lent once every chunk was released").isEqualTo(before);
+            f.close().block(Duration.ofSeconds(10));
+        }
     }
 
     @Test
