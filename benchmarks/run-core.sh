@@ -54,12 +54,13 @@ fi
 
 # C NOP runs of both batch sizes, once before and once after the Java run (run_nop): the peer
 # figure is their mean, so that a machine drifting during the round moves both sides alike
-# prints "ops/s CPU-us/op" per batch size (CPU: the program's user + system time over its ops)
+# prints "ops/s CPU-us/op" per batch size (CPU: the program's user + system time over its ops; `times`
+# also counts the program's warm-up second, so the ops are its rate over c_secs + 1 seconds)
 c_nop() {
   local b line
   for b in 1 32; do
     line=$(cpu_of_cmd "$work/nop.cpu" benchmarks/target/c/nop_bench "$b" "$c_secs")
-    echo "$line" | awk -v c="$(cat "$work/nop.cpu")" -v s="$c_secs" '{ split($3, a, "="); printf "%d %.5f\n", a[2], c * 1e6 / (a[2] * s) }'
+    echo "$line" | awk -v c="$(cat "$work/nop.cpu")" -v s="$c_secs" '{ split($3, a, "="); printf "%d %.5f\n", a[2], c * 1e6 / (a[2] * (s + 1)) }'
   done
 }
 
@@ -76,14 +77,15 @@ run_nop() {
 
 # C hand-off runs (c/handoff_bench.c), the bound of EventLoopNopBenchmark: the sleeping loop and the
 # loop busy-polling 50 us, batch 1 and 32, in the order of the samples c_handoff_names lists; prints
-# "ops/s CPU-us/op" per run (CPU: both threads of the program, user + system, over its ops)
+# "ops/s CPU-us/op" per run (CPU: both threads of the program, user + system, over its ops, the warm-up
+# second's included as in c_nop)
 c_handoff_names=(c.handoff.batch1 c.handoff.batch32 c.handoff-poll50.batch1 c.handoff-poll50.batch32)
 c_handoff() {
   local p b line
   for p in 0 50; do
     for b in 1 32; do
       line=$(cpu_of_cmd "$work/handoff.cpu" benchmarks/target/c/handoff_bench "$b" "$c_secs" --busy-poll-us "$p")
-      echo "$line" | awk -v c="$(cat "$work/handoff.cpu")" -v s="$c_secs" '{ split($4, a, "="); printf "%d %.5f\n", a[2], c * 1e6 / (a[2] * s) }'
+      echo "$line" | awk -v c="$(cat "$work/handoff.cpu")" -v s="$c_secs" '{ split($4, a, "="); printf "%d %.5f\n", a[2], c * 1e6 / (a[2] * (s + 1)) }'
     done
   done
 }
