@@ -10,9 +10,14 @@
 #                                             vs fio tuned direct=1 (fio/randread-direct.fio); busy-polling: info
 #   allocation of the core loops ............ AllocationCheck (exact, per thread) and JMH -prof gc
 # plus, for information, fio with its defaults (fio/randread-hot-default.fio, the peer of earlier
-# reports), the JDK peers (FileChannel, AsynchronousFileChannel) and the EventLoop hand-off.
+# reports), the JDK peers (FileChannel, AsynchronousFileChannel) and the EventLoop hand-off (issue 17):
+#   NOP hand-off to a loop, batch 1 and 32 .. EventLoopNopBenchmark (busyPollUs=0: the default loop,
+#                                             sleeping, woken by MSG_RING; 50: opt-in busy poll) vs the
+#                                             bare RingNopBenchmark, and vs c/handoff_bench.c (the same
+#                                             design in C, its bound; --busy-poll-us 50 for the busy poll),
+#                                             which itself is set against c/nop_bench.c.
 # Every row also gets the CPU time per op of each side: the JMH fork's (CpuProfiler), fio's own
-# usr+sys from its --minimal line, the C NOP program's from bash's `times`. The C NOP peer and fio's O_DIRECT job run right before and right after their Java run
+# usr+sys from its --minimal line, the C programs' from bash's `times`. The C NOP and hand-off peers and fio's O_DIRECT job run right before and right after their Java run
 # (the peer figure is the mean of the two); fio's hot job and the Java hot reads alternate, the
 # order flipping every round. So both sides see the same machine state, and each ratio is taken
 # within one round.
@@ -33,6 +38,7 @@ bench_need /usr/include/liburing.h:liburing-dev fio:fio gcc:gcc
 log "building the C baseline"
 mkdir -p benchmarks/target/c
 gcc -O2 -Wall -Wextra -o benchmarks/target/c/nop_bench benchmarks/c/nop_bench.c -luring
+gcc -O2 -Wall -Wextra -o benchmarks/target/c/handoff_bench benchmarks/c/handoff_bench.c -luring -lpthread
 bench_jar
 log "creating and warming the 1 GiB data file"
 data_file=$("$java" "${jvm[@]}" -cp "$jar" dev.uring.benchmarks.BenchFile)
@@ -48,12 +54,13 @@ fi
 
 # C NOP runs of both batch sizes, once before and once after the Java run (run_nop): the peer
 # figure is their mean, so that a machine drifting during the round moves both sides alike
-# prints "ops/s CPU-us/op" per batch size (CPU: the program's user + system time over its ops)
+# prints "ops/s CPU-us/op" per batch size (CPU: the program's user + system time over its ops; `times`
+# also counts the program's warm-up second, so the ops are its rate over c_secs + 1 seconds)
 c_nop() {
   local b line
   for b in 1 32; do
     line=$(cpu_of_cmd "$work/nop.cpu" benchmarks/target/c/nop_bench "$b" "$c_secs")
-    echo "$line" | awk -v c="$(cat "$work/nop.cpu")" -v s="$c_secs" '{ split($3, a, "="); printf "%d %.5f\n", a[2], c * 1e6 / (a[2] * s) }'
+    echo "$line" | awk -v c="$(cat "$work/nop.cpu")" -v s="$c_secs" '{ split($3, a, "="); printf "%d %.5f\n", a[2], c * 1e6 / (a[2] * (s + 1)) }'
   done
 }
 
@@ -66,6 +73,33 @@ run_nop() {
   sample "$r" c.nop.batch32 "$(( (before[2] + after[2]) / 2 ))"
   sample "$r" cpu.c.nop.batch1 "$(awk -v a="${before[1]}" -v b="${after[1]}" 'BEGIN { print (a + b) / 2 }')"
   sample "$r" cpu.c.nop.batch32 "$(awk -v a="${before[3]}" -v b="${after[3]}" 'BEGIN { print (a + b) / 2 }')"
+}
+
+# C hand-off runs (c/handoff_bench.c), the bound of EventLoopNopBenchmark: the sleeping loop and the
+# loop busy-polling 50 us, batch 1 and 32, in the order of the samples c_handoff_names lists; prints
+# "ops/s CPU-us/op" per run (CPU: both threads of the program, user + system, over its ops, the warm-up
+# second's included as in c_nop)
+c_handoff_names=(c.handoff.batch1 c.handoff.batch32 c.handoff-poll50.batch1 c.handoff-poll50.batch32)
+c_handoff() {
+  local p b line
+  for p in 0 50; do
+    for b in 1 32; do
+      line=$(cpu_of_cmd "$work/handoff.cpu" benchmarks/target/c/handoff_bench "$b" "$c_secs" --busy-poll-us "$p")
+      echo "$line" | awk -v c="$(cat "$work/handoff.cpu")" -v s="$c_secs" '{ split($4, a, "="); printf "%d %.5f\n", a[2], c * 1e6 / (a[2] * (s + 1)) }'
+    done
+  done
+}
+
+# the EventLoop hand-off (both busy poll windows) between two C hand-off runs, whose mean is the peer figure
+run_loop() {
+  local r=$1 before after i
+  before=($(c_handoff))
+  run_jmh "$r" loop 'EventLoopNopBenchmark'
+  after=($(c_handoff))
+  for i in "${!c_handoff_names[@]}"; do
+    sample "$r" "${c_handoff_names[i]}" "$(( (before[2 * i] + after[2 * i]) / 2 ))"
+    sample "$r" "cpu.${c_handoff_names[i]}" "$(awk -v a="${before[2 * i + 1]}" -v b="${after[2 * i + 1]}" 'BEGIN { print (a + b) / 2 }')"
+  done
 }
 
 # fio job $1 (benchmarks/fio/randread-$1.fio): prints "IOPS CPU-us/op", CPU from fio's own usr% and sys%
@@ -113,7 +147,7 @@ for r in $(seq 1 "$rounds"); do
   log "round $r of $rounds"
   # the NOP and O_DIRECT peers run on both sides of their Java run; for the hot reads the order
   # flips every round, so that neither side always runs first in a warmer machine
-  run_nop "$r"; run_jmh "$r" loop 'EventLoopNopBenchmark'
+  run_nop "$r"; run_loop "$r"
   if [ $((r % 2)) -eq 1 ]; then
     run_fio_hot "$r"; warm; run_jmh "$r" hot 'RingRandomReadBenchmark.hot|PeerRandomReadBenchmark'
   else
@@ -139,8 +173,18 @@ bench_results <<'SPEC'
 2|info: 4 KiB randread O_DIRECT, depth 32, Ring busy-polling the CQ, never sleeping (vs fio tuned direct=1, which sleeps)|java.RingRandomReadBenchmark.directBusyPoll|fio.direct|ops/s|-
 2|hot randread: Ring vs FileChannel (1 thread)|java.RingRandomReadBenchmark.hot|java.PeerRandomReadBenchmark.fileChannel|ops/s|-
 2|hot randread: Ring vs AsynchronousFileChannel (depth 32)|java.RingRandomReadBenchmark.hot|java.PeerRandomReadBenchmark.asyncFileChannel|ops/s|-
-2|NOP batch 1: EventLoop hand-off vs bare Ring|java.EventLoopNopBenchmark.batch1|java.RingNopBenchmark.batch1|ops/s|-
-2|NOP batch 32: EventLoop hand-off vs bare Ring|java.EventLoopNopBenchmark.batch32|java.RingNopBenchmark.batch32|ops/s|-
+2|NOP batch 1: EventLoop hand-off, default loop (sleeps, woken by MSG_RING) vs bare Ring|java.EventLoopNopBenchmark.batch1:busyPollUs=0|java.RingNopBenchmark.batch1|ops/s|-
+2|NOP batch 32: EventLoop hand-off, default loop (sleeps, woken by MSG_RING) vs bare Ring|java.EventLoopNopBenchmark.batch32:busyPollUs=0|java.RingNopBenchmark.batch32|ops/s|-
+17|info: NOP batch 1: C hand-off, sleeping loop woken by MSG_RING (the ratio any sleeping-loop design reaches here) vs C bare NOP loop|c.handoff.batch1|c.nop.batch1|ops/s|-
+17|info: NOP batch 32: C hand-off, sleeping loop woken by MSG_RING (the ratio any sleeping-loop design reaches here) vs C bare NOP loop|c.handoff.batch32|c.nop.batch32|ops/s|-
+17|info: NOP batch 1: EventLoop hand-off, default loop vs C hand-off, same design (C: a counter for a task queue, no completion dispatch, sender ring fd registered)|java.EventLoopNopBenchmark.batch1:busyPollUs=0|c.handoff.batch1|ops/s|-
+17|info: NOP batch 32: EventLoop hand-off, default loop vs C hand-off, same design (C: a counter for a task queue, no completion dispatch, sender ring fd registered)|java.EventLoopNopBenchmark.batch32:busyPollUs=0|c.handoff.batch32|ops/s|-
+17|info: NOP batch 1: EventLoop hand-off, loop busy-polls 50 us, opt-in (burns a core while idle) vs bare Ring|java.EventLoopNopBenchmark.batch1:busyPollUs=50|java.RingNopBenchmark.batch1|ops/s|-
+17|info: NOP batch 32: EventLoop hand-off, loop busy-polls 50 us, opt-in (burns a core while idle) vs bare Ring|java.EventLoopNopBenchmark.batch32:busyPollUs=50|java.RingNopBenchmark.batch32|ops/s|-
+17|info: NOP batch 1: C hand-off, loop busy-polls 50 us (the bound of the opt-in) vs C bare NOP loop|c.handoff-poll50.batch1|c.nop.batch1|ops/s|-
+17|info: NOP batch 32: C hand-off, loop busy-polls 50 us (the bound of the opt-in) vs C bare NOP loop|c.handoff-poll50.batch32|c.nop.batch32|ops/s|-
+17|info: NOP batch 1: EventLoop hand-off vs C hand-off, both loops busy-polling 50 us (C: a counter for a task queue, no completion dispatch, sender ring fd registered)|java.EventLoopNopBenchmark.batch1:busyPollUs=50|c.handoff-poll50.batch1|ops/s|-
+17|info: NOP batch 32: EventLoop hand-off vs C hand-off, both loops busy-polling 50 us (C: a counter for a task queue, no completion dispatch, sender ring fd registered)|java.EventLoopNopBenchmark.batch32:busyPollUs=50|c.handoff-poll50.batch32|ops/s|-
 2|allocation, Ring NOP batch 1 (exact, benchmark thread)|exact.RingNopBenchmark.batch1|-|B/op|<= 0
 2|allocation, Ring NOP batch 32 (exact, benchmark thread)|exact.RingNopBenchmark.batch32|-|B/op|<= 0
 2|allocation, Ring randread hot (exact, benchmark thread)|exact.RingRandomReadBenchmark.hot|-|B/op|<= 0
@@ -159,8 +203,13 @@ elapsed=$(( $(date +%s) - started ))
   echo
   echo "Ratio = Java / peer within one round; the table gives the median over rounds and the min-max spread."
   echo "Throughputs are medians in operations per second (NOPs or 4 KiB reads). CPU us/op: user + system CPU"
-  echo "microseconds per op of the process doing the work (the whole JMH fork; fio's own usr+sys; the C NOP program)."
-  echo "The C NOP and fio O_DIRECT figures of a round are the means of a run right before and one right after the Java run."
+  echo "microseconds per op of the process doing the work (the whole JMH fork; fio's own usr+sys; the C programs, all their threads)."
+  echo "The C NOP, C hand-off and fio O_DIRECT figures of a round are the means of a run right before and one right after the Java run."
+  echo "Hand-off (issue 17): a caller thread hands each batch of NOPs to a loop thread and spins (yielding after 1000"
+  echo "spins) until they completed. \`c/handoff_bench.c\` is EventLoop's design in C (SINGLE_ISSUER|DEFER_TASKRUN ring of"
+  echo "256 entries on the loop thread, a \"sleeping\" flag, one MSG_RING from the caller's own ring per wake-up), so"
+  echo "C hand-off / C bare is what any sleeping loop reaches on this machine, and EventLoop / C hand-off is our cost"
+  echo "within that design. Busy poll 50 us (\`RingOptions.busyPoll\`, opt-in): the idle loop polls that long before it sleeps."
   echo "fio is tuned as its documentation suggests for IOPS (\`iodepth_batch_submit=32 iodepth_batch_complete_max=32"
   echo "gtod_reduce=1\`; \`registerfiles=1 fixedbufs=1\` only against the Ring's registered variant; no hipri or"
   echo "sqthread_poll, which the Ring does not use); its defaults (the peer of earlier reports) are an info row."

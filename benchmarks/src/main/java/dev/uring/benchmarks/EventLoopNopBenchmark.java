@@ -1,9 +1,11 @@
 package dev.uring.benchmarks;
 
+import dev.uring.core.RingOptions;
 import dev.uring.core.loop.Completion;
 import dev.uring.core.loop.EventLoop;
 import dev.uring.core.loop.EventLoopGroup;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -12,6 +14,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -21,7 +24,12 @@ import org.openjdk.jmh.annotations.TearDown;
  * NOP round trips from a caller thread through an {@link EventLoop}: {@code execute} hands a task to
  * the loop (an MPSC array queue plus a MSG_RING wake-up), which {@code register}s a {@link Completion} and preps the
  * NOP with {@code nextSqe()}; the loop submits, reaps, dispatches the CQE, and the completion
- * releases the caller. Next to {@link RingNopBenchmark} this shows the cost of the thread hand-off.
+ * releases the caller. Next to {@link RingNopBenchmark} this shows the cost of the thread hand-off;
+ * {@code c/handoff_bench.c} is the same design in C, its bound.
+ *
+ * <p>{@code busyPollUs} is the loop's busy poll window ({@link RingOptions#busyPoll}): 0 is the default
+ * loop, which sleeps in io_uring_enter as soon as it is idle and is woken by a MSG_RING; 50 is the
+ * opt-in {@link EventLoop#LOW_LATENCY_BUSY_POLL}, where the loop polls that long before it sleeps.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -29,6 +37,10 @@ import org.openjdk.jmh.annotations.TearDown;
 @Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
 public class EventLoopNopBenchmark {
     private static final int SPINS_BEFORE_YIELD = 1_000;
+
+    /** The loop's busy poll window in microseconds; 0: none, the default loop. */
+    @Param({"0", "50"})
+    public int busyPollUs;
 
     private EventLoop loop;
     private volatile long completed;
@@ -47,10 +59,14 @@ public class EventLoopNopBenchmark {
         }
     };
 
-    /** Starts one loop with the default options (SINGLE_ISSUER|DEFER_TASKRUN, 256 entries). */
+    /**
+     * Starts one loop with the default options (SINGLE_ISSUER|DEFER_TASKRUN, 256 entries) and the
+     * {@link #busyPollUs} window.
+     */
     @Setup(Level.Trial)
     public void start() throws IOException {
-        loop = EventLoop.start(EventLoop.defaultOptions(256), EventLoopGroup.daemonThreads("bench-loop"));
+        RingOptions options = EventLoop.defaultOptions(256).busyPoll(Duration.ofNanos(busyPollUs * 1_000L));
+        loop = EventLoop.start(options, EventLoopGroup.daemonThreads("bench-loop"));
     }
 
     /** Closes the loop. */
