@@ -13,11 +13,16 @@
 #   info rows: the naive shape (ReactorRandomReadBenchmark.mono: one flatMap subscribed by the JMH
 #   thread, drained by both loops), and the ceiling of any reactive layer: the same reads on 2 loops
 #   through the core EventLoop API with no Reactor at all (coreLoops) vs FileChannel
+#   issue 17, against coreLoops: the streaming read API (streamPerLoop, one readAsCompleted per loop)
+#     ... >= 0.95x; and two bound rows (info): Reactor's flatMap alone on monoPerLoop's shape, its Monos
+#     completed from a loop task without I/O (flatMapOnlyPerLoop), and, derived per round, the best Mono
+#     per loop could reach if our op cost nothing: 1 / (1/coreLoops + 1/flatMapOnlyPerLoop)
 #   sequential read of the 1 GiB file, 64 KiB chunks (ReactorSequentialReadBenchmark)
 #     ReactiveFile.readAll vs Spring DataBufferUtils.read ... >= 1.3x
 #   bytes allocated per Mono read, JMH -prof gc gc.alloc.rate.norm ... <= 200 B/op, taken from a run
 #   of its own with a warmed-up JIT (-wi 3 -w 2s), since a short warm-up measures the interpreter's
-#   and C1's allocations rather than the steady state
+#   and C1's allocations rather than the steady state; from the same run, per read of the streaming
+#   API and per element of the flatMap alone (info; issue 17 wants 0 B/op from the stream itself)
 # The fio and JMH runs alternate, the order flipping every round; each ratio is taken within a round.
 # CPU per op (user + system microseconds): the whole JMH fork's (CpuProfiler), fio's own usr+sys.
 #
@@ -79,13 +84,24 @@ for r in $(seq 1 "$rounds"); do
     warm; run_jmh "$r" rand 'reactor.ReactorRandomReadBenchmark' "${jmh_rand[@]}"; warm; run_fio "$r"
   fi
 done
-# allocation per read: once, its own run, JIT warmed up (the Mono shapes and the peers, for comparison)
+# allocation per read: once, its own run, JIT warmed up (the Mono shapes, the streaming API, the flatMap
+# alone, and the peers for comparison)
 before=$(wc -l < "$work/samples.tsv")
-warm; run_jmh 1 alloc 'reactor.ReactorRandomReadBenchmark.(mono|monoPerLoop|asyncFileChannel|fileChannel|virtualThreads|boundedElastic)$' \
+warm; run_jmh 1 alloc 'reactor.ReactorRandomReadBenchmark.(mono|monoPerLoop|streamPerLoop|flatMapOnlyPerLoop|asyncFileChannel|fileChannel|virtualThreads|boundedElastic)$' \
   "${jmh_alloc[@]}" -prof gc
 # that run's throughput (and CPU) scores are not samples of the rounds: of its lines only alloc.* ones stay
 awk -F'\t' -v n="$before" 'NR <= n || $2 ~ /^alloc\./' "$work/samples.tsv" > "$work/samples.tmp"
 mv "$work/samples.tmp" "$work/samples.tsv"
+# the bound of Mono per loop if our op cost nothing (issue 17), per round: the core loops' time per read
+# plus Reactor's own per element (flatMapOnlyPerLoop), as a throughput, 1 / (1/core + 1/flatMapOnly);
+# a derived sample, so its row divides it by the same round's coreLoops like any other
+awk -F'\t' '$2 == "java.ReactorRandomReadBenchmark.coreLoops" { c[$1] = $3 }
+            $2 == "java.ReactorRandomReadBenchmark.flatMapOnlyPerLoop" { f[$1] = $3 }
+            END { for (r in c) if ((r in f) && c[r] > 0 && f[r] > 0)
+                    printf "%s\tderived.ReactorRandomReadBenchmark.monoPerLoopBound\t%.6g\n", r, 1 / (1 / c[r] + 1 / f[r]) }' \
+  "$work/samples.tsv" > "$work/derived.tmp"
+cat "$work/derived.tmp" >> "$work/samples.tsv"
+rm -f "$work/derived.tmp"
 
 bench_results <<'SPEC'
 5|4 KiB randread hot, Mono (one flatMap per loop, 2 loops) vs 32 virtual threads, blocking FileChannel|java.ReactorRandomReadBenchmark.monoPerLoop|java.ReactorRandomReadBenchmark.virtualThreads|ops/s|>= 1.00
@@ -97,11 +113,16 @@ bench_results <<'SPEC'
 5|4 KiB randread, Mono (one flatMap per loop, 2 loops) vs fio io_uring tuned (2 jobs x 16, batch 16, gtod_reduce)|java.ReactorRandomReadBenchmark.monoPerLoop|fio.randread|ops/s|>= 0.90
 5|ceiling: the same reads on 2 loops through the core API, no Reactor, vs FileChannel (2 threads)|java.ReactorRandomReadBenchmark.coreLoops|java.ReactorRandomReadBenchmark.fileChannel|ops/s|-
 5|Reactor's share: Mono per loop vs the core API on the same 2 loops|java.ReactorRandomReadBenchmark.monoPerLoop|java.ReactorRandomReadBenchmark.coreLoops|ops/s|-
+17|4 KiB randread hot, the streaming read API (one readAsCompleted per loop, 2 loops) vs the core API on the same 2 loops|java.ReactorRandomReadBenchmark.streamPerLoop|java.ReactorRandomReadBenchmark.coreLoops|ops/s|>= 0.95
+17|bound: Reactor's flatMap alone on Mono per loop's shape (Monos completed from a loop task, no I/O) vs the core API on the same 2 loops|java.ReactorRandomReadBenchmark.flatMapOnlyPerLoop|java.ReactorRandomReadBenchmark.coreLoops|ops/s|-
+17|bound: the best Mono per loop could reach if our op cost nothing, 1 / (1/core + 1/flatMap alone) per round, vs the core API|derived.ReactorRandomReadBenchmark.monoPerLoopBound|java.ReactorRandomReadBenchmark.coreLoops|ops/s|-
 5|naive shape: one flatMap subscribed by a non-loop thread, drained by both loops, vs AsynchronousFileChannel|java.ReactorRandomReadBenchmark.mono|java.ReactorRandomReadBenchmark.asyncFileChannel|ops/s|-
 5|naive shape vs fio io_uring tuned (2 jobs x 16)|java.ReactorRandomReadBenchmark.mono|fio.randread|ops/s|-
 5|1 GiB sequential read, readAll vs Spring DataBufferUtils.read|java.ReactorSequentialReadBenchmark.readAll|java.ReactorSequentialReadBenchmark.springDataBufferUtils|files/s|>= 1.30
 5|bytes allocated per Mono read, one flatMap per loop (-prof gc, whole fork, JIT warmed up)|alloc.ReactorRandomReadBenchmark.monoPerLoop|-|B/op|<= 200
 5|bytes allocated per Mono read, naive shape (-prof gc, whole fork, JIT warmed up)|alloc.ReactorRandomReadBenchmark.mono|-|B/op|-
+17|bytes allocated per read, streaming read API, one readAsCompleted per loop (-prof gc, whole fork, JIT warmed up; the benchmark's source boxes an index and a position per read)|alloc.ReactorRandomReadBenchmark.streamPerLoop|-|B/op|-
+17|bytes allocated per element, Reactor's flatMap alone per loop (-prof gc, whole fork, JIT warmed up; one stand-in subscription per element)|alloc.ReactorRandomReadBenchmark.flatMapOnlyPerLoop|-|B/op|-
 SPEC
 
 elapsed=$(( $(date +%s) - started ))
@@ -119,7 +140,14 @@ elapsed=$(( $(date +%s) - started ))
   echo "(\`subscribeOn(uring.scheduler())\`), the shape of a server whose work already runs on the loops; the naive"
   echo "shape is one \`flatMap(..., 32)\` of 1024 reads subscribed by the JMH thread and drained by both loops."
   echo "Core loops = the same reads through the core EventLoop API with no Reactor (ReadBatch), 2 loops x 16: the"
-  echo "ceiling of any reactive layer on these loops. AsynchronousFileChannel at depth 32; FileChannel pread on 2 JMH threads (summed);"
+  echo "ceiling of any reactive layer on these loops. Stream per loop = the same split, one"
+  echo "\`file.readAsCompleted(positions, 4096, 16)\` per loop instead of a Mono per read, each chunk released."
+  echo "flatMap alone = Mono per loop's shape (split, concurrency, filter, count, reduce, subscribed on the loops)"
+  echo "whose inner Monos do no I/O and complete from a task on their loop, outside the flatMap's drain, as reads"
+  echo "complete from CQEs: Reactor's own cost per element there. Its bound row is, per round, the throughput Mono"
+  echo "per loop would have if it took the core loops' time per read plus that, 1 / (1/core + 1/flatMap alone),"
+  echo "over the core loops: what Mono per loop vs the core API could reach if our op cost nothing."
+  echo "AsynchronousFileChannel at depth 32; FileChannel pread on 2 JMH threads (summed);"
   echo "fio \`ioengine=io_uring numjobs=2 iodepth=16 iodepth_batch_submit=16 iodepth_batch_complete_max=16 gtod_reduce=1"
   echo "bs=4k rw=randread invalidate=0 norandommap\` (2 jobs like the 2 loops, 32 in flight in all; tuned as fio's docs suggest)."
   echo "Virtual threads: 32 started per invocation of 1024 reads, each reading its share with blocking"
@@ -139,7 +167,7 @@ elapsed=$(( $(date +%s) - started ))
   echo
   echo "\`gc.alloc.rate.norm\` divides the bytes allocated by every thread of the fork (the loop threads, JMH's"
   echo "own threads) by the reads done; for comparison, per read on the peers:"
-  awk -F'\t' '$2 ~ /^alloc\./ && $2 !~ /mono(PerLoop)?$/ { n = $2; sub(/^alloc\./, "", n); s[n] = s[n] sprintf(" %.0f", $3) }
+  awk -F'\t' '$2 ~ /^alloc\./ && $2 !~ /\.(mono|monoPerLoop|streamPerLoop|flatMapOnlyPerLoop)$/ { n = $2; sub(/^alloc\./, "", n); s[n] = s[n] sprintf(" %.0f", $3) }
               END { for (n in s) printf "%s:%s B/op (per round).\n", n, s[n] }' "$work/samples.tsv" | sort
   bench_footer
 } > "$out/reactor.md"

@@ -4,6 +4,7 @@ import dev.uring.benchmarks.BenchFile;
 import dev.uring.benchmarks.PeerRandomReadBenchmark;
 import dev.uring.benchmarks.files.FixedFileReadBenchmark;
 import dev.uring.benchmarks.files.ReadBatch;
+import dev.uring.core.loop.EventLoop;
 import dev.uring.core.loop.EventLoopGroup;
 import dev.uring.reactor.Uring;
 import dev.uring.reactor.file.ReactiveFile;
@@ -12,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousFileChannel;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,7 +29,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * 4 KiB random reads of the hot 1 GiB {@link BenchFile} with {@value #DEPTH} reads in flight in
@@ -148,6 +153,121 @@ public class ReactorRandomReadBenchmark {
                 .block();
         if (shortReads == null || shortReads != 0) {
             throw new IOException(shortReads + " reads came back short");
+        }
+    }
+
+    /**
+     * Reactor's own cost per element on {@link #monoPerLoop}'s shape, its bound: the same split into
+     * one {@code flatMap} per loop, the same concurrency, filter, count and reduce, subscribed on the
+     * loops, but each inner is a Mono that does no I/O and completes from a task on its loop
+     * ({@link LoopCompletions}), as a read's Mono completes from its CQE: outside the flatMap's drain,
+     * with {@value #DEPTH} / loops inners in flight. If our op cost nothing, Mono per loop would take
+     * the core loops' time per read plus this one's: 1 / (1 / coreLoops + 1 / flatMapOnlyPerLoop).
+     *
+     * <p>Why not {@code Mono.just(BLOCK)}: flatMap takes a {@code Callable} inner's value on its scalar
+     * path, with no inner subscriber at all. {@code Mono.just(BLOCK).hide()} does go through
+     * {@code FlatMapInner} (MonoHide is no Callable, its subscriber no QueueSubscription), but it
+     * completes inside its own subscribe: each inner has emitted, completed and left the tracker before
+     * the range emits the next, so one inner is ever in flight, the drain scans a tracker of 4 slots
+     * instead of 16, and each refill is a re-entrant request that only adds to the range's demand. That
+     * path is cheaper than the one the reads take, so its bound would be too high.
+     */
+    @Benchmark
+    @OperationsPerInvocation(READS)
+    public long flatMapOnlyPerLoop(Reactive s) {
+        Uring uring = s.uring;
+        int loops = uring.group().size();
+        int share = READS / loops;
+        Long others = Flux.range(0, loops)
+                .flatMap(l -> {
+                    LoopCompletions completions = new LoopCompletions();
+                    return Flux.range(l * share, share)
+                            .flatMap(i -> completions, DEPTH / loops)
+                            .filter(n -> n != BenchFile.BLOCK)
+                            .count()
+                            .subscribeOn(uring.scheduler());
+                })
+                .reduce(0L, Long::sum)
+                .block();
+        if (others == null || others != 0) {
+            throw new IllegalStateException(others + " elements were not " + BenchFile.BLOCK);
+        }
+        return others;
+    }
+
+    /**
+     * Stands in for the ring in {@link #flatMapOnlyPerLoop}: a Mono of {@link BenchFile#BLOCK} whose
+     * every subscription, once requested, is completed by a task on the loop that requested it, in
+     * request order, as a batch of CQEs completes reads: never inside the flatMap's drain. One task
+     * completes them all (the inners the flatMap subscribes meanwhile join its queue), so no loop pass,
+     * task hand-over or io_uring_enter is counted per element: what remains is the flatMap's and its
+     * subscribers' work, plus an ArrayDeque offer and poll and one small subscription per element (a
+     * Mono needs one per subscriber; a read's is its op). Loop-confined: subscribed, requested and
+     * completed on one loop, unsynchronized.
+     */
+    static final class LoopCompletions extends Mono<Integer> {
+        /** Boxed once: the value is the flatMap's element, its boxing not Reactor's cost. */
+        private static final Integer BLOCK = BenchFile.BLOCK;
+        private final ArrayDeque<Completing> ready = new ArrayDeque<>(DEPTH);
+        private boolean draining;
+
+        @Override
+        public void subscribe(CoreSubscriber<? super Integer> actual) {
+            actual.onSubscribe(new Completing(this, actual));
+        }
+
+        /** Queues {@code c} for completion; the first of a run hands the drain to the calling loop. */
+        void ready(Completing c) {
+            ready.offer(c);
+            if (!draining) {
+                draining = true;
+                Objects.requireNonNull(EventLoop.current(), "requested off the loops").execute(this::drain);
+            }
+        }
+
+        private void drain() {
+            Completing c;
+            while ((c = ready.poll()) != null) {
+                c.complete();
+            }
+            draining = false;
+        }
+
+        /** One subscriber's subscription: completes with {@link #BLOCK} once requested, unless cancelled. */
+        static final class Completing implements Subscription {
+            private final LoopCompletions owner;
+            private final CoreSubscriber<? super Integer> actual;
+            private boolean requested;
+            private boolean cancelled;
+
+            Completing(LoopCompletions owner, CoreSubscriber<? super Integer> actual) {
+                this.owner = owner;
+                this.actual = actual;
+            }
+
+            @Override
+            public void request(long n) {
+                if (n <= 0) {
+                    // rule 3.9
+                    cancelled = true;
+                    actual.onError(new IllegalArgumentException("request must be positive, got " + n));
+                } else if (!requested && !cancelled) {
+                    requested = true;
+                    owner.ready(this);
+                }
+            }
+
+            @Override
+            public void cancel() {
+                cancelled = true;
+            }
+
+            void complete() {
+                if (!cancelled) {
+                    actual.onNext(BLOCK);
+                    actual.onComplete();
+                }
+            }
         }
     }
 
