@@ -43,7 +43,11 @@ import java.util.List;
  * {@code IoUringChannelOption.IO_URING_BUFFER_GROUP_ID} (a stream channel option: only
  * {@code IoUringStreamChannelConfig} takes it, so a datagram channel's provided buffer ring is never
  * used), and {@link IoUringIoHandler} takes no {@link SelectStrategy} (it always waits in
- * io_uring_enter). So {@code io_uring} is the best Netty's io_uring datagram channel offers.
+ * io_uring_enter). Its one batching option, {@code IoUringChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE}
+ * (several RECVMSGs per read, each into a slice of one buffer), fires channelReadComplete, where the echo
+ * flushes, only once every RECVMSG of the batch has completed: a single flow's reply is never sent (tried by
+ * hand: 0 requests served at 1 flow). So {@code io_uring} is the best Netty's io_uring datagram channel
+ * offers a request/response server. The same option on epoll (recvmmsg) is not used here.
  *
  * <p>Usage: {@code NettyUdpEchoServer epoll|epoll-busy-wait|io_uring [--host H] [--port N] [--threads N]}.
  */
