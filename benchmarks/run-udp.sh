@@ -135,7 +135,11 @@ drive_one() {
   local r=$1 k=$2 size=$3 flows=$4 line c0 c1 t0 t1 rps
   c0=$(proc_cpu "${server_pid[$k]}"); t0=$(date +%s.%N)
   if ! line=$("${gen_cpu[@]}" "$gen" 127.0.0.1 "${server_port[$k]}" "$flows" "$size" "$secs" "$warmup" 2>"$work/gen.err"); then
-    echo "${server_label[$k]}, ${size} B x ${flows}, round $r: the load generator failed ($(head -1 "$work/gen.err"))" >> "$work/notes.txt"
+    echo "${server_label[$k]}, ${size} B x ${flows}, round $r: the load generator failed ($(head -1 "$work/gen.err");" \
+         "server process $(kill -0 "${server_pid[$k]}" 2>/dev/null && echo 'still running' || echo 'gone'))" >> "$work/notes.txt"
+    # every row with this server in this cell says FAILED (bench_results reads failed.<sample>)
+    sample "$r" "failed.$k.rps.${size}x${flows}" 1
+    sample "$r" "failed.$k.p99.${size}x${flows}" 1
     return 0
   fi
   c1=$(proc_cpu "${server_pid[$k]}"); t1=$(date +%s.%N)
