@@ -1,22 +1,34 @@
 #!/usr/bin/env bash
-# UDP request/response and zero-copy sends (issue 21).
+# UDP request/response and zero-copy sends (issue 21; peers made fair as issue 18 asks).
 #
 # 1. Ping-pong: reactive-uring's UdpServer echo (dev.uring.benchmarks.udp.UringUdpEchoServer: one
 #    multishot RECVMSG, replies sent from the received buffers) against Netty 4.2.18's epoll and
-#    io_uring datagram channels (NettyUdpEchoServer epoll|io_uring), all driven by the same closed-loop
-#    C load generator (benchmarks/c/udp_pingpong.c) in its own process: FLOWS connected UDP sockets,
-#    each sending one SIZE-byte datagram and waiting for its reply before the next. Cells: 64 B and
-#    1 KiB x 1 and 16 flows. The servers start once and stay up; every round drives each server once
-#    per cell, in an order that rotates round by round, and each ratio is taken within one round.
-#    With 2 or more CPUs the servers are pinned to CPU 0 and the generator to CPU 1.
+#    io_uring datagram channels (NettyUdpEchoServer), all driven by the same closed-loop C load
+#    generator (benchmarks/c/udp_pingpong.c) in its own process: FLOWS connected UDP sockets, each
+#    sending one SIZE-byte datagram and waiting for its reply before the next. Cells: 64 B and 1 KiB x
+#    1 and 16 flows. Two groups of rows, each judged against peers with the same advantage, as
+#    run-tcp.sh does:
+#      default: reactive-uring with its default loops (they sleep in io_uring_enter when idle) vs Netty
+#               epoll and Netty io_uring with their defaults (target >= 1.00 throughput);
+#      busy poll: reactive-uring with its opt-in 50 us busy poll vs Netty epoll with the busy-wait
+#               select strategy (never sleeps) and vs Netty io_uring at its defaults, which are the best
+#               Netty 4.2.18 has for datagrams: its io_uring datagram channel takes no provided buffer
+#               ring and its io_uring loop no busy wait (target >= 1.00 throughput).
+#    p99 rows (information) follow the same pairs. The servers start once and stay up (idle ones sleep;
+#    Netty's busy-wait server, which would spin while idle, is stopped with SIGSTOP while another server
+#    is driven and continued for its own runs); every round drives each server once per cell, in an
+#    order that rotates round by round, and each ratio is taken within one round. With 2 or more CPUs
+#    the servers are pinned to CPU 0 and the generator to CPU 1.
 # 2. Zero copy: dev.uring.benchmarks.udp.ZeroCopySendBenchmark (JMH), TCP writes of 64 KiB, 256 KiB
 #    and 1 MiB over one loopback connection with SEND_ZC (TcpOptions.zeroCopyThreshold) against plain
 #    SEND, the two alternating round by round (information: zero copy is off by default until this
 #    says it pays; over loopback the kernel copies anyway, so expect it to cost a little here).
 #
-# Usage: benchmarks/run-udp.sh [--quick|--full] [--rounds N] [--out DIR] [--note TEXT]
+# Usage: benchmarks/run-udp.sh [--quick|--full|--smoke] [--rounds N] [--out DIR] [--note TEXT]
 #   --quick: cells 64 B x 1 and 1 KiB x 16, 0.5 s warm-up + 1.5 s per run, zero copy at 64 KiB only
-#   (about 90 s after the build); full: all 4 cells, 1 s + 5 s per run, all three write sizes.
+#   (about 2 minutes after the build); full: all 4 cells, 1 s + 5 s per run, all three write sizes
+#   (about 10 minutes); --smoke: the quick cells, one round, 0.3 s + 0.7 s per run and a 1 s JMH
+#   iteration: proves the script, the figures mean nothing.
 #   Common arguments: see benchmarks/bench-lib.sh; writes DIR/udp.md and DIR/udp.tsv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,7 +39,12 @@ bench_init "$@"
 bench_need gcc:gcc taskset:util-linux
 bench_jar
 
-if [ "$quick" -eq 1 ]; then
+if [ "$smoke" -eq 1 ]; then
+  warmup=0.3; secs=0.7
+  cells=("64 1" "1024 16")
+  zc_sizes=65536
+  zc_jmh=(-f 1 -wi 0 -i 1 -r 1s)
+elif [ "$quick" -eq 1 ]; then
   warmup=0.5; secs=1.5
   cells=("64 1" "1024 16")
   zc_sizes=65536
@@ -52,18 +69,29 @@ else
   pinning="no pinning ($(nproc) CPU)"
 fi
 
+# key, main class and arguments; the key names the server in samples and rows
 declare -A server_main=(
-  [uring]="dev.uring.benchmarks.udp.UringUdpEchoServer"
+  [uring]="dev.uring.benchmarks.udp.UringUdpEchoServer default"
   [epoll]="dev.uring.benchmarks.udp.NettyUdpEchoServer epoll"
   [iouring]="dev.uring.benchmarks.udp.NettyUdpEchoServer io_uring"
+  [uring_bp]="dev.uring.benchmarks.udp.UringUdpEchoServer busy-poll"
+  [epoll_bw]="dev.uring.benchmarks.udp.NettyUdpEchoServer epoll-busy-wait"
 )
-declare -A server_label=([uring]="reactive-uring" [epoll]="Netty epoll" [iouring]="Netty io_uring")
-declare -A server_pid=() server_port=()
+declare -A server_label=(
+  [uring]="reactive-uring (default loops)" [epoll]="Netty epoll (default)" [iouring]="Netty io_uring (default)"
+  [uring_bp]="reactive-uring (busy poll 50 us)" [epoll_bw]="Netty epoll (busy-wait select strategy)"
+)
+# servers that never sleep: SIGSTOPped while they are not the one driven
+spinners=" epoll_bw "
+is_spinner() { [ "${spinners#* $1 }" != "$spinners" ]; }
+pause_server() { if is_spinner "$1" && [ -n "${server_pid[$1]:-}" ]; then kill -STOP "${server_pid[$1]}" 2>/dev/null || true; fi; }
+resume_server() { if is_spinner "$1" && [ -n "${server_pid[$1]:-}" ]; then kill -CONT "${server_pid[$1]}" 2>/dev/null || true; fi; }
+declare -A server_pid=() server_port=() server_transport=()
 servers=()
 
 stop_servers() {
   local k
-  for k in "${!server_pid[@]}"; do kill "${server_pid[$k]}" 2>/dev/null || true; done
+  for k in "${!server_pid[@]}"; do kill "${server_pid[$k]}" 2>/dev/null || true; kill -CONT "${server_pid[$k]}" 2>/dev/null || true; done
   for k in "${!server_pid[@]}"; do wait "${server_pid[$k]}" 2>/dev/null || true; done
 }
 trap stop_servers EXIT
@@ -76,15 +104,17 @@ start_server() {
   server_pid[$k]=$!
   for i in $(seq 1 150); do
     if grep -q '^listening ' "$work/$k.out"; then
-      read -r _ server_port[$k] _ < <(grep -m1 '^listening ' "$work/$k.out")
+      read -r _ server_port[$k] server_transport[$k] < <(grep -m1 '^listening ' "$work/$k.out")
       servers+=("$k")
-      log "${server_label[$k]} listening on udp ${server_port[$k]}"
+      log "${server_label[$k]} listening on udp ${server_port[$k]} (${server_transport[$k]})"
+      pause_server "$k"
       return 0
     fi
     kill -0 "${server_pid[$k]}" 2>/dev/null || break
     sleep 0.1
   done
   kill "${server_pid[$k]}" 2>/dev/null || true
+  wait "${server_pid[$k]}" 2>/dev/null || true
   unset "server_pid[$k]"
   echo "${server_label[$k]} did not start: $(grep -m1 -E 'Exception|Error' "$work/$k.err" || echo 'no listening line')" >> "$work/notes.txt"
 }
@@ -92,14 +122,24 @@ start_server() {
 # CPU seconds used so far by process $1 (user + system, /proc/PID/stat)
 proc_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 
-# One run of server $2 on cell ($3 bytes, $4 flows) in round $1: samples <key>.rps.<cell> and <key>.p99.<cell>,
-# and cpu.<key>.rps.<cell>: the server's CPU microseconds per request (its CPU per wall second over the
-# run, warm-up included, divided by the generator's requests per second).
+# One run of server $2 on cell ($3 bytes, $4 flows) in round $1 (a spinner is continued for it and
+# stopped again after): samples <key>.rps.<cell> and <key>.p99.<cell>, and cpu.<key>.rps.<cell>: the
+# server's CPU microseconds per request (its CPU per wall second over the run, warm-up included,
+# divided by the generator's requests per second).
 drive() {
+  resume_server "$2"
+  drive_one "$@"
+  pause_server "$2"
+}
+drive_one() {
   local r=$1 k=$2 size=$3 flows=$4 line c0 c1 t0 t1 rps
   c0=$(proc_cpu "${server_pid[$k]}"); t0=$(date +%s.%N)
   if ! line=$("${gen_cpu[@]}" "$gen" 127.0.0.1 "${server_port[$k]}" "$flows" "$size" "$secs" "$warmup" 2>"$work/gen.err"); then
-    echo "${server_label[$k]}, ${size} B x ${flows}, round $r: the load generator failed ($(head -1 "$work/gen.err"))" >> "$work/notes.txt"
+    echo "${server_label[$k]}, ${size} B x ${flows}, round $r: the load generator failed ($(head -1 "$work/gen.err");" \
+         "server process $(kill -0 "${server_pid[$k]}" 2>/dev/null && echo 'still running' || echo 'gone'))" >> "$work/notes.txt"
+    # every row with this server in this cell says FAILED (bench_results reads failed.<sample>)
+    sample "$r" "failed.$k.rps.${size}x${flows}" 1
+    sample "$r" "failed.$k.p99.${size}x${flows}" 1
     return 0
   fi
   c1=$(proc_cpu "${server_pid[$k]}"); t1=$(date +%s.%N)
@@ -113,14 +153,17 @@ drive() {
 
 rm -f "$work/pingpong.txt"
 log "starting the servers ($pinning)"
-for k in uring epoll iouring; do start_server "$k"; done
+all_servers=(uring epoll iouring uring_bp epoll_bw)
+for k in "${all_servers[@]}"; do start_server "$k"; done
 [ ${#servers[@]} -ge 2 ] || { echo "fewer than two servers started; see $work/*.err" >&2; exit 1; }
 log "warm-up"
 for k in "${servers[@]}"; do
+  resume_server "$k"
   for size in 64 1024; do
     "${gen_cpu[@]}" "$gen" 127.0.0.1 "${server_port[$k]}" 16 "$size" "$([ "$quick" -eq 1 ] && echo 0.5 || echo 2)" 0 \
       >/dev/null 2>&1 || true
   done
+  pause_server "$k"
 done
 ci=0
 for cell in "${cells[@]}"; do
@@ -153,10 +196,15 @@ sed -i -E 's/(ZeroCopySendBenchmark\.send):zeroCopy=([a-z]+):size=([0-9]+)/\1:si
     read -r size flows <<< "$cell"
     c="${size}x${flows}"
     lab="$([ "$size" -eq 1024 ] && echo '1 KiB' || echo "$size B") x $flows flow$([ "$flows" -eq 1 ] || echo s)"
-    echo "21|UDP request/response $lab, throughput (reactive-uring, loops busy-poll 50 us, vs Netty epoll default, sleeps)|uring.rps.$c|epoll.rps.$c|req/s|>= 1.00"
-    echo "21|UDP request/response $lab, throughput (reactive-uring, loops busy-poll 50 us, vs Netty io_uring default, no buffer ring)|uring.rps.$c|iouring.rps.$c|req/s|>= 1.00"
-    echo "21|UDP request/response $lab, p99 latency (reactive-uring, busy-poll 50 us, vs Netty epoll default)|uring.p99.$c|epoll.p99.$c|us|-"
-    echo "21|UDP request/response $lab, p99 latency (reactive-uring, busy-poll 50 us, vs Netty io_uring default)|uring.p99.$c|iouring.p99.$c|us|-"
+    d="reactive-uring default loops"; b="reactive-uring busy poll 50 us"
+    echo "21|UDP request/response $lab, throughput ($d vs Netty epoll default)|uring.rps.$c|epoll.rps.$c|req/s|>= 1.00"
+    echo "21|UDP request/response $lab, throughput ($d vs Netty io_uring default)|uring.rps.$c|iouring.rps.$c|req/s|>= 1.00"
+    echo "21|UDP request/response $lab, p99 latency ($d vs Netty epoll default)|uring.p99.$c|epoll.p99.$c|us|-"
+    echo "21|UDP request/response $lab, p99 latency ($d vs Netty io_uring default)|uring.p99.$c|iouring.p99.$c|us|-"
+    echo "21|UDP request/response $lab, throughput ($b vs Netty epoll busy-wait select strategy)|uring_bp.rps.$c|epoll_bw.rps.$c|req/s|>= 1.00"
+    echo "21|UDP request/response $lab, throughput ($b vs Netty io_uring default: no busy wait and no buffer ring for datagrams in Netty 4.2.18)|uring_bp.rps.$c|iouring.rps.$c|req/s|>= 1.00"
+    echo "21|UDP request/response $lab, p99 latency ($b vs Netty epoll busy-wait select strategy)|uring_bp.p99.$c|epoll_bw.p99.$c|us|-"
+    echo "21|UDP request/response $lab, p99 latency ($b vs Netty io_uring default: no busy wait and no buffer ring for datagrams in Netty 4.2.18)|uring_bp.p99.$c|iouring.p99.$c|us|-"
   done
   for s in ${zc_sizes//,/ }; do
     echo "21|TCP writes of $((s / 1024)) KiB: zero-copy SEND_ZC vs plain SEND|java.ZeroCopySendBenchmark.send:size=$s:zeroCopy=true|java.ZeroCopySendBenchmark.send:size=$s:zeroCopy=false|writes/s|-"
@@ -171,11 +219,22 @@ elapsed=$(( $(date +%s) - started ))
   echo "Command: \`benchmarks/run-udp.sh$(bench_mode_flag) --rounds $rounds\`, $rounds rounds," \
        "${warmup} s warm-up + ${secs} s per ping-pong run, ${elapsed}s in all."
   bench_machine
-  echo "Echo servers: one event loop thread each ($pinning); reactive-uring's loop polls 50 us before it sleeps."
+  transports=""
+  for k in "${all_servers[@]}"; do
+    if [ -n "${server_transport[$k]:-}" ]; then transports+="${server_label[$k]}: ${server_transport[$k]}; "; fi
+  done
+  echo "Echo servers, one event loop thread each ($pinning): ${transports%; }."
+  echo "Two groups of rows, each against peers with the same advantage: reactive-uring's default loops (they sleep"
+  echo "in io_uring_enter when idle) vs Netty epoll and io_uring defaults; reactive-uring's opt-in 50 us busy poll"
+  echo "vs Netty epoll with its busy-wait select strategy (never sleeps; stopped with SIGSTOP while another server"
+  echo "is driven) and vs Netty io_uring's defaults, the best its datagram channel has in Netty 4.2.18 (no provided"
+  echo "buffer ring: IO_URING_BUFFER_GROUP_ID is a stream channel option; no busy wait in its io_uring loop)."
   echo "Load generator: \`benchmarks/c/udp_pingpong.c\` (one thread, epoll, connected UDP sockets, closed loop;"
   echo "a reply missing after 200 ms counts as lost and the flow goes on; more than 1 % lost fails the run)."
-  echo "Ratios are reactive-uring / peer within a round (for p99, lower is better); the zero-copy rows are"
-  echo "zero-copy / plain writes per second (information: over loopback the kernel copies the pages anyway)."
+  echo "Ratios are reactive-uring / peer within a round (for p99, lower is better); CPU us/op is each server's"
+  echo "CPU microseconds per request (busy poll and busy wait keep a server's CPU near 1.00 while it waits)."
+  echo "The zero-copy rows are zero-copy / plain writes per second (information: over loopback the kernel"
+  echo "copies the pages anyway)."
   [ -z "$note" ] || { echo; echo "Note: $note"; }
   echo
   bench_table

@@ -8,16 +8,22 @@ import dev.uring.reactor.udp.UdpServer;
 import dev.uring.reactor.udp.UdpSocket;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * reactive-uring UDP echo server: one {@link UdpServer} socket per loop of a {@link Uring} of
  * {@code --threads} loops (SO_REUSEPORT when more than one, so the kernel spreads the flows), each
  * sending every datagram back to its sender with {@link UdpSocket#sendReceived} (no copy: the
- * provided buffer the kernel filled is sent, then returned to the ring). The loops poll 50 us before
- * they sleep, as the TCP echo server's do.
+ * provided buffer the kernel filled is sent, then returned to the ring).
  *
- * <p>Usage: {@code UringUdpEchoServer [--host H] [--port N] [--threads N]}.
+ * <p>Two loop settings, named by the first argument, as for the TCP echo server
+ * ({@link dev.uring.benchmarks.tcp.UringEchoServer}): {@code default} (the loops as {@code Uring.create}
+ * makes them: they sleep in io_uring_enter when idle, like every peer's default) and {@code busy-poll}
+ * (each loop polls its ring for {@link EventLoop#LOW_LATENCY_BUSY_POLL} before it sleeps: opt-in; its rows
+ * are labelled busy poll and compared with peers that poll or busy-wait too).
+ *
+ * <p>Usage: {@code UringUdpEchoServer [default|busy-poll] [--host H] [--port N] [--threads N]}.
  */
 public final class UringUdpEchoServer {
     private UringUdpEchoServer() {
@@ -25,9 +31,12 @@ public final class UringUdpEchoServer {
 
     /** Starts the server and serves until the process is killed. */
     public static void main(String[] args) throws Exception {
-        EchoArgs options = EchoArgs.parse(args);
-        try (Uring uring = Uring.create(options.threads(),
-                EventLoop.defaultOptions(256).busyPoll(EventLoop.LOW_LATENCY_BUSY_POLL))) {
+        boolean busyPoll = args.length > 0 && args[0].equals("busy-poll");
+        boolean named = args.length > 0 && (busyPoll || args[0].equals("default"));
+        EchoArgs options = EchoArgs.parse(named ? Arrays.copyOfRange(args, 1, args.length) : args);
+        try (Uring uring = busyPoll
+                ? Uring.create(options.threads(), EventLoop.defaultOptions(256).busyPoll(EventLoop.LOW_LATENCY_BUSY_POLL))
+                : Uring.create(options.threads())) {
             UdpOptions udp = UdpOptions.defaults().reusePort(options.threads() > 1);
             List<UdpSocket> sockets = new ArrayList<>();
             UdpSocket first = UdpServer.bind(uring, options.address(), udp).block();
@@ -42,7 +51,8 @@ public final class UringUdpEchoServer {
             for (UdpSocket s : sockets) {
                 s.sendReceived(s.receive()).subscribe(v -> { }, e -> System.err.println("echo failed: " + e));
             }
-            EchoArgs.announce(port, "reactive-uring (io_uring multishot RECVMSG, busy poll 50 us)");
+            EchoArgs.announce(port, busyPoll ? "reactive-uring (io_uring multishot RECVMSG, busy poll 50 us)"
+                    : "reactive-uring (io_uring multishot RECVMSG, default loops: no busy poll)");
             first.onClose().block();
         }
     }
