@@ -27,9 +27,6 @@
 #include <string.h>
 #include <time.h>
 
-/* one batch of NOPs, submitted and reaped; exits on a failed NOP */
-static void batch_once(struct io_uring *ring, unsigned batch);
-
 static double now_sec(void)
 {
 	struct timespec ts;
@@ -38,52 +35,17 @@ static double now_sec(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Runs round trips of `batch` NOPs for about `seconds`; returns the NOPs completed. */
-static long long run(struct io_uring *ring, unsigned batch, double seconds, double *elapsed)
-{
-	long long nops = 0;
-	double start = now_sec(), t = start;
-
-	while (t - start < seconds) {
-		/* check the clock every 1024 rounds, so that clock_gettime stays out of the cost */
-		for (int round = 0; round < 1024; round++) {
-			struct io_uring_cqe *cqe;
-			unsigned head, seen = 0;
-
-			for (unsigned i = 0; i < batch; i++) {
-				struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
-
-				io_uring_prep_nop(sqe);
-				sqe->user_data = i;
-			}
-			int ret = io_uring_submit_and_wait(ring, batch);
-			if (ret < 0) {
-				fprintf(stderr, "io_uring_submit_and_wait: %s\n", strerror(-ret));
-				exit(1);
-			}
-			io_uring_for_each_cqe(ring, head, cqe) {
-				if (cqe->res < 0) {
-					fprintf(stderr, "NOP failed: %s\n", strerror(-cqe->res));
-					exit(1);
-				}
-				seen++;
-			}
-			io_uring_cq_advance(ring, seen);
-			nops += seen;
-		}
-		t = now_sec();
-	}
-	*elapsed = t - start;
-	return nops;
-}
-
-static void batch_once(struct io_uring *ring, unsigned batch)
+/* One batch of NOPs, submitted and reaped in one io_uring_submit_and_wait; exits on a failed NOP. */
+static unsigned batch_once(struct io_uring *ring, unsigned batch)
 {
 	struct io_uring_cqe *cqe;
 	unsigned head, seen = 0;
 
 	for (unsigned i = 0; i < batch; i++) {
-		io_uring_prep_nop(io_uring_get_sqe(ring));
+		struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+
+		io_uring_prep_nop(sqe);
+		sqe->user_data = i;
 	}
 	int ret = io_uring_submit_and_wait(ring, batch);
 	if (ret < 0) {
@@ -98,6 +60,23 @@ static void batch_once(struct io_uring *ring, unsigned batch)
 		seen++;
 	}
 	io_uring_cq_advance(ring, seen);
+	return seen;
+}
+
+/* Runs round trips of `batch` NOPs for about `seconds`; returns the NOPs completed. */
+static long long run(struct io_uring *ring, unsigned batch, double seconds, double *elapsed)
+{
+	long long nops = 0;
+	double start = now_sec(), t = start;
+
+	while (t - start < seconds) {
+		/* check the clock every 1024 rounds, so that clock_gettime stays out of the cost */
+		for (int round = 0; round < 1024; round++)
+			nops += batch_once(ring, batch);
+		t = now_sec();
+	}
+	*elapsed = t - start;
+	return nops;
 }
 
 static long long nanos(void)
