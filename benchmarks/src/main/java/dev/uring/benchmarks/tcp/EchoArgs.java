@@ -1,20 +1,26 @@
 package dev.uring.benchmarks.tcp;
 
+import dev.uring.core.loop.EventLoop;
+import dev.uring.reactor.Uring;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 
 /**
- * The command line every echo server takes: {@code [--host H] [--port N] [--threads N]}, loopback,
- * port 0 (the kernel picks a free one) and one event loop thread by default. Shared by the UDP
- * echo servers ({@code dev.uring.benchmarks.udp}).
+ * The command line every echo server takes: {@code [default|busy-poll] [--host H] [--port N] [--threads N]},
+ * loopback, port 0 (the kernel picks a free one) and one event loop thread by default; the leading
+ * word is reactive-uring's (busy-poll: its loops poll 50 us before they sleep, opt-in, see
+ * {@code EventLoop.LOW_LATENCY_BUSY_POLL}). Shared by the UDP echo servers ({@code dev.uring.benchmarks.udp}).
  */
-public record EchoArgs(String host, int port, int threads) {
+public record EchoArgs(String host, int port, int threads, boolean busyPoll) {
 
     /** Parses {@code args}, failing with a message that names a bad or unknown argument. */
     public static EchoArgs parse(String[] args) {
         String host = "127.0.0.1";
         int port = 0;
         int threads = 1;
-        for (int i = 0; i < args.length; i++) {
+        boolean busyPoll = args.length > 0 && args[0].equals("busy-poll");
+        int first = busyPoll || (args.length > 0 && args[0].equals("default")) ? 1 : 0;
+        for (int i = first; i < args.length; i++) {
             String name = args[i];
             if (i + 1 >= args.length) {
                 throw new IllegalArgumentException("missing value after " + name);
@@ -28,7 +34,14 @@ public record EchoArgs(String host, int port, int threads) {
                         "unknown argument " + name + " (expected --host, --port or --threads)");
             }
         }
-        return new EchoArgs(host, port, threads);
+        return new EchoArgs(host, port, threads, busyPoll);
+    }
+
+    /** A reactive-uring runtime of {@link #threads} loops, busy-polling when asked. */
+    public Uring uring() throws IOException {
+        return busyPoll
+                ? Uring.create(threads, EventLoop.defaultOptions(256).busyPoll(EventLoop.LOW_LATENCY_BUSY_POLL))
+                : Uring.create(threads);
     }
 
     /** The address to bind. */

@@ -6,7 +6,6 @@ import dev.uring.reactor.tcp.Connection;
 import dev.uring.reactor.tcp.DisposableServer;
 import dev.uring.reactor.tcp.TcpOptions;
 import dev.uring.reactor.tcp.TcpServer;
-import java.util.Arrays;
 
 /**
  * reactive-uring echo server: {@link TcpServer} on a {@link Uring} of {@code --threads} loops, each
@@ -28,13 +27,9 @@ public final class UringEchoServer {
 
     /** Starts the server and serves until the process is killed. */
     public static void main(String[] args) throws Exception {
-        boolean busyPoll = args.length > 0 && args[0].equals("busy-poll");
-        boolean named = args.length > 0 && (busyPoll || args[0].equals("default"));
-        EchoArgs options = EchoArgs.parse(named ? Arrays.copyOfRange(args, 1, args.length) : args);
-        // busy-poll: the loop polls 50 us before sleeping (opt-in, see EventLoop.LOW_LATENCY_BUSY_POLL)
-        try (Uring uring = busyPoll
-                ? Uring.create(options.threads(), EventLoop.defaultOptions(256).busyPoll(EventLoop.LOW_LATENCY_BUSY_POLL))
-                : Uring.create(options.threads())) {
+        EchoArgs options = EchoArgs.parse(args);
+        boolean busyPoll = options.busyPoll();
+        try (Uring uring = options.uring()) {
             DisposableServer server = TcpServer.bind(uring, options.address(), TcpOptions.defaults().noDelay(true),
                             connection -> connection.sendReceived(connection.receive()))
                     .block();

@@ -8,7 +8,6 @@ import dev.uring.reactor.udp.UdpServer;
 import dev.uring.reactor.udp.UdpSocket;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -31,12 +30,9 @@ public final class UringUdpEchoServer {
 
     /** Starts the server and serves until the process is killed. */
     public static void main(String[] args) throws Exception {
-        boolean busyPoll = args.length > 0 && args[0].equals("busy-poll");
-        boolean named = args.length > 0 && (busyPoll || args[0].equals("default"));
-        EchoArgs options = EchoArgs.parse(named ? Arrays.copyOfRange(args, 1, args.length) : args);
-        try (Uring uring = busyPoll
-                ? Uring.create(options.threads(), EventLoop.defaultOptions(256).busyPoll(EventLoop.LOW_LATENCY_BUSY_POLL))
-                : Uring.create(options.threads())) {
+        EchoArgs options = EchoArgs.parse(args);
+        boolean busyPoll = options.busyPoll();
+        try (Uring uring = options.uring()) {
             UdpOptions udp = UdpOptions.defaults().reusePort(options.threads() > 1);
             List<UdpSocket> sockets = new ArrayList<>();
             UdpSocket first = UdpServer.bind(uring, options.address(), udp).block();
