@@ -23,14 +23,15 @@ final class FdOp extends ArenaOp<Void> {
 
     @Override
     public void prep(Sqe sqe) {
-        int s = slot.here();
-        int target = s >= 0 ? s : fd();
-        switch (kind) {
-            case FSYNC -> sqe.prepFsync(target, false);
-            case FDATASYNC -> sqe.prepFsync(target, true);
-            case FTRUNCATE -> sqe.prepFtruncate(target, length);
+        slot.prep(sqe, fd(), this, FdOp::prepOn);
+    }
+
+    private static void prepOn(Sqe sqe, int file, FdOp op) {
+        switch (op.kind) {
+            case FSYNC -> sqe.prepFsync(file, false);
+            case FDATASYNC -> sqe.prepFsync(file, true);
+            case FTRUNCATE -> sqe.prepFtruncate(file, op.length);
         }
-        FileSlot.flag(sqe, s);
     }
 
     @Override

@@ -58,11 +58,39 @@ final class FileSlot {
     }
 
     /**
+     * A prep of one op on this file, told how to name it: {@code file} is the file's fixed slot on
+     * the ring or its fd, whichever {@link #prep} chose. Write it without capturing (everything it
+     * needs comes through {@code op}), so that the lambda is one shared instance and a prep
+     * allocates nothing.
+     */
+    @FunctionalInterface
+    interface Prep<A> {
+        void prep(Sqe sqe, int file, A op);
+    }
+
+    /**
+     * Prepares {@code sqe} with {@code prep}, naming the file by its fixed slot on the calling
+     * loop's ring, with FIXED_FILE, where it has one there, else by {@code fd} (not installed yet,
+     * or a ring outside the table). The slot is looked up once, so the fd field and the flag
+     * always agree, even while an install completes on another loop. The one place that makes
+     * this choice for every op on an open file.
+     */
+    <A> Sqe prep(Sqe sqe, int fd, A op, Prep<? super A> prep) {
+        int s = here();
+        prep.prep(sqe, s >= 0 ? s : fd, op);
+        if (s >= 0) {
+            // after the prep: before it, addFlags would or in the flags byte of the SQ slot's previous op
+            sqe.addFlags(SqeFlags.FIXED_FILE);
+        }
+        return sqe;
+    }
+
+    /**
      * The slot to name with FIXED_FILE on the calling loop's ring, or -1 to use the fd: not
      * installed (yet), or a ring that is not in the table. The table propagates eagerly, so the
      * slot is the same on each of its rings. One volatile read and an identity check on a loop.
      */
-    int here() {
+    private int here() {
         int s = slot;
         if (s < 0) {
             return -1;
@@ -74,13 +102,6 @@ final class FileSlot {
         }
         int i = cur.index();
         return i >= 0 && i < ls.length && ls[i] == cur ? s : -1;
-    }
-
-    /** Adds FIXED_FILE to {@code sqe} when {@code s} (from {@link #here()}) is a slot. */
-    static void flag(Sqe sqe, int s) {
-        if (s >= 0) {
-            sqe.addFlags(SqeFlags.FIXED_FILE);
-        }
     }
 
     /** The slot in use now on any ring, or -1 (for tests and toString). */

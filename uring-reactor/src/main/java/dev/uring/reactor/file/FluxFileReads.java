@@ -1,7 +1,6 @@
 package dev.uring.reactor.file;
 
 import dev.uring.core.Errors;
-import dev.uring.core.Sqe;
 import dev.uring.core.loop.Completion;
 import dev.uring.core.loop.EventLoop;
 import dev.uring.reactor.op.KernelHeld;
@@ -337,9 +336,8 @@ final class FluxFileReads extends Flux<FileChunk> {
         }
 
         private void issue() {
-            // the fixed-file slot of this loop's ring when the file has one (one lookup per pass)
-            int fixed = source.file.slot().here();
-            int fd = fixed >= 0 ? fixed : source.file.handle().fd();
+            FileSlot fileSlot = source.file.slot();
+            int fd = source.file.handle().fd();
             long r = requested;
             // issued and requested both count from the start: no more reads out than chunks asked for
             while (inFlight < source.concurrency && issued < r) {
@@ -368,8 +366,8 @@ final class FluxFileReads extends Flux<FileChunk> {
                 slot.state = Slot.READING;
                 long ud = loop.register(slot);
                 try {
-                    Sqe sqe = loop.nextSqe().prepRead(fd, slot.memory, position).userData(ud);
-                    FileSlot.flag(sqe, fixed);
+                    fileSlot.prep(loop.nextSqe(), fd, slot, (q, f, read) -> q.prepRead(f, read.memory, read.chunk.position))
+                            .userData(ud);
                 } catch (RuntimeException e) {
                     loop.unregister(ud);
                     slot.state = Slot.FREE;

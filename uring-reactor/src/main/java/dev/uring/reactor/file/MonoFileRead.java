@@ -58,13 +58,14 @@ abstract class MonoFileRead<T> extends Mono<T> {
             this.source = source;
         }
 
-        /** Fills {@code sqe} with the READ into {@code target}, naming the file's fixed slot where it has one here. */
-        final void prepRead(Sqe sqe, MemorySegment target) {
+        /** Fills {@code sqe} with the READ into {@link #readInto()}, naming the file as {@link FileSlot#prep} chooses. */
+        final void prepRead(Sqe sqe) {
             ReactiveFile file = source.file;
-            int fixed = file.slot().here();
-            sqe.prepRead(fixed >= 0 ? fixed : file.handle().fd(), target, source.position);
-            FileSlot.flag(sqe, fixed);
+            file.slot().prep(sqe, file.handle().fd(), this, (q, f, r) -> q.prepRead(f, r.readInto(), r.source.position));
         }
+
+        /** The memory the kernel reads into; called once per prep, from {@link #prepRead}. */
+        abstract MemorySegment readInto();
 
         @Override
         public final UringOperation<T> op() {

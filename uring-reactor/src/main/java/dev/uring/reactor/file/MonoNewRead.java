@@ -37,9 +37,17 @@ final class MonoNewRead extends MonoFileRead<ByteBuffer> {
 
         @Override
         public void prep(Sqe sqe) {
-            MemorySegment b = memory().allocate(((MonoNewRead) source).length);
-            block = b;
-            prepRead(sqe, b);
+            block = memory().allocate(((MonoNewRead) source).length);
+            prepRead(sqe);
+        }
+
+        @Override
+        MemorySegment readInto() {
+            MemorySegment b = block;
+            if (b == null) {
+                throw new IllegalStateException("READ prepared before its block was allocated");
+            }
+            return b;
         }
 
         @Override

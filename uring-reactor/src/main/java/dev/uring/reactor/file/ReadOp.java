@@ -19,6 +19,8 @@ final class ReadOp extends ArenaOp<Integer> {
     private final int length;
     private final ByteBuffer dst;
     private @Nullable MemorySegment bounce;
+    /** What the kernel reads into: the buffer itself or the bounce buffer; set by prep. */
+    private @Nullable MemorySegment into;
 
     private ReadOp(FileHandle file, FileSlot slot, long position, int length, ByteBuffer dst) {
         super(file);
@@ -43,9 +45,16 @@ final class ReadOp extends ArenaOp<Integer> {
             target = arena().allocate(length);
             bounce = target;
         }
-        int s = slot.here();
-        sqe.prepRead(s >= 0 ? s : fd(), target, position);
-        FileSlot.flag(sqe, s);
+        into = target;
+        slot.prep(sqe, fd(), this, (q, f, op) -> q.prepRead(f, op.into(), op.position));
+    }
+
+    private MemorySegment into() {
+        MemorySegment t = into;
+        if (t == null) {
+            throw new IllegalStateException("READ prepared before its buffer was chosen");
+        }
+        return t;
     }
 
     @Override

@@ -42,9 +42,16 @@ final class WriteOp extends ArenaOp<Integer> {
             }
             data = d;
         }
-        int s = slot.here();
-        sqe.prepWrite(s >= 0 ? s : fd(), d.asSlice(written), position + written);
-        FileSlot.flag(sqe, s);
+        slot.prep(sqe, fd(), this, (q, f, op) -> q.prepWrite(f, op.rest(), op.position + op.written));
+    }
+
+    /** What is left to write: the data after what was written. */
+    private MemorySegment rest() {
+        MemorySegment d = data;
+        if (d == null) {
+            throw new IllegalStateException("WRITE prepared before its data was chosen");
+        }
+        return d.asSlice(written);
     }
 
     @Override

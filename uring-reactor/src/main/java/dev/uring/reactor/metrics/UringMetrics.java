@@ -13,7 +13,9 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The Micrometer meters of one {@link Uring} runtime, read from its loops' {@link LoopStats}: the
@@ -22,7 +24,7 @@ import java.util.function.ToDoubleFunction;
  * Binding starts counting on the loops ({@link Uring#events}, with the default thresholds unless
  * set before).
  *
- * <p>Every meter has the tags {@code runtime} (the runtime's name, {@code uring-0}) and {@code loop}
+ * <p>Every meter in this list has the tags {@code runtime} (the runtime's name, {@code uring-0}) and {@code loop}
  * (the loop's index); tag values are bounded (opcode and errno names from fixed lists, no per-file
  * or per-connection tags):
  * <ul>
@@ -45,8 +47,16 @@ import java.util.function.ToDoubleFunction;
  * <li>{@code reactive.uring.recv.buffers.exhausted} (counter): receives that found the loop's
  *     provided buffer ring empty (ENOBUFS; receiving pauses until a buffer comes back).</li>
  * </ul>
- * A fixed-file table's slots are bound with {@link #bindFileTable}; policy refusals are uring-policy's
- * own {@code dev.uring.policy.metrics.PolicyMetrics} (its Spring Boot auto-configuration binds it).
+ * And once per runtime, {@code reactive.uring.files.slots} (gauges, tags {@code table}: the
+ * runtime's name, and {@code state}: {@code used} or {@code free}): the slots of the runtime's
+ * shared fixed-file table ({@link Uring#fixedFiles}). No {@code loop} tag, since the table is the
+ * whole group's, and the tag keys of {@link #bindFileTable}, so both kinds of table share one set
+ * of keys. They look the table up when the registry publishes, so a table set up after binding
+ * is gauged too; while the runtime has none they read {@code NaN} (Micrometer's "no value"), not
+ * a table without a free slot.
+ *
+ * <p>Policy refusals are uring-policy's own {@code dev.uring.policy.metrics.PolicyMetrics} (its
+ * Spring Boot auto-configuration binds it).
  */
 public final class UringMetrics implements MeterBinder {
     /** The meters' common name prefix. */
@@ -70,8 +80,9 @@ public final class UringMetrics implements MeterBinder {
     }
 
     /**
-     * Registers the runtime's meters in {@code registry} and starts counting on its loops (policy
-     * refusals are counted by uring-policy's PolicyMetrics).
+     * Registers the runtime's meters in {@code registry}, its fixed-file table's slot gauges
+     * included, and starts counting on its loops (policy refusals are counted by uring-policy's
+     * PolicyMetrics).
      */
     @Override
     public void bindTo(MeterRegistry registry) {
@@ -81,6 +92,7 @@ public final class UringMetrics implements MeterBinder {
         for (EventLoop loop : uring.group()) {
             bindLoop(registry, loop.stats(), Tags.of("runtime", uring.name(), "loop", Integer.toString(loop.index())));
         }
+        bindSlots(registry, uring, Uring::fixedFileTable, uring.name());
     }
 
     private static void bindLoop(MeterRegistry registry, LoopStats stats, Tags tags) {
@@ -136,15 +148,32 @@ public final class UringMetrics implements MeterBinder {
 
     /**
      * Registers {@code reactive.uring.files.slots} (gauges, tags {@code table} and {@code state}:
-     * {@code used} or {@code free}) for a fixed-file table shared by a group's loops.
+     * {@code used} or {@code free}) for a fixed-file table made apart from a runtime
+     * ({@link FixedFileTable#create} on a group). A runtime's own table ({@link Uring#fixedFiles})
+     * needs no call: {@link #bindTo} gauges it, with the runtime's name as {@code table}.
      *
-     * @param name the {@code table} tag's value; keep it one of a few fixed names
+     * @param name the {@code table} tag's value; keep it one of a few fixed names, other than the
+     *     runtimes' names
      */
     public static void bindFileTable(MeterRegistry registry, FixedFileTable table, String name) {
+        bindSlots(registry, table, t -> t, name);
+    }
+
+    /** The two slot gauges of the table {@code table} finds in {@code owner} when the registry publishes. */
+    private static <T> void bindSlots(MeterRegistry registry, T owner, Function<T, @Nullable FixedFileTable> table,
+            String name) {
         Tags tags = Tags.of("table", name);
-        Gauge.builder(PREFIX + "files.slots", table, FixedFileTable::slotsInUse).tags(tags.and("state", "used"))
+        Gauge.builder(PREFIX + "files.slots", owner, o -> used(table.apply(o))).tags(tags.and("state", "used"))
                 .description("fixed-file table slots").register(registry);
-        Gauge.builder(PREFIX + "files.slots", table, t -> t.groupSlots() - t.slotsInUse())
-                .tags(tags.and("state", "free")).description("fixed-file table slots").register(registry);
+        Gauge.builder(PREFIX + "files.slots", owner, o -> free(table.apply(o))).tags(tags.and("state", "free"))
+                .description("fixed-file table slots").register(registry);
+    }
+
+    private static double used(@Nullable FixedFileTable t) {
+        return t == null ? Double.NaN : t.slotsInUse();
+    }
+
+    private static double free(@Nullable FixedFileTable t) {
+        return t == null ? Double.NaN : t.groupSlots() - t.slotsInUse();
     }
 }

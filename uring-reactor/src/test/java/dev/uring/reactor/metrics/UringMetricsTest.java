@@ -134,13 +134,20 @@ class UringMetricsTest {
     void everyMeterIsTaggedWithBoundedValues() throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (Uring uring = Uring.create(1).metrics(registry)) {
+            String slots = UringMetrics.PREFIX + "files.slots";
             assertThat(registry.getMeters()).isNotEmpty().allSatisfy((Meter m) -> {
                 assertThat(m.getId().getName()).startsWith(UringMetrics.PREFIX);
-                assertThat(m.getId().getTag("runtime")).isEqualTo(uring.name());
-                assertThat(m.getId().getTag("loop")).isEqualTo("0");
+                if (m.getId().getName().equals(slots)) {
+                    // the group's table: one per runtime, named after it
+                    assertThat(m.getId().getTag("table")).isEqualTo(uring.name());
+                    assertThat(m.getId().getTag("state")).isIn("used", "free");
+                } else {
+                    assertThat(m.getId().getTag("runtime")).isEqualTo(uring.name());
+                    assertThat(m.getId().getTag("loop")).isEqualTo("0");
+                }
             });
-            // per loop: op x {submitted, completed}, errno x errors, and 10 single meters
-            assertThat(registry.getMeters()).hasSize(2 * (UringMetrics.OPS.size() + 1) + UringMetrics.ERRNOS.size() + 1 + 10);
+            // per loop: op x {submitted, completed}, errno x errors, and 10 single meters; per runtime: 2 slot gauges
+            assertThat(registry.getMeters()).hasSize(2 * (UringMetrics.OPS.size() + 1) + UringMetrics.ERRNOS.size() + 1 + 10 + 2);
         }
     }
 
@@ -155,16 +162,69 @@ class UringMetricsTest {
         try (Uring uring = Uring.create(2);
                 FixedFileTable table = FixedFileTable.create(uring.group(), 8, 0).get(10, TimeUnit.SECONDS)) {
             UringMetrics.bindFileTable(registry, table, "files");
-            assertThat(gauge(registry, "files.slots", "state", "used")).isZero();
-            assertThat(gauge(registry, "files.slots", "state", "free")).isEqualTo(8);
+            assertThat(gauge(registry, "files.slots", "table", "files", "state", "used")).isZero();
+            assertThat(gauge(registry, "files.slots", "table", "files", "state", "free")).isEqualTo(8);
             FixedFile f = table.open(uring.group().get(0), file, OpenFlags.O_RDONLY, 0).get(10, TimeUnit.SECONDS);
-            assertThat(gauge(registry, "files.slots", "state", "used")).isEqualTo(1);
-            assertThat(gauge(registry, "files.slots", "state", "free")).isEqualTo(7);
+            assertThat(gauge(registry, "files.slots", "table", "files", "state", "used")).isEqualTo(1);
+            assertThat(gauge(registry, "files.slots", "table", "files", "state", "free")).isEqualTo(7);
             f.release();
             f.cleared().get(10, TimeUnit.SECONDS);
-            await(() -> gauge(registry, "files.slots", "state", "used") == 0);
-            assertThat(gauge(registry, "files.slots", "state", "used")).isZero();
-            assertThat(gauge(registry, "files.slots", "state", "free")).isEqualTo(8);
+            await(() -> gauge(registry, "files.slots", "table", "files", "state", "used") == 0);
+            assertThat(gauge(registry, "files.slots", "table", "files", "state", "used")).isZero();
+            assertThat(gauge(registry, "files.slots", "table", "files", "state", "free")).isEqualTo(8);
+        }
+    }
+
+    /** Reads {@code f} twice (the second op that can name a slot installs it) and waits for its slot. */
+    private static void installed(ReactiveFile f) throws InterruptedException {
+        f.read(0, 1).block(Duration.ofSeconds(10));
+        f.read(0, 1).block(Duration.ofSeconds(10));
+        await(() -> f.fixedSlot() >= 0);
+        assertThat(f.fixedSlot()).as("installed in a slot").isNotNegative();
+    }
+
+    @Test
+    void aRuntimesOwnFixedFileTableIsGaugedWithoutABindCall() throws Exception {
+        Path file = Files.write(dir.resolve("own"), new byte[16]);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (Uring uring = Uring.create(2).fixedFiles(8).metrics(registry)) {
+            String[] used = {"table", uring.name(), "state", "used"};
+            String[] free = {"table", uring.name(), "state", "free"};
+            assertThat(registry.find(UringMetrics.PREFIX + "files.slots").gauges()).hasSize(2);
+            assertThat(gauge(registry, "files.slots", used)).isZero();
+            assertThat(gauge(registry, "files.slots", free)).isEqualTo(8);
+            ReactiveFile f = ReactiveFile.open(uring, file).block(Duration.ofSeconds(10));
+            installed(f);
+            assertThat(gauge(registry, "files.slots", used)).isEqualTo(1);
+            assertThat(gauge(registry, "files.slots", free)).isEqualTo(7);
+            // the close clears the slot on every ring before it completes
+            f.close().block(Duration.ofSeconds(10));
+            assertThat(gauge(registry, "files.slots", used)).isZero();
+            assertThat(gauge(registry, "files.slots", free)).isEqualTo(8);
+        }
+    }
+
+    @Test
+    void aFixedFileTableSetUpAfterBindingIsGaugedAndNaNBeforeIt() throws Exception {
+        Path file = Files.write(dir.resolve("later"), new byte[16]);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (Uring uring = Uring.create(1).metrics(registry)) {
+            String[] used = {"table", uring.name(), "state", "used"};
+            String[] free = {"table", uring.name(), "state", "free"};
+            // no table: no value, rather than a table with no free slot
+            assertThat(gauge(registry, "files.slots", used)).isNaN();
+            assertThat(gauge(registry, "files.slots", free)).isNaN();
+            uring.fixedFiles(4);
+            assertThat(gauge(registry, "files.slots", used)).isZero();
+            assertThat(gauge(registry, "files.slots", free)).isEqualTo(4);
+            ReactiveFile f = ReactiveFile.open(uring, file).block(Duration.ofSeconds(10));
+            installed(f);
+            assertThat(gauge(registry, "files.slots", used)).isEqualTo(1);
+            assertThat(gauge(registry, "files.slots", free)).isEqualTo(3);
+            f.close().block(Duration.ofSeconds(10));
+            assertThat(gauge(registry, "files.slots", used)).isZero();
+            assertThat(gauge(registry, "files.slots", free)).isEqualTo(4);
+            assertThat(registry.find(UringMetrics.PREFIX + "files.slots").gauges()).hasSize(2);
         }
     }
 
