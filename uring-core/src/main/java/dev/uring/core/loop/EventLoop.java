@@ -404,11 +404,15 @@ public final class EventLoop implements Executor, AutoCloseable {
                     // a task handed over just as close began may have started ops after the first cancel
                     cancelAll();
                 }
-                if (pending.active() == 0 || System.nanoTime() - deadline > 0) {
+                // the tasks handed over before the close still run (a pass's budget at a time), within
+                // the close timeout; only those that come after it, or past it, are rejected
+                if ((pending.active() == 0 && tasks.isEmpty()) || System.nanoTime() - deadline > 0) {
                     return;
                 }
                 submit(r);
-                waitFor(r, Math.max(1, deadline - System.nanoTime()));
+                if (tasks.isEmpty()) {
+                    waitFor(r, Math.max(1, deadline - System.nanoTime()));
+                }
                 r.reapCqes(dispatcher);
                 continue;
             }
@@ -628,8 +632,9 @@ public final class EventLoop implements Executor, AutoCloseable {
     }
 
     /**
-     * Cancels every op in flight, waits up to the close timeout for their final CQEs, then closes
-     * the ring. Blocks the caller until the loop thread has finished,
+     * Runs the tasks already handed over, cancels every op in flight, waits up to the close timeout
+     * for their final CQEs (and those tasks), then closes the ring; a task handed over after that is
+     * rejected. Blocks the caller until the loop thread has finished,
      * unless called on the loop thread itself, where it only begins the close. Idempotent.
      */
     @Override
