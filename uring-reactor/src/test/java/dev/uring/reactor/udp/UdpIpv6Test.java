@@ -17,6 +17,7 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AutoClose;
@@ -82,7 +83,23 @@ class UdpIpv6Test {
             tx.setOption(StandardSocketOptions.IP_MULTICAST_LOOP, true);
             int port = ((InetSocketAddress) rx.getLocalAddress()).getPort();
             tx.send(ByteBuffer.wrap(new byte[] {1}), new InetSocketAddress(group, port));
+            // a send that succeeds is not enough: a host with lo's flag and an ff00::/8 route on lo
+            // took the send here and never looped it back (Ip6OutMcastPkts counted, Ip6InMcastPkts 0)
+            rx.configureBlocking(false);
+            ByteBuffer in = ByteBuffer.allocate(8);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+            while (rx.receive(in) == null) {
+                if (System.nanoTime() - deadline > 0) {
+                    return "IPv6 multicast out of lo and back: a JDK channel's send to " + group
+                            + " on lo succeeded but never came back to a member on lo (lo's MULTICAST flag: "
+                            + supportsMulticast(lo) + ")";
+                }
+                Thread.sleep(5);
+            }
             return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted while probing IPv6 multicast on lo";
         } catch (IOException | UnsupportedOperationException e) {
             return "IPv6 multicast out of lo and back: the kernel refuses a send to " + group + " on lo ("
                     + e.getMessage() + "; lo's MULTICAST flag: " + supportsMulticast(lo)
