@@ -23,15 +23,14 @@ final class FdOp extends ArenaOp<Void> {
 
     @Override
     public void prep(Sqe sqe) {
-        slot.prep(sqe, fd(), this, FdOp::prepOn);
-    }
-
-    private static void prepOn(Sqe sqe, int file, FdOp op) {
-        switch (op.kind) {
+        long t = slot.target(fd());
+        int file = FileSlot.file(t);
+        switch (kind) {
             case FSYNC -> sqe.prepFsync(file, false);
             case FDATASYNC -> sqe.prepFsync(file, true);
-            case FTRUNCATE -> sqe.prepFtruncate(file, op.length);
+            case FTRUNCATE -> sqe.prepFtruncate(file, length);
         }
+        FileSlot.flag(sqe, t);
     }
 
     @Override

@@ -57,29 +57,33 @@ final class FileSlot {
         return t == null ? NONE : new FileSlot(t, rt);
     }
 
+    /** The bit of a {@link #target} that names a fixed slot. */
+    private static final long FIXED = 1L << 32;
+
     /**
-     * A prep of one op on this file, told how to name it: {@code file} is the file's fixed slot on
-     * the ring or its fd, whichever {@link #prep} chose. Write it without capturing (everything it
-     * needs comes through {@code op}), so that the lambda is one shared instance and a prep
-     * allocates nothing.
+     * How an op on the calling loop names this file: its fixed slot on this loop's ring where it has
+     * one there, else {@code fd} (not installed yet, or a ring outside the table). Looked up once,
+     * so the SQE's fd field ({@link #file}) and its flag ({@link #flag}) always agree, even while an
+     * install completes on another loop. The one place that makes this choice for every op on an
+     * open file. A plain value rather than a prep callback: the ops' preps stay direct calls, which
+     * the JIT inlines (through one shared callback a read's buffer segment escaped: 72 B per read).
      */
-    @FunctionalInterface
-    interface Prep<A> {
-        void prep(Sqe sqe, int file, A op);
+    long target(int fd) {
+        int s = here();
+        return s >= 0 ? FIXED | s : Integer.toUnsignedLong(fd);
+    }
+
+    /** The SQE's fd field for {@code target}: the slot or the fd. */
+    static int file(long target) {
+        return (int) target;
     }
 
     /**
-     * Prepares {@code sqe} with {@code prep}, naming the file by its fixed slot on the calling
-     * loop's ring, with FIXED_FILE, where it has one there, else by {@code fd} (not installed yet,
-     * or a ring outside the table). The slot is looked up once, so the fd field and the flag
-     * always agree, even while an install completes on another loop. The one place that makes
-     * this choice for every op on an open file.
+     * Sets FIXED_FILE on {@code sqe}, already prepared, when {@code target} names a slot (after the
+     * prep: before it, addFlags would or in the flags byte of the SQ slot's previous op).
      */
-    <A> Sqe prep(Sqe sqe, int fd, A op, Prep<? super A> prep) {
-        int s = here();
-        prep.prep(sqe, s >= 0 ? s : fd, op);
-        if (s >= 0) {
-            // after the prep: before it, addFlags would or in the flags byte of the SQ slot's previous op
+    static Sqe flag(Sqe sqe, long target) {
+        if ((target & FIXED) != 0) {
             sqe.addFlags(SqeFlags.FIXED_FILE);
         }
         return sqe;

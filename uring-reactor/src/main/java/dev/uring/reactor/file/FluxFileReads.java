@@ -366,8 +366,8 @@ final class FluxFileReads extends Flux<FileChunk> {
                 slot.state = Slot.READING;
                 long ud = loop.register(slot);
                 try {
-                    fileSlot.prep(loop.nextSqe(), fd, slot, (q, f, read) -> q.prepRead(f, read.memory, read.chunk.position))
-                            .userData(ud);
+                    long t = fileSlot.target(fd);
+                    FileSlot.flag(loop.nextSqe().prepRead(FileSlot.file(t), slot.memory, position), t).userData(ud);
                 } catch (RuntimeException e) {
                     loop.unregister(ud);
                     slot.state = Slot.FREE;

@@ -58,10 +58,11 @@ abstract class MonoFileRead<T> extends Mono<T> {
             this.source = source;
         }
 
-        /** Fills {@code sqe} with the READ into {@link #readInto()}, naming the file as {@link FileSlot#prep} chooses. */
+        /** Fills {@code sqe} with the READ into {@link #readInto()}, naming the file as {@link FileSlot#target} chooses. */
         final void prepRead(Sqe sqe) {
             ReactiveFile file = source.file;
-            file.slot().prep(sqe, file.handle().fd(), this, (q, f, r) -> q.prepRead(f, r.readInto(), r.source.position));
+            long t = file.slot().target(file.handle().fd());
+            FileSlot.flag(sqe.prepRead(FileSlot.file(t), readInto(), source.position), t);
         }
 
         /** The memory the kernel reads into; called once per prep, from {@link #prepRead}. */

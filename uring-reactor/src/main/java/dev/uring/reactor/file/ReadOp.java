@@ -46,7 +46,8 @@ final class ReadOp extends ArenaOp<Integer> {
             bounce = target;
         }
         into = target;
-        slot.prep(sqe, fd(), this, (q, f, op) -> q.prepRead(f, op.into(), op.position));
+        long t = slot.target(fd());
+        FileSlot.flag(sqe.prepRead(FileSlot.file(t), into(), position), t);
     }
 
     private MemorySegment into() {

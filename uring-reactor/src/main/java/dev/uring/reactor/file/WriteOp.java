@@ -42,7 +42,8 @@ final class WriteOp extends ArenaOp<Integer> {
             }
             data = d;
         }
-        slot.prep(sqe, fd(), this, (q, f, op) -> q.prepWrite(f, op.rest(), op.position + op.written));
+        long t = slot.target(fd());
+        FileSlot.flag(sqe.prepWrite(FileSlot.file(t), rest(), position + written), t);
     }
 
     /** What is left to write: the data after what was written. */
