@@ -11,16 +11,25 @@ import org.junit.jupiter.api.Timeout;
 
 /** Tasks handed over while a loop closes are each either run or rejected, never silently dropped. */
 class EventLoopCloseRaceTest {
+    /** Loop threads named {@code name} counting in {@code count} the uncaught exceptions {@code counted} accepts. */
+    private static ThreadFactory counting(String name, AtomicLong count, java.util.function.Predicate<Throwable> counted) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setUncaughtExceptionHandler((th, e) -> {
+                if (counted.test(e)) {
+                    count.incrementAndGet();
+                }
+            });
+            return t;
+        };
+    }
+
     @Test
     @Timeout(60)
     void tasksHandedOverBeforeTheCloseAllRunThoughMoreThanAPassesBudget() throws Exception {
         AtomicLong reportedRejections = new AtomicLong();
-        ThreadFactory factory = r -> {
-            Thread t = new Thread(r, "close-loop");
-            t.setUncaughtExceptionHandler((th, e) -> reportedRejections.incrementAndGet());
-            return t;
-        };
-        EventLoop loop = EventLoop.start(EventLoop.defaultOptions(8).setupHooks(false), factory);
+        EventLoop loop = EventLoop.start(EventLoop.defaultOptions(8).setupHooks(false),
+                counting("close-loop", reportedRejections, e -> true));
         java.util.concurrent.atomic.AtomicBoolean go = new java.util.concurrent.atomic.AtomicBoolean();
         AtomicInteger ran = new AtomicInteger();
         int tasks = 50_000;
@@ -47,15 +56,7 @@ class EventLoopCloseRaceTest {
     @Timeout(120)
     void everyTaskRacingCloseIsRunOrRejected() throws Exception {
         AtomicLong reportedRejections = new AtomicLong();
-        ThreadFactory factory = r -> {
-            Thread t = new Thread(r, "race-loop");
-            t.setUncaughtExceptionHandler((th, e) -> {
-                if (e instanceof RejectedExecutionException) {
-                    reportedRejections.incrementAndGet();
-                }
-            });
-            return t;
-        };
+        ThreadFactory factory = counting("race-loop", reportedRejections, e -> e instanceof RejectedExecutionException);
         for (int cycle = 0; cycle < 100; cycle++) {
             EventLoop loop = EventLoop.start(EventLoop.defaultOptions(8).setupHooks(false), factory);
             AtomicInteger ran = new AtomicInteger();

@@ -183,24 +183,27 @@ class UringMetricsTest {
         assertThat(f.fixedSlot()).as("installed in a slot").isNotNegative();
     }
 
+    /** The runtime's table's two gauges read {@code used} and {@code free} slots (NaN: no value). */
+    private static void assertSlots(SimpleMeterRegistry registry, Uring uring, double used, double free) {
+        assertThat((Double) gauge(registry, "files.slots", "table", uring.name(), "state", "used")).as("slots used")
+                .isEqualTo((Double) used);
+        assertThat((Double) gauge(registry, "files.slots", "table", uring.name(), "state", "free")).as("slots free")
+                .isEqualTo((Double) free);
+    }
+
     @Test
     void aRuntimesOwnFixedFileTableIsGaugedWithoutABindCall() throws Exception {
         Path file = Files.write(dir.resolve("own"), new byte[16]);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (Uring uring = Uring.create(2).fixedFiles(8).metrics(registry)) {
-            String[] used = {"table", uring.name(), "state", "used"};
-            String[] free = {"table", uring.name(), "state", "free"};
             assertThat(registry.find(UringMetrics.PREFIX + "files.slots").gauges()).hasSize(2);
-            assertThat(gauge(registry, "files.slots", used)).isZero();
-            assertThat(gauge(registry, "files.slots", free)).isEqualTo(8);
+            assertSlots(registry, uring, 0, 8);
             ReactiveFile f = ReactiveFile.open(uring, file).block(Duration.ofSeconds(10));
             installed(f);
-            assertThat(gauge(registry, "files.slots", used)).isEqualTo(1);
-            assertThat(gauge(registry, "files.slots", free)).isEqualTo(7);
+            assertSlots(registry, uring, 1, 7);
             // the close clears the slot on every ring before it completes
             f.close().block(Duration.ofSeconds(10));
-            assertThat(gauge(registry, "files.slots", used)).isZero();
-            assertThat(gauge(registry, "files.slots", free)).isEqualTo(8);
+            assertSlots(registry, uring, 0, 8);
         }
     }
 
@@ -209,21 +212,15 @@ class UringMetricsTest {
         Path file = Files.write(dir.resolve("later"), new byte[16]);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (Uring uring = Uring.create(1).metrics(registry)) {
-            String[] used = {"table", uring.name(), "state", "used"};
-            String[] free = {"table", uring.name(), "state", "free"};
             // no table: no value, rather than a table with no free slot
-            assertThat(gauge(registry, "files.slots", used)).isNaN();
-            assertThat(gauge(registry, "files.slots", free)).isNaN();
+            assertSlots(registry, uring, Double.NaN, Double.NaN);
             uring.fixedFiles(4);
-            assertThat(gauge(registry, "files.slots", used)).isZero();
-            assertThat(gauge(registry, "files.slots", free)).isEqualTo(4);
+            assertSlots(registry, uring, 0, 4);
             ReactiveFile f = ReactiveFile.open(uring, file).block(Duration.ofSeconds(10));
             installed(f);
-            assertThat(gauge(registry, "files.slots", used)).isEqualTo(1);
-            assertThat(gauge(registry, "files.slots", free)).isEqualTo(3);
+            assertSlots(registry, uring, 1, 3);
             f.close().block(Duration.ofSeconds(10));
-            assertThat(gauge(registry, "files.slots", used)).isZero();
-            assertThat(gauge(registry, "files.slots", free)).isEqualTo(4);
+            assertSlots(registry, uring, 0, 4);
             assertThat(registry.find(UringMetrics.PREFIX + "files.slots").gauges()).hasSize(2);
         }
     }
