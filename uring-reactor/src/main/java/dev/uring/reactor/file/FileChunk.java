@@ -10,12 +10,13 @@ import java.nio.ByteBuffer;
  * every chunk is released.
  */
 public final class FileChunk {
-    final FluxFileReads.Reads stream;
+    // the stream's slot whose buffer this chunk shows: release hands it back without a search
+    final FluxFileReads.Slot slot;
     final ByteBuffer view;
     long position;
 
-    FileChunk(FluxFileReads.Reads stream, ByteBuffer view) {
-        this.stream = stream;
+    FileChunk(FluxFileReads.Slot slot, ByteBuffer view) {
+        this.slot = slot;
         this.view = view;
     }
 
@@ -34,7 +35,7 @@ public final class FileChunk {
 
     /** Hands the buffer back to the stream for its next read; a second call does nothing. */
     public void release() {
-        stream.released(this);
+        slot.stream.released(slot);
     }
 
     @Override

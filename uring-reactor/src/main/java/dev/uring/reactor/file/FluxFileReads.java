@@ -93,7 +93,7 @@ final class FluxFileReads extends Flux<FileChunk> {
         Slot(Reads stream, MemorySegment memory) {
             this.stream = stream;
             this.memory = memory;
-            this.chunk = new FileChunk(stream, memory.asByteBuffer());
+            this.chunk = new FileChunk(this, memory.asByteBuffer());
         }
 
         @Override
@@ -181,18 +181,9 @@ final class FluxFileReads extends Flux<FileChunk> {
             schedule();
         }
 
-        void released(FileChunk c) {
-            Slot[] all = slots;
-            if (all == null) {
-                return;
-            }
-            for (Slot slot : all) {
-                if (slot.chunk == c) {
-                    if (Slot.STATE.compareAndSet(slot, Slot.DELIVERED, Slot.FREE)) {
-                        schedule();
-                    }
-                    return;
-                }
+        void released(Slot slot) {
+            if (Slot.STATE.compareAndSet(slot, Slot.DELIVERED, Slot.FREE)) {
+                schedule();
             }
         }
 
@@ -336,8 +327,8 @@ final class FluxFileReads extends Flux<FileChunk> {
         }
 
         private void issue() {
-            FileSlot fileSlot = source.file.slot();
-            int fd = source.file.handle().fd();
+            // the fixed-file slot of this loop's ring when the file has one: one lookup per pass
+            long target = source.file.slot().target(source.file.handle().fd());
             long r = requested;
             // issued and requested both count from the start: no more reads out than chunks asked for
             while (inFlight < source.concurrency && issued < r) {
@@ -366,8 +357,8 @@ final class FluxFileReads extends Flux<FileChunk> {
                 slot.state = Slot.READING;
                 long ud = loop.register(slot);
                 try {
-                    long t = fileSlot.target(fd);
-                    FileSlot.flag(loop.nextSqe().prepRead(FileSlot.file(t), slot.memory, position), t).userData(ud);
+                    FileSlot.flag(loop.nextSqe().prepRead(FileSlot.file(target), slot.memory, position), target)
+                            .userData(ud);
                 } catch (RuntimeException e) {
                     loop.unregister(ud);
                     slot.state = Slot.FREE;
@@ -417,11 +408,13 @@ final class FluxFileReads extends Flux<FileChunk> {
             }
             readyCount = 0;
             Slot[] all = slots;
-            for (Slot slot : all == null ? new Slot[0] : all) {
-                if (slot.state == Slot.READING) {
-                    loop.cancel(slot.userData);
-                } else if (slot.state == Slot.READY) {
-                    slot.state = Slot.FREE;
+            if (all != null) {
+                for (Slot slot : all) {
+                    if (slot.state == Slot.READING) {
+                        loop.cancel(slot.userData);
+                    } else if (slot.state == Slot.READY) {
+                        slot.state = Slot.FREE;
+                    }
                 }
             }
             if (signal) {

@@ -50,13 +50,8 @@ final class MonoDirectRead extends MonoFileRead<Integer> {
 
         @Override
         public void prep(Sqe sqe) {
-            prepRead(sqe);
-        }
-
-        @Override
-        MemorySegment readInto() {
-            // a view of dst's remaining bytes, bounds checked by prepRead; it does not outlive the prep
-            return MemorySegment.ofBuffer(((MonoDirectRead) source).dst);
+            // a view of dst's remaining bytes, bounds checked by prepRead; it does not outlive this call
+            prepRead(sqe, MemorySegment.ofBuffer(((MonoDirectRead) source).dst));
         }
 
         @Override

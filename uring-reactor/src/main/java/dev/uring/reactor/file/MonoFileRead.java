@@ -58,15 +58,12 @@ abstract class MonoFileRead<T> extends Mono<T> {
             this.source = source;
         }
 
-        /** Fills {@code sqe} with the READ into {@link #readInto()}, naming the file as {@link FileSlot#target} chooses. */
-        final void prepRead(Sqe sqe) {
+        /** Fills {@code sqe} with the READ into {@code target}, naming the file as {@link FileSlot#target} chooses. */
+        final void prepRead(Sqe sqe, MemorySegment target) {
             ReactiveFile file = source.file;
             long t = file.slot().target(file.handle().fd());
-            FileSlot.flag(sqe.prepRead(FileSlot.file(t), readInto(), source.position), t);
+            FileSlot.flag(sqe.prepRead(FileSlot.file(t), target, source.position), t);
         }
-
-        /** The memory the kernel reads into; called once per prep, from {@link #prepRead}. */
-        abstract MemorySegment readInto();
 
         @Override
         public final UringOperation<T> op() {

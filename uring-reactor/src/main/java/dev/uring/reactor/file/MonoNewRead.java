@@ -37,17 +37,9 @@ final class MonoNewRead extends MonoFileRead<ByteBuffer> {
 
         @Override
         public void prep(Sqe sqe) {
-            block = memory().allocate(((MonoNewRead) source).length);
-            prepRead(sqe);
-        }
-
-        @Override
-        MemorySegment readInto() {
-            MemorySegment b = block;
-            if (b == null) {
-                throw new IllegalStateException("READ prepared before its block was allocated");
-            }
-            return b;
+            MemorySegment b = memory().allocate(((MonoNewRead) source).length);
+            block = b;
+            prepRead(sqe, b);
         }
 
         @Override

@@ -19,8 +19,6 @@ final class ReadOp extends ArenaOp<Integer> {
     private final int length;
     private final ByteBuffer dst;
     private @Nullable MemorySegment bounce;
-    /** What the kernel reads into: the buffer itself or the bounce buffer; set by prep. */
-    private @Nullable MemorySegment into;
 
     private ReadOp(FileHandle file, FileSlot slot, long position, int length, ByteBuffer dst) {
         super(file);
@@ -45,17 +43,8 @@ final class ReadOp extends ArenaOp<Integer> {
             target = arena().allocate(length);
             bounce = target;
         }
-        into = target;
         long t = slot.target(fd());
-        FileSlot.flag(sqe.prepRead(FileSlot.file(t), into(), position), t);
-    }
-
-    private MemorySegment into() {
-        MemorySegment t = into;
-        if (t == null) {
-            throw new IllegalStateException("READ prepared before its buffer was chosen");
-        }
-        return t;
+        FileSlot.flag(sqe.prepRead(FileSlot.file(t), target, position), t);
     }
 
     @Override
