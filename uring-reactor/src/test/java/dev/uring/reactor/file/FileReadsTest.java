@@ -147,6 +147,7 @@ class FileReadsTest {
             ReactiveFile f = ReactiveFile.open(own, path).block(Duration.ofSeconds(10));
             int before = lentOn(loop);
             List<FileChunk> held = Collections.synchronizedList(new ArrayList<>());
+            java.util.concurrent.CountDownLatch eight = new java.util.concurrent.CountDownLatch(8);
             FluxFileReads.Reads r = subscribe(f.read(Flux.fromIterable(shuffledPositions(8, 5)), BLOCK, 4),
                     new CoreSubscriber<>() {
                         @Override
@@ -157,6 +158,7 @@ class FileReadsTest {
                         @Override
                         public void onNext(FileChunk c) {
                             held.add(c);
+                            eight.countDown();
                         }
 
                         @Override
@@ -167,10 +169,7 @@ class FileReadsTest {
                         public void onComplete() {
                         }
                     });
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (held.size() < 8 && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
+            assertThat(eight.await(10, TimeUnit.SECONDS)).as("8 chunks delivered").isTrue();
             assertThat(held).hasSize(8);
             // 2 x concurrency buffers, lent by the loop's pool (no Arena of the stream's own)
             assertThat(lentOn(loop) - before).as("blocks the stream holds").isEqualTo(8);
