@@ -16,9 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,30 +26,6 @@ class FixedFilesFallbackTest {
     private static final Duration T = Duration.ofSeconds(10);
     @TempDir
     Path dir;
-
-    /** This process's open fds, less the jars the class loaders open lazily (not ours to count). */
-    private static long openFds() throws IOException {
-        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
-            return s.filter(fd -> {
-                try {
-                    return !Files.readSymbolicLink(fd).toString().endsWith(".jar");
-                } catch (IOException e) {
-                    return false; // closed while listed
-                }
-            }).count();
-        }
-    }
-
-    private static boolean eventually(BooleanSupplier c) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < end) {
-            if (c.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(5);
-        }
-        return c.getAsBoolean();
-    }
 
     private static String text(ByteBuffer b) {
         return StandardCharsets.UTF_8.decode(b).toString();
@@ -77,7 +50,7 @@ class FixedFilesFallbackTest {
     @Test
     void aPolicyThatRefusesFilesUpdateFallsBackToTheFdAndSaysSoOnce() throws Exception {
         List<Restriction> rs = restrictions(true);
-        long before = openFds();
+        long before = ReactorInvariants.openFdsBesidesJars();
         try (Uring uring = Uring.create(2, EventLoop.defaultOptions(64).customizer(r -> r.registerRestrictions(rs)))
                 .fixedFiles(8)) {
             assertThat(uring.fixedFileTable()).as("the table itself was allowed").isNotNull();
@@ -87,7 +60,7 @@ class FixedFilesFallbackTest {
                     assertThat(text(f.read(0, 16).block(T))).isEqualTo("refused " + i);
                 }
                 int n = i + 1;
-                assertThat(eventually(() -> uring.fixedFileFallbacks() == n)).isTrue();
+                assertThat(ReactorInvariants.eventually(() -> uring.fixedFileFallbacks() == n)).isTrue();
                 assertThat(f.fixedSlot()).isEqualTo(-1);
                 assertThat(text(f.read(0, 16).block(T))).isEqualTo("refused " + i);
                 f.close().block(T);
@@ -95,7 +68,7 @@ class FixedFilesFallbackTest {
             assertThat(uring.fixedFileTable().slotsInUse()).isZero();
             assertThat(uring.fixedFileWarningsLogged()).as("said once").isEqualTo(1);
         }
-        assertThat(openFds()).isEqualTo(before);
+        assertThat(ReactorInvariants.openFdsBesidesJars()).isEqualTo(before);
     }
 
     @Test

@@ -82,6 +82,23 @@ public final class ReactorInvariants {
         }
     }
 
+    /** This process's open fds, less the jars the class loaders open lazily (not ours to count). */
+    public static long openFdsBesidesJars() throws IOException {
+        return fdTargets().stream().filter(t -> !t.endsWith(".jar") && !t.equals("?")).count();
+    }
+
+    /** Whether {@code condition} holds within 10 s, asked every 5 ms. */
+    public static boolean eventually(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < end) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(5);
+        }
+        return condition.getAsBoolean();
+    }
+
     /** Asserts that no loop of {@code uring} holds a pending-op slot. */
     public static void assertNoPendingOps(Uring uring) throws Exception {
         for (EventLoop l : uring.group()) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.uring.core.files.FixedFileTable;
 import dev.uring.core.loop.EventLoop;
 import dev.uring.reactor.Uring;
+import dev.uring.reactor.ReactorInvariants;
 import java.io.IOException;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -21,8 +22,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,30 +35,6 @@ class FixedSlotFileTest {
     @TempDir
     Path dir;
 
-    /** This process's open fds, less the jars the class loaders open lazily (not ours to count). */
-    private static long openFds() throws IOException {
-        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
-            return s.filter(fd -> {
-                try {
-                    return !Files.readSymbolicLink(fd).toString().endsWith(".jar");
-                } catch (IOException e) {
-                    return false; // closed while listed
-                }
-            }).count();
-        }
-    }
-
-    private static boolean eventually(BooleanSupplier c) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < end) {
-            if (c.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(5);
-        }
-        return c.getAsBoolean();
-    }
-
     private Path fileWith(String name, String text) throws IOException {
         return Files.writeString(dir.resolve(name), text);
     }
@@ -72,7 +47,7 @@ class FixedSlotFileTest {
     private static void installed(ReactiveFile f) throws InterruptedException {
         f.read(0, 1).block(T);
         f.read(0, 1).block(T);
-        assertThat(eventually(() -> f.fixedSlot() >= 0)).as("installed in a slot").isTrue();
+        assertThat(ReactorInvariants.eventually(() -> f.fixedSlot() >= 0)).as("installed in a slot").isTrue();
     }
 
     /** A read subscribed on {@code loop}'s own thread, so that it runs on that loop's ring. */
@@ -104,7 +79,7 @@ class FixedSlotFileTest {
     void everyLoopReadsThroughTheSharedSlotNotTheFd() throws Throwable {
         Path original = fileWith("original", "the original file");
         Path decoy = fileWith("decoy", "a decoy behind the same fd number, longer");
-        long before = openFds();
+        long before = ReactorInvariants.openFdsBesidesJars();
         try (Uring uring = Uring.create(2).fixedFiles(8)) {
             FixedFileTable table = uring.fixedFileTable();
             assertThat(table).isNotNull();
@@ -142,7 +117,7 @@ class FixedSlotFileTest {
             assertThat(table.slotsInUse()).isZero();
             assertThat(uring.fixedFileFallbacks()).isZero();
         }
-        assertThat(openFds()).isEqualTo(before);
+        assertThat(ReactorInvariants.openFdsBesidesJars()).isEqualTo(before);
     }
 
     @Test
@@ -161,10 +136,10 @@ class FixedSlotFileTest {
 
     @Test
     void closeLeavesNoSlotAndNoFdEvenForManyFiles() throws Exception {
-        long before = openFds();
+        long before = ReactorInvariants.openFdsBesidesJars();
         try (Uring uring = Uring.create(2).fixedFiles(4)) {
             FixedFileTable table = uring.fixedFileTable();
-            long withRuntime = openFds();
+            long withRuntime = ReactorInvariants.openFdsBesidesJars();
             List<ReactiveFile> files = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
                 ReactiveFile f = ReactiveFile.open(uring, fileWith("f" + i, "file " + i)).block(T);
@@ -173,7 +148,7 @@ class FixedSlotFileTest {
                 files.add(f);
             }
             // 4 slots for 6 files: two use their fds (the table is full), and say so
-            assertThat(eventually(() -> files.stream().filter(f -> f.fixedSlot() >= 0).count() == 4
+            assertThat(ReactorInvariants.eventually(() -> files.stream().filter(f -> f.fixedSlot() >= 0).count() == 4
                     && uring.fixedFileFallbacks() == 2)).isTrue();
             for (int i = 0; i < 6; i++) {
                 assertThat(text(files.get(i).read(0, 16).block(T))).isEqualTo("file " + i);
@@ -181,9 +156,9 @@ class FixedSlotFileTest {
             assertThat(table.slotsInUse()).isEqualTo(4);
             Flux.fromIterable(files).flatMap(ReactiveFile::close).blockLast(T);
             assertThat(table.slotsInUse()).isZero();
-            assertThat(openFds()).isEqualTo(withRuntime);
+            assertThat(ReactorInvariants.openFdsBesidesJars()).isEqualTo(withRuntime);
         }
-        assertThat(openFds()).isEqualTo(before);
+        assertThat(ReactorInvariants.openFdsBesidesJars()).isEqualTo(before);
     }
 
     @Test
@@ -191,7 +166,7 @@ class FixedSlotFileTest {
         byte[] data = new byte[4 << 20];
         new java.util.Random(7).nextBytes(data);
         Path p = Files.write(dir.resolve("big"), data);
-        long before = openFds();
+        long before = ReactorInvariants.openFdsBesidesJars();
         try (Uring uring = Uring.create(2).fixedFiles(8)) {
             FixedFileTable table = uring.fixedFileTable();
             for (int round = 0; round < 20; round++) {
@@ -215,6 +190,6 @@ class FixedSlotFileTest {
                 assertThat(table.slotsInUse()).as("round " + round).isZero();
             }
         }
-        assertThat(openFds()).isEqualTo(before);
+        assertThat(ReactorInvariants.openFdsBesidesJars()).isEqualTo(before);
     }
 }
