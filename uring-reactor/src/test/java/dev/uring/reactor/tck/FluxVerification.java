@@ -2,39 +2,13 @@ package dev.uring.reactor.tck;
 
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
-import org.reactivestreams.tck.PublisherVerification;
-import org.testng.annotations.AfterClass;
-import org.testng.annotations.BeforeClass;
 
 /**
  * The TCK's publisher rules over one public {@code Flux}, with a {@link Fixture} per class.
  *
  * @param <T> the items
  */
-abstract class FluxVerification<T> extends PublisherVerification<T> {
-    Fixture fx;
-
-    FluxVerification() {
-        super(Fixture.env(), Fixture.GC_TIMEOUT_MS);
-    }
-
-    @BeforeClass
-    public void startFixture() throws Exception {
-        fx = new Fixture();
-        prepare();
-    }
-
-    /** Sets up what the publishers need, once per class. */
-    void prepare() throws Exception {
-    }
-
-    @AfterClass(alwaysRun = true)
-    public void closeFixture() throws Exception {
-        if (fx != null) {
-            fx.close();
-        }
-    }
-
+abstract class FluxVerification<T> extends FixtureVerification<T> {
     /** A fresh publisher of exactly {@code elements} items (at least, for an endless one). */
     abstract Publisher<T> publisher(long elements) throws Exception;
 

@@ -2,10 +2,7 @@ package dev.uring.reactor.tck;
 
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
-import org.reactivestreams.tck.PublisherVerification;
 import org.testng.SkipException;
-import org.testng.annotations.AfterClass;
-import org.testng.annotations.BeforeClass;
 import org.testng.annotations.Test;
 
 /**
@@ -19,30 +16,7 @@ import org.testng.annotations.Test;
  *
  * @param <T> the op's value
  */
-abstract class MonoVerification<T> extends PublisherVerification<T> {
-    Fixture fx;
-
-    MonoVerification() {
-        super(Fixture.env(), Fixture.GC_TIMEOUT_MS);
-    }
-
-    @BeforeClass
-    public void startFixture() throws Exception {
-        fx = new Fixture();
-        prepare();
-    }
-
-    /** Sets up what the ops need, once per class, after the fixture is made. */
-    void prepare() throws Exception {
-    }
-
-    @AfterClass(alwaysRun = true)
-    public void closeFixture() throws Exception {
-        if (fx != null) {
-            fx.close();
-        }
-    }
-
+abstract class MonoVerification<T> extends FixtureVerification<T> {
     /** A fresh op that yields exactly one value. */
     abstract Publisher<T> value() throws Exception;
 
