@@ -33,6 +33,8 @@ import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * 4 KiB random reads of the hot 1 GiB {@link BenchFile} with {@value #DEPTH} reads in flight in
@@ -344,6 +346,78 @@ public class ReactorRandomReadBenchmark {
             throw new IOException(shortReads + " reads came back short");
         }
         return s.next;
+    }
+
+    /** One Uring and file shared by the JMH threads of {@link #streamOnEachLoop}. */
+    @State(Scope.Benchmark)
+    public static class SharedReactive {
+        @SuppressWarnings("NullAway.Init")
+        Uring uring;
+        @SuppressWarnings("NullAway.Init")
+        ReactiveFile file;
+        final long[] offsets = BenchFile.randomOffsets(OFFSETS, 7);
+        final AtomicInteger nextLoop = new AtomicInteger();
+
+        /** Creates and warms the file, starts the loops and opens the file on them. */
+        @Setup(Level.Trial)
+        public void open() throws IOException {
+            Path path = BenchFile.ensure();
+            BenchFile.warm(path);
+            uring = Uring.create(LOOPS);
+            file = Objects.requireNonNull(ReactiveFile.open(uring, path).block(), "open");
+        }
+
+        /** Closes the file and the loops. */
+        @TearDown(Level.Trial)
+        public void close() {
+            file.close().block();
+            uring.close();
+        }
+    }
+
+    /** One JMH thread's loop of {@link SharedReactive}, as a Scheduler, and its place in the offsets. */
+    @State(Scope.Thread)
+    public static class LoopShare {
+        @SuppressWarnings("NullAway.Init")
+        Scheduler loop;
+        int next;
+
+        /** Takes the next loop of the Uring. */
+        @Setup(Level.Trial)
+        public void pick(SharedReactive s) {
+            int i = s.nextLoop.getAndIncrement();
+            loop = Schedulers.fromExecutor(s.uring.group().get(i % LOOPS));
+            next = (i * (OFFSETS / LOOPS)) & (OFFSETS - 1);
+        }
+    }
+
+    /**
+     * {@link #streamPerLoop}'s reads driven as {@link #coreLoops} drives its batches: {@value #LOOPS}
+     * JMH threads, each subscribing one {@link ReactiveFile#readAsCompleted} stream of its share on
+     * its own loop and waiting for it, so that neither waits for the other loop's share.
+     */
+    @Benchmark
+    @Threads(LOOPS)
+    @OperationsPerInvocation(READS / LOOPS)
+    public long streamOnEachLoop(SharedReactive s, LoopShare t) throws IOException {
+        int base = t.next;
+        int share = READS / LOOPS;
+        t.next = (base + share) & (OFFSETS - 1);
+        long[] offsets = s.offsets;
+        Long shortReads = s.file.readAsCompleted(Flux.range(0, share).map(i -> offsets[(base + i) & (OFFSETS - 1)]),
+                        BenchFile.BLOCK, DEPTH / LOOPS)
+                .filter(c -> {
+                    boolean isShort = c.buffer().remaining() != BenchFile.BLOCK;
+                    c.release();
+                    return isShort;
+                })
+                .count()
+                .subscribeOn(t.loop)
+                .block();
+        if (shortReads == null || shortReads != 0) {
+            throw new IOException(shortReads + " reads came back short");
+        }
+        return t.next;
     }
 
     /**

@@ -32,6 +32,12 @@ import reactor.util.concurrent.Queues;
  * open, zero and close per stream), reused read after read, given back when the stream has ended,
  * no read is in flight and every chunk was released. Everything but subscribe, request, cancel,
  * the positions' signals and release runs on the loop, serialized by {@code wip}.
+ *
+ * <p>Per read the loop pays no atomic of the stream's own: a completion marks its slot and queues
+ * one drain for the loop's next pass (behind the CQEs of the same reap, before the pass submits), so
+ * the chunks of one reap are delivered and their reads replaced in one drain; a signal that comes
+ * on the loop while it drains (a release in {@code onNext}, positions emitted by a request) only
+ * asks for one more round of it; the kernel-held count moves once per drain, not per read.
  */
 final class FluxFileReads extends Flux<FileChunk> {
     private final ReactiveFile file;
@@ -141,6 +147,16 @@ final class FluxFileReads extends Flux<FileChunk> {
         // read by tests once the stream is quiet: the most reads it had in flight, whether its memory is freed
         volatile int maxInFlight;
         volatile boolean freed;
+        // loop thread only: a drain is running (a signal on the loop then asks for another round), one
+        // is queued for the next pass, and reads taken or given back since the kernel-held count moved
+        boolean draining;
+        boolean again;
+        boolean passQueued;
+        int heldDelta;
+        final Runnable passDrain = () -> {
+            passQueued = false;
+            schedule();
+        };
 
         Reads(CoreSubscriber<? super FileChunk> actual, EventLoop loop, FluxFileReads source) {
             this.actual = actual;
@@ -189,7 +205,7 @@ final class FluxFileReads extends Flux<FileChunk> {
 
         void readDone(Slot slot) {
             inFlight--;
-            KernelHeld.release();
+            heldDelta--;
             if (terminated) {
                 slot.state = Slot.FREE;
             } else if (slot.res < 0) {
@@ -203,10 +219,24 @@ final class FluxFileReads extends Flux<FileChunk> {
                     ready[(readyHead + readyCount++) % ready.length] = slot;
                 }
             }
-            schedule();
+            if (!passQueued) {
+                passQueued = true;
+                try {
+                    loop.execute(passDrain); // on the loop: no wake-up, run at the start of its next pass
+                } catch (RejectedExecutionException closing) {
+                    passQueued = false; // the loop is closing (its last CQEs): no next pass to wait for
+                    KernelHeld.add(heldDelta); // now: a stream ended off the loop drains no more
+                    heldDelta = 0;
+                    schedule();
+                }
+            }
         }
 
         void schedule() {
+            if (draining && loop.inEventLoop()) {
+                again = true; // from inside the drain on the loop: one more round, no atomic
+                return;
+            }
             if (WIP.getAndIncrement(this) != 0) {
                 return;
             }
@@ -233,10 +263,18 @@ final class FluxFileReads extends Flux<FileChunk> {
         @Override
         public void run() {
             int missed = 1;
-            do {
-                drain();
-                missed = WIP.addAndGet(this, -missed);
-            } while (missed != 0);
+            draining = true;
+            try {
+                do {
+                    do {
+                        again = false;
+                        drain();
+                    } while (again);
+                    missed = WIP.addAndGet(this, -missed);
+                } while (missed != 0);
+            } finally {
+                draining = false;
+            }
         }
 
         private void drain() {
@@ -252,6 +290,11 @@ final class FluxFileReads extends Flux<FileChunk> {
             }
             if (!terminated) {
                 issue();
+            }
+            int held = heldDelta;
+            if (held != 0) {
+                heldDelta = 0;
+                KernelHeld.add(held);
             }
             if (terminated && !freed && inFlight == 0 && allFree()) {
                 freed = true;
@@ -305,8 +348,8 @@ final class FluxFileReads extends Flux<FileChunk> {
                 delivered++;
                 emitted++;
                 actual.onNext(slot.chunk);
-                if (terminated) {
-                    return;
+                if (terminated || cancelled) {
+                    return; // a cancel from onNext: nothing more, though more chunks of this reap are ready
                 }
             }
             if (upstreamDone) {
@@ -366,7 +409,7 @@ final class FluxFileReads extends Flux<FileChunk> {
                     return;
                 }
                 slot.userData = ud;
-                KernelHeld.acquire();
+                heldDelta++;
                 if (++inFlight > maxInFlight) {
                     maxInFlight = inFlight;
                 }

@@ -22,6 +22,11 @@ public final class KernelHeld {
         HELD.decrement();
     }
 
+    /** Takes ({@code n > 0}) or gives back ({@code n < 0}) {@code |n|} at once: a stream's reads of one loop pass. */
+    public static void add(int n) {
+        HELD.add(n);
+    }
+
     /** The ops whose memory the kernel may still touch, process-wide. */
     public static int count() {
         return HELD.intValue();
