@@ -62,6 +62,7 @@ final class FileHandler {
     private final @Nullable ReactiveFile directory;
     private final boolean uringWriter;
     private final @Nullable InMemoryBodies inMemory;
+    private final RecentStats stats;
 
     /**
      * A handler serving {@code root}; with {@code inMemory} (a measuring aid, off unless
@@ -69,11 +70,22 @@ final class FileHandler {
      */
     FileHandler(ServedRoot root, Uring uring, @Nullable ReactiveFile directory, boolean uringWriter,
             @Nullable InMemoryBodies inMemory) {
+        this(root, uring, directory, uringWriter, inMemory, java.time.Duration.ZERO);
+    }
+
+    /** As above, reusing a path's STATX for {@code statTrust} ({@link RecentStats}; zero: never). */
+    FileHandler(ServedRoot root, Uring uring, @Nullable ReactiveFile directory, boolean uringWriter,
+            @Nullable InMemoryBodies inMemory, java.time.Duration statTrust) {
         this.root = root;
         this.uring = uring;
         this.directory = directory;
         this.uringWriter = uringWriter;
         this.inMemory = inMemory;
+        if (statTrust.isNegative() || statTrust.compareTo(java.time.Duration.ofMillis(UringFileSystemResource.TRUST_NANOS / 1_000_000)) > 0) {
+            // the writer trusts a resource's STATX for at most that long: a longer window here would not be honoured
+            throw new IllegalArgumentException("fileserver.stat-trust must be between 0 and 1s, got " + statTrust);
+        }
+        this.stats = new RecentStats(uring, statTrust.toNanos());
     }
 
     private Path resolve(ServerRequest request) throws ServedRoot.Refused, IOException {
@@ -115,7 +127,7 @@ final class FileHandler {
             // an upload in progress is nobody's business until it is renamed over its target
             return error(HttpStatus.NOT_FOUND, "no such file: " + request.path());
         }
-        return ReactiveFiles.stat(uring, path)
+        return stats.stat(path)
                 .flatMap(stat -> stat.isDirectory() ? listing(path) : file(path, stat))
                 .onErrorResume(NoSuchFileException.class, e -> error(HttpStatus.NOT_FOUND, "no such file: " + request.path()));
     }
@@ -192,6 +204,7 @@ final class FileHandler {
                         ReactiveFile::close);
         Mono<ServerResponse> upload = written
                 .flatMap(bytes -> ReactiveFiles.move(uring, temp, target, StandardCopyOption.REPLACE_EXISTING)
+                        .doOnSuccess(v -> stats.forget(target))
                         .then(ServerResponse.status(HttpStatus.CREATED).contentType(MediaType.APPLICATION_JSON)
                                 .bodyValue(Map.of("path", "/" + root.relative(target), "bytes", bytes))))
                 .onErrorResume(e -> ReactiveFiles.delete(uring, temp).onErrorComplete()

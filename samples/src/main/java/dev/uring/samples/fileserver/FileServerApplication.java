@@ -39,6 +39,10 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  * followed.
  * {@code --fileserver.measure.unconfined=true} turns both off (an unrestricted runtime, files opened by
  * path after the check), for measuring what the confinement costs.
+ * {@code --fileserver.stat-trust=1s} (off by default) lets the handler reuse its STATX of a path that
+ * long ({@link RecentStats}), as nginx's {@code open_file_cache_valid}: a file served again within it
+ * costs no ring op before its body, and one replaced, changed or deleted by someone else is seen up
+ * to that late.
  */
 @SpringBootApplication
 public class FileServerApplication {
@@ -46,6 +50,8 @@ public class FileServerApplication {
     static final String ROOT_PROPERTY = "fileserver.root";
     /** The property that runs the server without the served-root policy and confined opens (measuring only). */
     static final String UNCONFINED_PROPERTY = "fileserver.measure.unconfined";
+    /** The property giving how long the handler reuses a path's STATX (a Duration; 0, the default: never). */
+    static final String STAT_TRUST_PROPERTY = "fileserver.stat-trust";
 
     /** Created by Spring. */
     public FileServerApplication() {
@@ -83,7 +89,8 @@ public class FileServerApplication {
                 : root.directory(Uring.shared());
         FileHandler files = new FileHandler(root, uring, directory,
                 environment.getProperty("reactive-uring.webflux.enabled", Boolean.class, true),
-                environment.getProperty(InMemoryBodies.PROPERTY, Boolean.class, false) ? new InMemoryBodies() : null);
+                environment.getProperty(InMemoryBodies.PROPERTY, Boolean.class, false) ? new InMemoryBodies() : null,
+                environment.getProperty(STAT_TRUST_PROPERTY, java.time.Duration.class, java.time.Duration.ZERO));
         return RouterFunctions.route()
                 .GET(FileHandler.PREFIX, files::get)
                 .GET(FileHandler.PREFIX + "/**", files::get)
