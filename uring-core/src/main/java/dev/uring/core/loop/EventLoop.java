@@ -200,6 +200,10 @@ public final class EventLoop implements Executor, AutoCloseable {
     }
 
     private void wakeUp() {
+        if (!sleeping.get()) {
+            // awake: it looks at the queue again after it says it sleeps, so it sees the task; no atomic here
+            return;
+        }
         // counted, so that close never closes the ring (whose fd number could be reused) under a waker
         wakers.incrementAndGet();
         try {
