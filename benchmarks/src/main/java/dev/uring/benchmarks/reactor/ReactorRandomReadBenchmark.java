@@ -72,11 +72,9 @@ public class ReactorRandomReadBenchmark {
         /** Creates and warms the file, starts the loops and opens the file on them. */
         @Setup(Level.Trial)
         public void open() throws IOException {
-            Path path = BenchFile.ensure();
-            BenchFile.warm(path);
             // uring.bench.loops: by-hand experiments only (does the hand-over between loops cost?)
-            uring = Uring.create(Integer.getInteger("uring.bench.loops", LOOPS));
-            file = Objects.requireNonNull(ReactiveFile.open(uring, path).block(), "open");
+            uring = openUring(Integer.getInteger("uring.bench.loops", LOOPS));
+            file = openFile(uring);
             for (int i = 0; i < READS; i++) {
                 buffers[i] = ByteBuffer.allocateDirect(BenchFile.BLOCK);
             }
@@ -85,9 +83,25 @@ public class ReactorRandomReadBenchmark {
         /** Closes the file and the loops. */
         @TearDown(Level.Trial)
         public void close() {
-            file.close().block();
-            uring.close();
+            closeBoth(uring, file);
         }
+    }
+
+    /** Creates and warms the bench file, and starts a Uring of {@code loops} loops. */
+    static Uring openUring(int loops) throws IOException {
+        BenchFile.warm(BenchFile.ensure());
+        return Uring.create(loops);
+    }
+
+    /** Opens the (warmed) bench file on {@code uring}. */
+    static ReactiveFile openFile(Uring uring) throws IOException {
+        return Objects.requireNonNull(ReactiveFile.open(uring, BenchFile.ensure()).block(), "open");
+    }
+
+    /** Closes the file, then its Uring. */
+    static void closeBoth(Uring uring, ReactiveFile file) {
+        file.close().block();
+        uring.close();
     }
 
     /**
@@ -361,17 +375,14 @@ public class ReactorRandomReadBenchmark {
         /** Creates and warms the file, starts the loops and opens the file on them. */
         @Setup(Level.Trial)
         public void open() throws IOException {
-            Path path = BenchFile.ensure();
-            BenchFile.warm(path);
-            uring = Uring.create(LOOPS);
-            file = Objects.requireNonNull(ReactiveFile.open(uring, path).block(), "open");
+            uring = openUring(LOOPS);
+            file = openFile(uring);
         }
 
         /** Closes the file and the loops. */
         @TearDown(Level.Trial)
         public void close() {
-            file.close().block();
-            uring.close();
+            closeBoth(uring, file);
         }
     }
 
