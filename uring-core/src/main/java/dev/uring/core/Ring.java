@@ -139,6 +139,11 @@ public final class Ring implements AutoCloseable {
         return sq.next();
     }
 
+    /** The next SQE to prepare, or null when the SQ is full (submit, then claim again); owning thread only. */
+    public @Nullable Sqe tryNextSqe() {
+        return sq.tryNext();
+    }
+
     /** How many SQEs can be claimed before the SQ is full. */
     public int sqSpaceLeft() {
         return sq.spaceLeft();

@@ -39,6 +39,16 @@ final class SubmissionQueue {
     }
 
     Sqe next() {
+        Sqe s = tryNext();
+        if (s == null) {
+            throw new IllegalStateException("submission queue full (" + m.sqEntries
+                    + " entries): submit() before preparing more");
+        }
+        return s;
+    }
+
+    /** The next SQE, or null when the SQ is full: the kernel's head is read only when the cached one says so. */
+    @Nullable Sqe tryNext() {
         m.ensureOpen();
         Sqe s = sqe;
         if (s.unprepared()) {
@@ -50,8 +60,7 @@ final class SubmissionQueue {
         if (tail - sqeHeadCache >= m.sqEntries) {
             sqeHeadCache = (int) INT.getAcquire(m.sqRing, m.sqHeadOff);
             if (tail - sqeHeadCache >= m.sqEntries) {
-                throw new IllegalStateException("submission queue full (" + m.sqEntries
-                        + " entries): submit() before preparing more");
+                return null;
             }
         }
         sqeTail = tail + 1;

@@ -259,13 +259,18 @@ public final class EventLoop implements Executor, AutoCloseable {
     /** Claims the next SQE, submitting what is queued first when the SQ is full. */
     public Sqe nextSqe() {
         checkInLoop();
-        Ring r = ring();
-        if (r.sqSpaceLeft() == 0) {
-            try {
-                submitted(r.submit());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+        Ring r = ring;
+        if (r == null) {
+            throw new IllegalStateException("event loop has no ring");
+        }
+        Sqe s = r.tryNextSqe();
+        if (s != null) {
+            return s;
+        }
+        try {
+            submitted(r.submit());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return r.nextSqe();
     }

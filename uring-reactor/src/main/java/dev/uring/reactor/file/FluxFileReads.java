@@ -141,6 +141,9 @@ final class FluxFileReads extends Flux<FileChunk> {
         final Slot[] ready;
         int readyHead;
         int readyCount;
+        // where the search for a free slot starts: just past the last one taken, so that it meets the
+        // slots freed longest ago first instead of walking past the ones still reading
+        int nextFree;
         boolean terminated;
         // a read that failed: the stream ends at once, without waiting for demand or older chunks
         @Nullable Throwable failed;
@@ -216,7 +219,8 @@ final class FluxFileReads extends Flux<FileChunk> {
             } else {
                 slot.state = Slot.READY;
                 if (!source.ordered) {
-                    ready[(readyHead + readyCount++) % ready.length] = slot;
+                    int tail = readyHead + readyCount++;
+                    ready[tail < ready.length ? tail : tail - ready.length] = slot;
                 }
             }
             if (!passQueued) {
@@ -338,7 +342,9 @@ final class FluxFileReads extends Flux<FileChunk> {
                     }
                     slot = ready[readyHead];
                     ready[readyHead] = null;
-                    readyHead = (readyHead + 1) % ready.length;
+                    if (++readyHead == ready.length) {
+                        readyHead = 0;
+                    }
                     readyCount--;
                 }
                 int res = slot.res;
@@ -426,9 +432,12 @@ final class FluxFileReads extends Flux<FileChunk> {
         }
 
         private @Nullable Slot freeSlot() {
-            for (Slot slot : slots()) {
-                if (slot.state == Slot.FREE) {
-                    return slot;
+            Slot[] all = slots();
+            int n = all.length;
+            for (int k = 0, i = nextFree; k < n; k++, i = i + 1 == n ? 0 : i + 1) {
+                if (all[i].state == Slot.FREE) {
+                    nextFree = i + 1 == n ? 0 : i + 1;
+                    return all[i];
                 }
             }
             return null;
