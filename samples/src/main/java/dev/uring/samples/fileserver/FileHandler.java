@@ -81,7 +81,7 @@ final class FileHandler {
         this.directory = directory;
         this.uringWriter = uringWriter;
         this.inMemory = inMemory;
-        if (statTrust.isNegative() || statTrust.compareTo(java.time.Duration.ofMillis(UringFileSystemResource.TRUST_NANOS / 1_000_000)) > 0) {
+        if (statTrust.isNegative() || statTrust.compareTo(java.time.Duration.ofNanos(UringFileSystemResource.TRUST_NANOS)) > 0) {
             // the writer trusts a resource's STATX for at most that long: a longer window here would not be honoured
             throw new IllegalArgumentException("fileserver.stat-trust must be between 0 and 1s, got " + statTrust);
         }

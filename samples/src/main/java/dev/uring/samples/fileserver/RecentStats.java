@@ -36,19 +36,17 @@ final class RecentStats {
 
     /** A STATX of {@code path} (following links) younger than the trust, or a new one. */
     Mono<Statx> stat(Path path) {
-        if (trustNanos > 0) {
-            Taken t = taken.get(path);
-            if (t != null && System.nanoTime() - t.at() < trustNanos) {
-                return Mono.just(t.stat());
-            }
+        if (trustNanos <= 0) {
+            return ReactiveFiles.stat(uring, path); // off: nothing kept, no operator added per request
+        }
+        Taken t = taken.get(path);
+        if (t != null && System.nanoTime() - t.at() < trustNanos) {
+            return Mono.just(t.stat());
         }
         return ReactiveFiles.stat(uring, path).doOnNext(s -> remember(path, s));
     }
 
     private void remember(Path path, Statx s) {
-        if (trustNanos <= 0) {
-            return;
-        }
         if (taken.size() >= CAPACITY) {
             taken.clear();
         }

@@ -209,7 +209,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         try {
             Ring r = ring;
             RingWaker w = waker;
-            if (r != null && w != null && state.get() != CLOSED && sleeping.get() && sleeping.compareAndSet(true, false)) {
+            if (r != null && w != null && state.get() != CLOSED && sleeping.compareAndSet(true, false)) {
                 w.wake(r.fd(), WAKE_TOKEN);
             }
         } finally {
