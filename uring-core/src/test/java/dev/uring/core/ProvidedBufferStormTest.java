@@ -6,13 +6,17 @@ import dev.uring.core.buffers.ProvidedBufferRing;
 import dev.uring.core.ffi.Errno;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.io.IOException;
 import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,10 +36,42 @@ class ProvidedBufferStormTest {
     @TempDir
     Path dir;
 
-    /** Submits and reaps into {@code handler} until {@code done}, failing after 10 s. */
-    private static void pump(Ring ring, CqeConsumer handler, java.util.function.BooleanSupplier done, String what)
-            throws Exception {
-        assertThat(pumpFor(ring, handler, done, TimeUnit.SECONDS.toNanos(10))).as("%s did not complete", what).isTrue();
+    /** Submits and reaps into {@code handler} until {@code done}, failing after 10 s with {@code state} as the reason. */
+    private static void pump(Ring ring, CqeConsumer handler, java.util.function.BooleanSupplier done,
+            Supplier<String> state) throws Exception {
+        assertThat(pumpFor(ring, handler, done, TimeUnit.SECONDS.toNanos(10))).as(state).isTrue();
+    }
+
+    /** The io_uring kernel threads of this process (io-wq workers, iou-wrk-N) with their state and wait channel. */
+    private static String ioThreads() {
+        StringBuilder b = new StringBuilder();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path t : tasks.toList()) {
+                String comm = read(t.resolve("comm"));
+                if (!comm.startsWith("iou-")) {
+                    continue;
+                }
+                String stat = read(t.resolve("stat"));
+                String state = stat.substring(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+                b.append("\n  ").append(t.getFileName()).append(' ').append(comm).append(" state ").append(state)
+                        .append(" wchan ").append(read(t.resolve("wchan")));
+                String stack = read(t.resolve("stack"));
+                if (!stack.isEmpty()) {
+                    b.append(" stack ").append(stack.replace('\n', '|'));
+                }
+            }
+        } catch (IOException e) {
+            b.append(" (").append(e).append(')');
+        }
+        return b.isEmpty() ? " none" : b.toString();
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p).strip();
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
     }
 
     /** Submits and reaps into {@code handler} until {@code done} or {@code nanos} passed; whether done. */
@@ -71,6 +107,7 @@ class ProvidedBufferStormTest {
             MemorySegment chunk = arena.allocate(4 * SIZE);
             try (ProvidedBufferRing pbr = ProvidedBufferRing.register(ring, GROUP, BUFFERS, SIZE)) {
                 for (int round = 0; round < rounds; round++) {
+                    int roundNo = round;
                     int n = 1 + rnd.nextInt(32);
                     // per round: reads done, write result, bytes read, byte sum, cancelled, cancelled holding a buffer
                     long[] f = new long[6];
@@ -121,7 +158,14 @@ class ProvidedBufferStormTest {
                         }
                         f[1] = Long.MIN_VALUE;
                         ring.nextSqe().prepWrite(pipe.writeFd(), chunk.asSlice(0, len), -1).userData(2);
-                        pump(ring, handler, () -> f[1] != Long.MIN_VALUE, "WRITE");
+                        long writtenBefore = written;
+                        long readBefore = read;
+                        int chunkNo = c + 1;
+                        pump(ring, handler, () -> f[1] != Long.MIN_VALUE, () -> "WRITE of " + len + " B did not complete"
+                                + " in round " + roundNo + " (chunk " + chunkNo + " of " + chunks + "; " + f[0] + " of "
+                                + n + " reads ended): " + writtenBefore + " B written and " + (readBefore + f[2])
+                                + " B read before it, so " + (writtenBefore - readBefore - f[2])
+                                + " B wait in the FIFO (64 KiB); io_uring threads:" + ioThreads());
                         assertThat(f[1]).as("WRITE to the FIFO").isEqualTo(len);
                         written += len;
                     }
