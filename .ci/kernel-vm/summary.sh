@@ -23,5 +23,12 @@ if [ -d "$out/reports" ]; then
     | sed -nE 's/.*<testcase name="([^"]*)" classname="([^"]*)".*/  skipped \2.\1:/p; s/.*Assumption failed: (.*)$/      \1/p; s/.*<skipped message="([^"]*)".*/      \1/p' || true
 fi
 [ "$failed" -eq 0 ] || fail=1
-if [ "$fail" -eq 0 ]; then echo "kernel-vm: passed"; else echo "kernel-vm: FAILED"; fi
+if [ "$fail" -eq 0 ]; then
+  echo "kernel-vm: passed"
+else
+  # the failures again, last, where a log's tail shows them
+  grep -hE "<<< (FAILURE|ERROR)!" "$out/verify.log" 2>/dev/null | grep -v " -- in " | sed 's/^/  failed: /' || true
+  grep -hE "^\[ERROR\]   [A-Za-z0-9_.]+:[0-9]+" "$out/verify.log" 2>/dev/null | sed 's/^\[ERROR\]  /  reason:/' | head -20 || true
+  echo "kernel-vm: FAILED"
+fi
 exit $fail

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -67,13 +68,27 @@ class FileServerStatTrustTest {
         Path out = Files.createTempFile("download", ".bin");
         try {
             String url = "http://127.0.0.1:" + port + "/files/big.bin";
-            assertThat(ServerFiles.curl(out, "--fail", url)).isZero(); // STATX, open, STATX of the new fd
-            long before = ServerFiles.completions(uring);
-            assertThat(ServerFiles.curl(out, "--fail", url)).isZero();
-            long ops = ServerFiles.completions(uring) - before;
-            assertThat(ServerFiles.sha256(out)).isEqualTo(ServerFiles.sha256(ROOT.resolve("big.bin")));
-            // the curl above ran well inside the second: kept open, sent by sendfile, STATX reused
-            assertThat(ops).as("ring ops of a 1 MiB body served again within the trust").isZero();
+            long slowest = 0;
+            // the second curl must come within the trust of the first one's STATX: a machine that
+            // cannot serve two 1 MiB bodies inside 0.9 s (an emulated guest) gets three tries
+            for (int attempt = 0; attempt < 3; attempt++) {
+                Thread.sleep(1_100); // the STATX of any earlier attempt is no longer trusted
+                long statTaken = System.nanoTime();
+                assertThat(ServerFiles.curl(out, "--fail", url)).isZero(); // STATX, open, STATX of the new fd
+                long before = ServerFiles.completions(uring);
+                assertThat(ServerFiles.curl(out, "--fail", url)).isZero();
+                long ops = ServerFiles.completions(uring) - before;
+                long took = System.nanoTime() - statTaken;
+                assertThat(ServerFiles.sha256(out)).isEqualTo(ServerFiles.sha256(ROOT.resolve("big.bin")));
+                if (took < 900_000_000L) {
+                    // inside the trust: kept open, sent by sendfile, STATX reused
+                    assertThat(ops).as("ring ops of a 1 MiB body served again within the trust").isZero();
+                    return;
+                }
+                slowest = Math.max(slowest, took);
+            }
+            Assumptions.abort("this machine took " + slowest / 1_000_000 + " ms for two 1 MiB requests: more than the"
+                    + " 1 s the STATX is trusted, so the second could not be served without a ring op");
         } finally {
             Files.deleteIfExists(out);
         }
