@@ -9,7 +9,7 @@
 #
 # Usage: benchmarks/run-all.sh [--quick|--full|--smoke] [--out DIR] [--rounds N] [--note TEXT]
 #                             [--only a,b,...] [--resume]
-#   --quick    about 15 minutes on 2 cores in all; --full (the default) takes much longer (about 1.5 h)
+#   --quick    about 15 minutes on 2 cores in all; --full (the default) takes well over 2 h (see --resume)
 #   --smoke    every script once in its smoke mode (one round of quick runs): proves the scripts and the
 #              report end to end on a busy machine; the figures mean nothing
 #   --out DIR  default benchmarks/results/run-<date>; the reference run is
