@@ -1,19 +1,194 @@
 package dev.uring.nio;
 
+import java.util.List;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The executor that runs completion handlers (and waits for blocking locks) of channels opened
- * without one: a cached pool of daemon threads named {@code uring-nio-handler-N}, as the JDK's
- * default pool for file channels, created on first use and never shut down. Never a loop thread.
- * Its threads inherit no inheritable thread-local, so none carries the policy of whichever thread
- * happened to make it.
+ * without one. Never a loop thread. Tasks go to one handler thread ({@code uring-nio-handler-0}),
+ * which runs them in the order they came: the loops' handler batches then meet one thread that is
+ * often still awake, instead of a hand-over to whichever pooled thread is idle per batch. The
+ JDK's default pool runs handlers concurrently, so a handler may block: when the thread waits in
+ * one task (a lock, a future, a sleep) or has been in it for {@link #STALL_NANOS}, a watchdog that
+ * looks every half of that moves the waiting tasks, and every new one until that task ends, to a
+ * cached pool of daemon threads ({@code uring-nio-handler-N}), so no handler waits for good behind
+ * another (one that waits for another's result included); so do tasks that keep waiting while the
+ * thread is never idle (more work than one thread keeps up with). All are created on
+ * first use, never shut down, and inherit no inheritable thread-local, so none carries the policy
+ * of whichever thread happened to make it.
  */
-final class DefaultExecutor {
-    static final ExecutorService INSTANCE = Executors.newCachedThreadPool(Thread.ofPlatform().daemon()
-            .name("uring-nio-handler-", 0).inheritInheritableThreadLocals(false).factory());
+final class DefaultExecutor extends AbstractExecutorService {
+    static final ExecutorService INSTANCE = new DefaultExecutor();
+    /** How long one task may hold the handler thread before the others are run elsewhere. */
+    static final long STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    private final ExecutorService overflow = Executors.newCachedThreadPool(Thread.ofPlatform().daemon()
+            .name("uring-nio-handler-", 1).inheritInheritableThreadLocals(false).factory());
+    private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
+    /** Whether the handler thread is parked, or about to (an execute then unparks it). */
+    private final AtomicBoolean parked = new AtomicBoolean();
+    /** When the handler thread's current task began; 0 between tasks. */
+    private volatile long taskStarted;
+    /** Counts the tasks the handler thread began: the watchdog tells a long task from many short ones. */
+    private volatile long begun;
+    /** Counts the times the handler thread parked: the watchdog tells a backlog from a thread that keeps up. */
+    private volatile long parks;
+    /** Set by the watchdog while the current task holds the thread past the stall time; new tasks go to the pool. */
+    private volatile boolean stalled;
+    /** Whether the watchdog is parked without a deadline (the handler thread idle); it is unparked when work comes. */
+    private final AtomicBoolean watchdogAsleep = new AtomicBoolean();
+    private final Thread lane;
+    private final Thread watchdog;
 
     private DefaultExecutor() {
+        lane = Thread.ofPlatform().daemon().name("uring-nio-handler-0").inheritInheritableThreadLocals(false)
+                .unstarted(this::runLane);
+        watchdog = Thread.ofPlatform().daemon().name("uring-nio-handler-watchdog").inheritInheritableThreadLocals(false)
+                .unstarted(this::watch);
+        lane.start();
+        watchdog.start();
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        if (task == null) {
+            throw new NullPointerException("task");
+        }
+        if (stalled) {
+            overflow.execute(task);
+            return;
+        }
+        queue.offer(task);
+        if (parked.get() && parked.compareAndSet(true, false)) {
+            LockSupport.unpark(lane);
+        }
+    }
+
+    private void runLane() {
+        while (true) {
+            Runnable task = queue.poll();
+            if (task == null) {
+                parked.set(true);
+                if (queue.isEmpty()) {
+                    parks++; // this thread only writes it
+                    LockSupport.park(this);
+                }
+                parked.set(false);
+                continue;
+            }
+            begun++; // this thread only writes it
+            taskStarted = System.nanoTime() | 1; // never 0 while a task runs
+            // after taskStarted is written: a watchdog going to sleep sees the task, or is woken here
+            if (watchdogAsleep.get() && watchdogAsleep.compareAndSet(true, false)) {
+                LockSupport.unpark(watchdog);
+            }
+            try {
+                task.run();
+            } catch (Throwable t) {
+                // as a pooled thread would for a task of its own: report it, and go on with the others
+                Thread current = Thread.currentThread();
+                Thread.UncaughtExceptionHandler h = current.getUncaughtExceptionHandler();
+                if (h != null) {
+                    h.uncaughtException(current, t);
+                }
+            } finally {
+                taskStarted = 0;
+                stalled = false;
+            }
+        }
+    }
+
+    /**
+     * Looks at the handler thread every half stall time while it works, and sleeps without a deadline
+     * once it has been idle at two looks in a row.
+     */
+    private void watch() {
+        long lastBegun = -1;
+        long lastParks = -1;
+        int idleLooks = 0;
+        int backlogLooks = 0;
+        while (true) {
+            long started = taskStarted;
+            long n = begun;
+            long p = parks;
+            if (stalled && (started == 0 || n != lastBegun)) {
+                stalled = false; // the long task ended just as it was marked
+            }
+            if (started == 0 && queue.isEmpty()) {
+                if (++idleLooks >= 2) {
+                    watchdogAsleep.set(true);
+                    if (taskStarted == 0 && queue.isEmpty()) {
+                        LockSupport.park(this);
+                    }
+                    watchdogAsleep.set(false);
+                    idleLooks = 0;
+                    continue;
+                }
+            } else {
+                idleLooks = 0;
+                // waiting (a lock, a future, a sleep) or long in one task: the others go elsewhere
+                if (started != 0 && n == lastBegun && (waiting(lane.getState())
+                        || System.nanoTime() - started > STALL_NANOS)) {
+                    stalled = true;
+                    moveWaiting();
+                }
+                // tasks waiting at two looks in a row with the thread never idle between: more work than
+                // one thread keeps up with; what waits runs on the pool, concurrently, as the JDK's would
+                backlogLooks = !queue.isEmpty() && p == lastParks ? backlogLooks + 1 : 0;
+                if (backlogLooks >= 2) {
+                    backlogLooks = 0;
+                    moveWaiting();
+                }
+            }
+            lastBegun = n;
+            lastParks = p;
+            LockSupport.parkNanos(this, STALL_NANOS / 2);
+        }
+    }
+
+    private static boolean waiting(Thread.State s) {
+        return s == Thread.State.BLOCKED || s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING;
+    }
+
+    /** Hands the tasks waiting for the stalled handler thread to the pool, in their order. */
+    private void moveWaiting() {
+        @Nullable Runnable task;
+        while ((task = queue.poll()) != null) {
+            overflow.execute(task);
+        }
+    }
+
+    // an executor for the life of the JVM, like the JDK's default pool for file channels: nothing stops it
+
+    @Override
+    public void shutdown() {
+        throw new UnsupportedOperationException("the default executor of uring-nio's channels is never shut down");
+    }
+
+    @Override
+    public List<Runnable> shutdownNow() {
+        throw new UnsupportedOperationException("the default executor of uring-nio's channels is never shut down");
+    }
+
+    @Override
+    public boolean isShutdown() {
+        return false;
+    }
+
+    @Override
+    public boolean isTerminated() {
+        return false;
+    }
+
+    @Override
+    public boolean awaitTermination(long timeout, TimeUnit unit) {
+        return false;
     }
 }

@@ -34,8 +34,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <ul>
  *   <li>Completion handlers run on the executor given to {@link #open(Path, Set, ExecutorService,
- *       FileAttribute...) open}, else on a default cached pool of daemon threads
- *       ({@code uring-nio-handler-N}): never on a loop thread, unless that executor runs tasks on the
+ *       FileAttribute...) open}, else on a default executor (one daemon thread while handlers are
+ *       short, a cached pool for the others while one waits or runs long: {@code uring-nio-handler-N}):
+ *       never on a loop thread, unless that executor runs tasks on the
  *       calling thread. A {@code Future} is completed by the loop, and is a plain {@code Future} (no
  *       stage can be chained onto it). As with the JDK, closing a channel leaves its executor as it is
  *       (several channels may share one). The handlers whose ops completed in one pass of a loop
