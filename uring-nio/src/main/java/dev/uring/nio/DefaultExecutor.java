@@ -93,11 +93,7 @@ final class DefaultExecutor extends AbstractExecutorService {
                 task.run();
             } catch (Throwable t) {
                 // as a pooled thread would for a task of its own: report it, and go on with the others
-                Thread current = Thread.currentThread();
-                Thread.UncaughtExceptionHandler h = current.getUncaughtExceptionHandler();
-                if (h != null) {
-                    h.uncaughtException(current, t);
-                }
+                HandlerBatches.reportUncaught(t);
             } finally {
                 taskStarted = 0;
                 stalled = false;

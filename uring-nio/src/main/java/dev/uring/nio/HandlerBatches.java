@@ -74,6 +74,15 @@ final class HandlerBatches {
         }
     }
 
+    /** Hands {@code t} to the calling thread's uncaught-exception handler, as a thread that a task threw on would. */
+    static void reportUncaught(Throwable t) {
+        Thread current = Thread.currentThread();
+        Thread.UncaughtExceptionHandler h = current.getUncaughtExceptionHandler();
+        if (h != null) {
+            h.uncaughtException(current, t);
+        }
+    }
+
     /** The handlers of one pass for one executor, run in the order their results came. */
     private record Batch(HandlerDispatch<?, ?> head) implements Runnable {
         @Override
@@ -86,11 +95,7 @@ final class HandlerBatches {
                     d.run();
                 } catch (Throwable t) {
                     // as an executor would for a task of its own: report it, and go on with the others
-                    Thread current = Thread.currentThread();
-                    Thread.UncaughtExceptionHandler h = current.getUncaughtExceptionHandler();
-                    if (h != null) {
-                        h.uncaughtException(current, t);
-                    }
+                    reportUncaught(t);
                 }
                 d = next;
             }
