@@ -31,6 +31,7 @@ public final class Report {
             6, "TCP ping-pong vs Netty epoll, Netty io_uring, Reactor Netty and virtual threads",
             7, "WebFlux file server vs a stock Spring Boot app and nginx",
             17, "EventLoop hand-off vs the bare ring, and the same design in C",
+            19, "uring-nio: AsynchronousFileChannel on io_uring vs the JDK's",
             20, "metrics: the cost of counting and meters",
             21, "UDP request/response vs Netty epoll and io_uring datagram channels; zero-copy sends");
 
