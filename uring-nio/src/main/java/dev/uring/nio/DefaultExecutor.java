@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * without one. Never a loop thread. Tasks go to one handler thread ({@code uring-nio-handler-0}),
  * which runs them in the order they came: the loops' handler batches then meet one thread that is
  * often still awake, instead of a hand-over to whichever pooled thread is idle per batch. The
- JDK's default pool runs handlers concurrently, so a handler may block: when the thread waits in
+ * JDK's default pool runs handlers concurrently, so a handler may block: when the thread waits in
  * one task (a lock, a future, a sleep) or has been in it for {@link #STALL_NANOS}, a watchdog that
  * looks every half of that moves the waiting tasks, and every new one until that task ends, to a
  * cached pool of daemon threads ({@code uring-nio-handler-N}), so no handler waits for good behind
@@ -34,10 +34,11 @@ final class DefaultExecutor extends AbstractExecutorService {
     private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
     /** Whether the handler thread is parked, or about to (an execute then unparks it). */
     private final AtomicBoolean parked = new AtomicBoolean();
-    /** When the handler thread's current task began; 0 between tasks. */
+    /**
+     * When the handler thread's current task began; 0 between tasks. Also the task's identity for the
+     * watchdog: the same value at two looks is one task held that long.
+     */
     private volatile long taskStarted;
-    /** Counts the tasks the handler thread began: the watchdog tells a long task from many short ones. */
-    private volatile long begun;
     /** Counts the times the handler thread parked: the watchdog tells a backlog from a thread that keeps up. */
     private volatile long parks;
     /** Set by the watchdog while the current task holds the thread past the stall time; new tasks go to the pool. */
@@ -83,7 +84,6 @@ final class DefaultExecutor extends AbstractExecutorService {
                 parked.set(false);
                 continue;
             }
-            begun++; // this thread only writes it
             taskStarted = System.nanoTime() | 1; // never 0 while a task runs
             // after taskStarted is written: a watchdog going to sleep sees the task, or is woken here
             if (watchdogAsleep.get() && watchdogAsleep.compareAndSet(true, false)) {
@@ -96,7 +96,9 @@ final class DefaultExecutor extends AbstractExecutorService {
                 HandlerBatches.reportUncaught(t);
             } finally {
                 taskStarted = 0;
-                stalled = false;
+                if (stalled) {
+                    stalled = false; // the long task ended: new tasks come here again
+                }
             }
         }
     }
@@ -106,15 +108,14 @@ final class DefaultExecutor extends AbstractExecutorService {
      * once it has been idle at two looks in a row.
      */
     private void watch() {
-        long lastBegun = -1;
+        long lastStarted = -1;
         long lastParks = -1;
         int idleLooks = 0;
         int backlogLooks = 0;
         while (true) {
             long started = taskStarted;
-            long n = begun;
             long p = parks;
-            if (stalled && (started == 0 || n != lastBegun)) {
+            if (stalled && (started == 0 || started != lastStarted)) {
                 stalled = false; // the long task ended just as it was marked
             }
             if (started == 0 && queue.isEmpty()) {
@@ -130,7 +131,7 @@ final class DefaultExecutor extends AbstractExecutorService {
             } else {
                 idleLooks = 0;
                 // waiting (a lock, a future, a sleep) or long in one task: the others go elsewhere
-                if (started != 0 && n == lastBegun && (waiting(lane.getState())
+                if (started != 0 && started == lastStarted && (waiting(lane.getState())
                         || System.nanoTime() - started > STALL_NANOS)) {
                     stalled = true;
                     moveWaiting();
@@ -143,7 +144,7 @@ final class DefaultExecutor extends AbstractExecutorService {
                     moveWaiting();
                 }
             }
-            lastBegun = n;
+            lastStarted = started;
             lastParks = p;
             LockSupport.parkNanos(this, STALL_NANOS / 2);
         }
