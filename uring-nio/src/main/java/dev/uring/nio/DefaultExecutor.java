@@ -19,8 +19,10 @@ import org.jspecify.annotations.Nullable;
  * one task (a lock, a future, a sleep) or has been in it for {@link #STALL_NANOS}, a watchdog that
  * looks every half of that moves the waiting tasks, and every new one until that task ends, to a
  * cached pool of daemon threads ({@code uring-nio-handler-N}), so no handler waits for good behind
- * another (one that waits for another's result included); so do tasks that keep waiting while the
- * thread is never idle (more work than one thread keeps up with). All are created on
+ * another (one that waits for another's result included); a batch of handlers ({@link
+ * HandlerBatches.Batch}) that the thread is in loses its handlers not yet started to the pool too. So
+ * do tasks that keep waiting while the thread is never idle (more work than one thread keeps up
+ * with). All are created on
  * first use, never shut down, and inherit no inheritable thread-local, so none carries the policy
  * of whichever thread happened to make it.
  */
@@ -39,6 +41,8 @@ final class DefaultExecutor extends AbstractExecutorService {
      * watchdog: the same value at two looks is one task held that long.
      */
     private volatile long taskStarted;
+    /** The handler thread's current task: written before {@link #taskStarted}, read by the watchdog after it. */
+    private @Nullable Runnable running;
     /** Counts the times the handler thread parked: the watchdog tells a backlog from a thread that keeps up. */
     private volatile long parks;
     /** Set by the watchdog while the current task holds the thread past the stall time; new tasks go to the pool. */
@@ -84,6 +88,7 @@ final class DefaultExecutor extends AbstractExecutorService {
                 parked.set(false);
                 continue;
             }
+            running = task;
             taskStarted = System.nanoTime() | 1; // never 0 while a task runs
             // after taskStarted is written: a watchdog going to sleep sees the task, or is woken here
             if (watchdogAsleep.get() && watchdogAsleep.compareAndSet(true, false)) {
@@ -95,6 +100,7 @@ final class DefaultExecutor extends AbstractExecutorService {
                 // as a pooled thread would for a task of its own: report it, and go on with the others
                 HandlerBatches.reportUncaught(t);
             } finally {
+                running = null;
                 taskStarted = 0;
                 if (stalled) {
                     stalled = false; // the long task ended: new tasks come here again
@@ -134,6 +140,7 @@ final class DefaultExecutor extends AbstractExecutorService {
                 if (started != 0 && started == lastStarted && (waiting(lane.getState())
                         || System.nanoTime() - started > STALL_NANOS)) {
                     stalled = true;
+                    takeRestOfBatch();
                     moveWaiting();
                 }
                 // tasks waiting at two looks in a row with the thread never idle between: more work than
@@ -152,6 +159,20 @@ final class DefaultExecutor extends AbstractExecutorService {
 
     private static boolean waiting(Thread.State s) {
         return s == Thread.State.BLOCKED || s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING;
+    }
+
+    /**
+     * Hands the handlers of the stalled thread's batch that it has not started to the pool: one of them
+     * may be what the running handler waits for. The task read may be a later one than the stalled
+     * (the field is read without a lock): its rest then runs on the pool a little early, which is all.
+     */
+    private void takeRestOfBatch() {
+        if (running instanceof HandlerBatches.Batch b) {
+            HandlerBatches.Batch rest = b.rest();
+            if (rest != null) {
+                overflow.execute(rest);
+            }
+        }
     }
 
     /** Hands the tasks waiting for the stalled handler thread to the pool, in their order. */

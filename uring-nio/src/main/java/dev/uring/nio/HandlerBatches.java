@@ -1,27 +1,25 @@
 package dev.uring.nio;
 
 import dev.uring.core.loop.EventLoop;
-import java.util.Arrays;
-import java.util.concurrent.Executor;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.RejectedExecutionException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The completion handlers one loop has results for, grouped by executor, handed over as one task per
- * executor and loop pass instead of one task per completion. The first result of a pass queues a
- * flush on the loop itself (no wake-up: the loop runs it at the start of its next pass, after the
- * CQEs of this reap and before it submits or sleeps), so the handlers of one reap reach each
- * executor as one {@link Batch}, which runs them one after another on one of its threads, as a JDK
- * channel does with a one-thread executor. Loop thread only, but for {@link Batch#run}.
+ * The completion handlers for the {@link DefaultExecutor} one loop has results for, handed over as one
+ * task per loop pass instead of one task per completion. The first result of a pass queues a flush on
+ * the loop itself (no wake-up: the loop runs it at the start of its next pass, after the CQEs of this
+ * reap and before it submits or sleeps), so the handlers of one reap reach the executor as one
+ * {@link Batch}, which runs them one after another. A user's executor gets one task per handler, as
+ * the JDK gives it: only the default executor's watchdog can take the rest of a batch away from a
+ * handler that waits. Loop thread only, but for {@link Batch}.
  */
 final class HandlerBatches {
     private final EventLoop loop;
     private final Runnable flush = this::flush;
-    /** Executors with handlers waiting, in order of first use this pass; {@code heads[i]} and {@code tails[i]} are theirs. */
-    private Executor[] executors = new Executor[2];
-    private HandlerDispatch<?, ?>[] heads = new HandlerDispatch<?, ?>[2];
-    private HandlerDispatch<?, ?>[] tails = new HandlerDispatch<?, ?>[2];
-    private int used;
+    private @Nullable HandlerDispatch<?, ?> head;
+    private @Nullable HandlerDispatch<?, ?> tail;
 
     HandlerBatches(EventLoop loop) {
         this.loop = loop;
@@ -32,45 +30,28 @@ final class HandlerBatches {
         return loop.inEventLoop();
     }
 
-    /** Queues {@code d}'s handler for the executor's next batch; loop thread only. */
+    /** Queues {@code d}'s handler (its executor the default one) for the next batch; loop thread only. */
     void post(HandlerDispatch<?, ?> d) {
-        Executor ex = d.executor;
-        int n = used;
-        for (int i = 0; i < n; i++) {
-            if (executors[i] == ex) {
-                tails[i].next = d;
-                tails[i] = d;
-                return;
-            }
+        HandlerDispatch<?, ?> t = tail;
+        tail = d;
+        if (t != null) {
+            t.next = d;
+            return;
         }
-        if (n == executors.length) {
-            executors = Arrays.copyOf(executors, n * 2);
-            heads = Arrays.copyOf(heads, n * 2);
-            tails = Arrays.copyOf(tails, n * 2);
-        }
-        executors[n] = ex;
-        heads[n] = d;
-        tails[n] = d;
-        used = n + 1;
-        if (n == 0) {
-            try {
-                loop.execute(flush); // on the loop: queued without a wake-up, run at the next pass
-            } catch (RejectedExecutionException e) {
-                flush(); // the loop is closing (its last CQEs): no next pass to wait for
-            }
+        head = d;
+        try {
+            loop.execute(flush); // on the loop: queued without a wake-up, run at the next pass
+        } catch (RejectedExecutionException e) {
+            flush(); // the loop is closing (its last CQEs): no next pass to wait for
         }
     }
 
     private void flush() {
-        int n = used;
-        used = 0;
-        for (int i = 0; i < n; i++) {
-            Executor ex = executors[i];
-            HandlerDispatch<?, ?> head = heads[i];
-            executors[i] = null;
-            heads[i] = null;
-            tails[i] = null;
-            HandlerDispatch.execute(ex, head.next == null ? head : new Batch(head));
+        HandlerDispatch<?, ?> h = head;
+        head = null;
+        tail = null;
+        if (h != null) {
+            HandlerDispatch.execute(DefaultExecutor.INSTANCE, h.next == null ? h : new Batch(h));
         }
     }
 
@@ -83,13 +64,37 @@ final class HandlerBatches {
         }
     }
 
-    /** The handlers of one pass for one executor, run in the order their results came. */
-    private record Batch(HandlerDispatch<?, ?> head) implements Runnable {
+    /**
+     * The handlers of one pass, run in the order their results came. Each handler is taken by a CAS on
+     * the cursor, so the ones not yet started can be taken away ({@link #rest}) while one of them waits.
+     */
+    static final class Batch implements Runnable {
+        private static final VarHandle CURSOR;
+
+        static {
+            try {
+                CURSOR = MethodHandles.lookup().findVarHandle(Batch.class, "cursor", HandlerDispatch.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        /** The first handler not yet taken; null once all are taken. */
+        @SuppressWarnings("unused") // through CURSOR
+        private volatile @Nullable HandlerDispatch<?, ?> cursor;
+
+        Batch(HandlerDispatch<?, ?> head) {
+            cursor = head;
+        }
+
         @Override
         public void run() {
-            @Nullable HandlerDispatch<?, ?> d = head;
-            while (d != null) {
+            @Nullable HandlerDispatch<?, ?> d;
+            while ((d = cursor) != null) {
                 HandlerDispatch<?, ?> next = d.next;
+                if (!CURSOR.compareAndSet(this, d, next)) {
+                    continue; // the rest was taken away
+                }
                 d.next = null;
                 try {
                     d.run();
@@ -97,8 +102,13 @@ final class HandlerBatches {
                     // as an executor would for a task of its own: report it, and go on with the others
                     reportUncaught(t);
                 }
-                d = next;
             }
+        }
+
+        /** The handlers not yet started, as a batch of their own (gone from this one), or null if none. */
+        @Nullable Batch rest() {
+            HandlerDispatch<?, ?> d = (HandlerDispatch<?, ?>) CURSOR.getAndSet(this, null);
+            return d == null ? null : new Batch(d);
         }
     }
 }

@@ -9,9 +9,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Runs a {@link CompletionHandler} with an op's result on the channel's executor, never on the
  * thread that reports the result (a loop thread): the handler may block, as the JDK allows. A result
- * reported on the loop the op ran on goes into that loop's {@link HandlerBatches}, which hands the
- * handlers of one reap to the executor as one task; a result reported anywhere else is one task of
- * its own.
+ * for the default executor reported on the loop the op ran on goes into that loop's
+ * {@link HandlerBatches}, which hands the handlers of one reap to it as one task; a result reported
+ * anywhere else is one task of its own, as is every result for a user's executor.
  */
 final class HandlerDispatch<V, A> implements Outcome<V>, Runnable {
     private static final System.Logger LOG = System.getLogger(HandlerDispatch.class.getName());
@@ -58,7 +58,7 @@ final class HandlerDispatch<V, A> implements Outcome<V>, Runnable {
 
     private void dispatch() {
         HandlerBatches b = batches;
-        if (b != null && b.onLoop()) {
+        if (b != null && executor == DefaultExecutor.INSTANCE && b.onLoop()) {
             b.post(this);
         } else {
             execute(executor, this);

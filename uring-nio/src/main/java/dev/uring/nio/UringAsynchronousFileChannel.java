@@ -39,11 +39,11 @@ import org.jspecify.annotations.Nullable;
  *       never on a loop thread, unless that executor runs tasks on the
  *       calling thread. A {@code Future} is completed by the loop, and is a plain {@code Future} (no
  *       stage can be chained onto it). As with the JDK, closing a channel leaves its executor as it is
- *       (several channels may share one). The handlers whose ops completed in one pass of a loop
- *       reach the executor as one task, which runs them one after another, in the order of their
- *       completions, on one of its threads (one task per completion would cost a thread hand-off
- *       each): a handler that blocks until another handler of the same pass has run waits for good,
- *       as it would on a JDK channel given a one-thread executor.</li>
+ *       (several channels may share one). A given executor gets one task per handler, as from the
+ *       JDK. The default one gets the handlers whose ops completed in one pass of a loop as one task,
+ *       run one after another in the order of their completions (one task per completion would cost
+ *       a thread hand-off each); when one of them waits or runs long, those not yet started go to
+ *       the pool with the other waiting tasks, so a handler may wait for another's result.</li>
  *   <li>A channel hands its ops to the loops of the group in turn, 16 ops to a loop before the next
  *       ({@code -During.nio.opsPerLoop=N}; 0 keeps each channel on one loop), so that a burst of ops
  *       wakes few loops while the kernel's work for many ops in flight (a READ of cached pages is

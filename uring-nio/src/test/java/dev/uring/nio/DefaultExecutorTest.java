@@ -3,6 +3,7 @@ package dev.uring.nio;
 import static java.nio.file.StandardOpenOption.READ;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.uring.core.loop.EventLoop;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousFileChannel;
 import java.nio.channels.CompletionHandler;
@@ -10,12 +11,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The default executor never lets a handler that blocks keep the others from running, as the JDK's pool does not. */
+/** No handler that blocks keeps the others from running for good, as with the JDK's pool: on the default executor or a given one. */
 @Timeout(60)
 class DefaultExecutorTest {
     @TempDir
@@ -63,5 +67,62 @@ class DefaultExecutorTest {
             assertThat(ran.getName()).startsWith("uring-nio-handler-");
             assertThat(first.get(10, TimeUnit.SECONDS)).startsWith("uring-nio-handler-").contains("waited for");
         }
+    }
+
+    @Test
+    void aHandlerThatWaitsForALaterHandlerOfTheSameLoopPassDoesNotWaitForGood() throws Exception {
+        assertThat(waitForTheNextHandlerOfOnePass(DefaultExecutor.INSTANCE).get(15, TimeUnit.SECONDS))
+                .startsWith("uring-nio-handler-").contains("waited for uring-nio-handler-");
+    }
+
+    @Test
+    void aGivenExecutorWithThreadsToSpareRunsHandlersOfOnePassConcurrentlyAsTheJdksChannelWould() throws Exception {
+        ExecutorService pool = Executors.newCachedThreadPool();
+        try {
+            assertThat(waitForTheNextHandlerOfOnePass(pool).get(15, TimeUnit.SECONDS)).contains("waited for");
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    /**
+     * Completes two ops in one pass of a real loop, as its reap does; the first's handler blocks until
+     * the second's has run, and the result says on which threads.
+     */
+    private static CompletableFuture<String> waitForTheNextHandlerOfOnePass(Executor executor) throws Exception {
+        CompletableFuture<Thread> second = new CompletableFuture<>();
+        CompletableFuture<String> first = new CompletableFuture<>();
+        CompletionHandler<Integer, String> handler = new CompletionHandler<>() {
+            @Override
+            public void completed(Integer n, String which) {
+                if (which.equals("second")) {
+                    second.complete(Thread.currentThread());
+                    return;
+                }
+                try {
+                    Thread t = second.get(20, TimeUnit.SECONDS);
+                    first.complete(Thread.currentThread().getName() + " waited for " + t.getName());
+                } catch (Exception e) {
+                    first.completeExceptionally(e);
+                }
+            }
+
+            @Override
+            public void failed(Throwable e, String which) {
+                first.completeExceptionally(e);
+            }
+        };
+        try (EventLoop loop = EventLoop.start(EventLoop.defaultOptions(8), Thread.ofPlatform().daemon().factory())) {
+            HandlerBatches batches = new HandlerBatches(loop);
+            loop.execute(() -> {
+                for (String which : new String[] {"first", "second"}) {
+                    HandlerDispatch<Integer, String> d = new HandlerDispatch<>(handler, which, executor);
+                    d.batches = batches;
+                    d.succeeded(16);
+                }
+            });
+            first.exceptionally(e -> null).get(30, TimeUnit.SECONDS);
+        }
+        return first;
     }
 }

@@ -11,8 +11,10 @@ import java.nio.channels.AsynchronousFileChannel;
 import java.nio.channels.CompletionHandler;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -25,7 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Handlers of one loop pass reach each executor as one task, in order, and never run on the loop. */
+/** Handlers of one loop pass reach the default executor as one batch, a given executor one by one, never on the loop. */
 @Timeout(60)
 class HandlerBatchesTest {
     @TempDir
@@ -34,7 +36,12 @@ class HandlerBatchesTest {
     /** An executor that counts the tasks it is given and runs them on a thread of its own. */
     private static final class CountingExecutor implements Executor {
         final AtomicInteger tasks = new AtomicInteger();
-        final ExecutorService pool = Executors.newSingleThreadExecutor();
+        final Set<Thread> threads = ConcurrentHashMap.newKeySet();
+        final ExecutorService pool = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r);
+            threads.add(t);
+            return t;
+        });
 
         @Override
         public void execute(Runnable task) {
@@ -44,9 +51,8 @@ class HandlerBatchesTest {
     }
 
     @Test
-    void theResultsOfOnePassReachEachExecutorAsOneTaskInOrder() throws Exception {
-        CountingExecutor a = new CountingExecutor();
-        CountingExecutor b = new CountingExecutor();
+    void theResultsOfOnePassReachTheDefaultExecutorTogetherAndAGivenExecutorAsOneTaskEach() throws Exception {
+        CountingExecutor given = new CountingExecutor();
         List<String> ran = new CopyOnWriteArrayList<>();
         ConcurrentLinkedQueue<Thread> threads = new ConcurrentLinkedQueue<>();
         CountDownLatch done = new CountDownLatch(8);
@@ -71,26 +77,63 @@ class HandlerBatchesTest {
             HandlerBatches batches = new HandlerBatches(loop);
             loop.execute(() -> {
                 for (int i = 0; i < 5; i++) {
-                    HandlerDispatch<Integer, String> d = new HandlerDispatch<>(handler, "a", a);
+                    HandlerDispatch<Integer, String> d = new HandlerDispatch<>(handler, "default", DefaultExecutor.INSTANCE);
                     d.batches = batches;
                     d.succeeded(i);
                 }
                 for (int i = 0; i < 3; i++) {
-                    HandlerDispatch<Integer, String> d = new HandlerDispatch<>(handler, "b", b);
+                    HandlerDispatch<Integer, String> d = new HandlerDispatch<>(handler, "given", given);
                     d.batches = batches;
                     d.succeeded(i);
                 }
             });
             assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
-            assertThat(a.tasks).hasValue(1);
-            assertThat(b.tasks).hasValue(1);
-            assertThat(ran.stream().filter(s -> s.startsWith("a"))).containsExactly("a0", "a1", "a2", "a3", "a4");
-            assertThat(ran.stream().filter(s -> s.startsWith("b"))).containsExactly("b0", "b1", "b2");
-            assertThat(threads).doesNotContain(loop.thread());
+            assertThat(given.tasks).hasValue(3);
+            assertThat(ran).containsExactlyInAnyOrder("default0", "default1", "default2", "default3", "default4",
+                    "given0", "given1", "given2");
+            assertThat(ran.stream().filter(s -> s.startsWith("given"))).containsExactly("given0", "given1", "given2");
+            assertThat(threads).doesNotContain(loop.thread())
+                    .filteredOn(t -> !given.threads.contains(t))
+                    .allMatch(t -> t.getName().startsWith("uring-nio-handler-"));
         } finally {
-            a.pool.shutdown();
-            b.pool.shutdown();
+            given.pool.shutdown();
         }
+    }
+
+    @Test
+    void aBatchRunsItsHandlersInOrderAndGivesUpThoseNotStartedWhenTakenAway() {
+        List<String> ran = new ArrayList<>();
+        HandlerBatches.Batch[] batch = new HandlerBatches.Batch[1];
+        HandlerBatches.Batch[] rest = new HandlerBatches.Batch[1];
+        CompletionHandler<Integer, String> handler = new CompletionHandler<>() {
+            @Override
+            public void completed(Integer n, String who) {
+                ran.add(who);
+                if (who.equals("h1")) {
+                    rest[0] = batch[0].rest(); // as the default executor's watchdog does while h1 waits
+                }
+            }
+
+            @Override
+            public void failed(Throwable e, String who) {
+                ran.add(who + " failed");
+            }
+        };
+        HandlerDispatch<Integer, String> head = new HandlerDispatch<>(handler, "h0", DefaultExecutor.INSTANCE);
+        HandlerDispatch<?, ?> tail = head;
+        for (int i = 1; i < 5; i++) {
+            HandlerDispatch<Integer, String> d = new HandlerDispatch<>(handler, "h" + i, DefaultExecutor.INSTANCE);
+            tail.next = d;
+            tail = d;
+        }
+        batch[0] = new HandlerBatches.Batch(head);
+        batch[0].run();
+        assertThat(ran).containsExactly("h0", "h1");
+        assertThat(batch[0].rest()).isNull();
+        assertThat(rest[0]).isNotNull();
+        rest[0].run();
+        assertThat(ran).containsExactly("h0", "h1", "h2", "h3", "h4");
+        assertThat(rest[0].rest()).isNull();
     }
 
     @Test
