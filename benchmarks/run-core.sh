@@ -7,7 +7,8 @@
 #                                             .hotRegistered (fixed file, READ_FIXED) vs fio tuned +
 #                                             registerfiles + fixedbufs (fio/randread-hot-registered.fio)
 #   4 KiB randread, O_DIRECT, depth 32 ...... RingRandomReadBenchmark.direct (sleeping for a CQE, like tuned fio)
-#                                             vs fio tuned direct=1 (fio/randread-direct.fio); busy-polling: info
+#                                             vs fio tuned direct=1 (fio/randread-direct.fio); busy-polling: info;
+#                                             c/direct_read.c (the Ring's loop in liburing): the bound
 #   allocation of the core loops ............ AllocationCheck (exact, per thread) and JMH -prof gc
 # plus, for information, fio with its defaults (fio/randread-hot-default.fio, the peer of earlier
 # reports), the JDK peers (FileChannel, AsynchronousFileChannel) and the EventLoop hand-off (issue 17):
@@ -17,7 +18,7 @@
 #                                             design in C, its bound; --busy-poll-us 50 for the busy poll),
 #                                             which itself is set against c/nop_bench.c.
 # Every row also gets the CPU time per op of each side: the JMH fork's (CpuProfiler), fio's own
-# usr+sys from its --minimal line, the C programs' from bash's `times`. The C NOP and hand-off peers and fio's O_DIRECT job run right before and right after their Java run
+# usr+sys from its --minimal line, the C programs' from bash's `times`. The C NOP and hand-off peers, fio's O_DIRECT job and the C O_DIRECT reader run right before and right after their Java run
 # (the peer figure is the mean of the two); fio's hot job and the Java hot reads alternate, the
 # order flipping every round. So both sides see the same machine state, and each ratio is taken
 # within one round.
@@ -204,7 +205,7 @@ elapsed=$(( $(date +%s) - started ))
   echo "Ratio = Java / peer within one round; the table gives the median over rounds and the min-max spread."
   echo "Throughputs are medians in operations per second (NOPs or 4 KiB reads). CPU us/op: user + system CPU"
   echo "microseconds per op of the process doing the work (the whole JMH fork; fio's own usr+sys; the C programs, all their threads)."
-  echo "The C NOP, C hand-off and fio O_DIRECT figures of a round are the means of a run right before and one right after the Java run."
+  echo "The C NOP, C hand-off, fio O_DIRECT and C O_DIRECT figures of a round are the means of a run right before and one right after the Java run."
   echo "Hand-off (issue 17): a caller thread hands each batch of NOPs to a loop thread and spins (yielding after 1000"
   echo "spins) until they completed. \`c/handoff_bench.c\` is EventLoop's design in C (SINGLE_ISSUER|DEFER_TASKRUN ring of"
   echo "256 entries on the loop thread, a \"sleeping\" flag, one MSG_RING from the caller's own ring per wake-up), so"
@@ -215,8 +216,10 @@ elapsed=$(( $(date +%s) - started ))
   echo "sqthread_poll, which the Ring does not use); its defaults (the peer of earlier reports) are an info row."
   echo "Random offsets: both sides draw 4 KiB-aligned offsets over the whole 1 GiB file (the Ring cycles 1 Mi"
   echo "precomputed offsets, fio uses norandommap)."
-  echo "O_DIRECT: tuned fio 3.33 submits without waiting and then sleeps in \`io_uring_enter(fd, 0, 1, GETEVENTS)\`"
-  echo "for a completion (strace), so the target compares it with the Ring sleeping in io_uring_enter the same way;"
+  echo "O_DIRECT: tuned fio 3.33 submits without GETEVENTS and then sleeps in \`io_uring_enter(fd, 0, 1, GETEVENTS)\`"
+  echo "for a completion (strace); the Ring's loop does the same (\`Ring.submitWithoutGetEvents\`, then \`submitAndWait(1)\`"
+  echo "when no CQE is ready: submitting in the enter that waits was slower, in C too), and so does the C bound"
+  echo "(c/direct_read.c, liburing: \`io_uring_submit\`, \`io_uring_wait_cqe\`);"
   echo "the Ring's busy-polling variant (never sleeps, burns its core, as fio did with its defaults) is an info row."
   [ -z "$note" ] || { echo; echo "Note: $note"; }
   echo

@@ -14,8 +14,12 @@ import java.nio.file.Path;
 
 /**
  * A ring that keeps {@code depth} 4 KiB READs of one file in flight: each CQE's slot (its user_data)
- * is refilled at once with the next precomputed random offset, and the refills go to the kernel in
- * the same {@code io_uring_enter} that waits for the next completion (what fio does at iodepth 32).
+ * is refilled at once with the next precomputed random offset, and the refills go to the kernel as
+ * fio's io_uring engine sends them at iodepth 32 (strace): an {@code io_uring_enter} that submits
+ * without GETEVENTS, then, when no CQE is ready, one that sleeps for a completion. Submitting in the
+ * enter that waits instead ran O_DIRECT reads slower, in C ({@code benchmarks/c/direct_read.c}) as in
+ * Java: the completions' task work then runs right after each submit (strace shows the refills
+ * going out one by one more often).
  * The ring is set up like fio 3.33's: {@code depth} SQ and CQ entries and
  * {@code SINGLE_ISSUER|DEFER_TASKRUN|COOP_TASKRUN} (the system property {@value #FLAGS_PROPERTY}
  * overrides the flags), so the thread that creates the pipeline is the only one that may submit to
@@ -111,7 +115,7 @@ final class ReadPipeline implements CqeConsumer, AutoCloseable {
 
     /**
      * Runs until {@code reads} more READs than asked for so far have completed, refilling each
-     * one. A reap can overshoot the goal by up to depth - 1 CQEs; the surplus counts towards the
+     * one, submitting as fio does (see the class comment). A reap can overshoot the goal by up to depth - 1 CQEs; the surplus counts towards the
      * next call, so that over many calls exactly {@code reads} READs complete per call.
      *
      * @return the number of READs completed since the pipeline started
@@ -120,7 +124,10 @@ final class ReadPipeline implements CqeConsumer, AutoCloseable {
         goal += reads;
         Ring r = ring;
         while (completed < goal) {
-            r.submitAndWait(1);
+            r.submitWithoutGetEvents();
+            if (r.cqReady() == 0) {
+                r.submitAndWait(1);
+            }
             r.reapCqes(this);
             if (failure != 0) {
                 throw dev.uring.core.Errors.toException(-failure, "read", "benchmark file");

@@ -164,6 +164,18 @@ public final class Ring implements AutoCloseable {
     }
 
     /**
+     * Hands the prepared SQEs to the kernel without {@code IORING_ENTER_GETEVENTS} (unless the CQ has
+     * overflowed), as liburing's {@code io_uring_submit} does: with {@link SetupFlags#DEFER_TASKRUN}
+     * the completions' task work is left for the next wait, so more of them are posted together;
+     * {@link #submit} runs it at once.
+     *
+     * @return the number of SQEs the kernel consumed
+     */
+    public int submitWithoutGetEvents() throws IOException {
+        return sq.submit(false);
+    }
+
+    /**
      * Submits the prepared SQEs and waits until at least {@code waitNr} CQEs are ready.
      *
      * @return the number of SQEs the kernel consumed

@@ -79,9 +79,14 @@ final class SubmissionQueue {
     }
 
     int submit() throws IOException {
+        return submit((m.flags & SetupFlags.DEFER_TASKRUN) != 0);
+    }
+
+    /** Submits without waiting; {@code getEvents} also runs the deferred completions' task work. */
+    int submit(boolean getEvents) throws IOException {
         int toSubmit = publish();
         int flags = enter.baseFlags();
-        if ((m.flags & SetupFlags.DEFER_TASKRUN) != 0 || m.cqNeedsFlush()) {
+        if (getEvents || m.cqNeedsFlush()) {
             flags |= IoUringConstants.IORING_ENTER_GETEVENTS;
         }
         if ((m.flags & SetupFlags.SQPOLL) != 0) {

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RingSmokeTest {
     @Test
@@ -45,6 +47,45 @@ class RingSmokeTest {
             assertThat(res[0]).isEqualTo(64);
             assertThat(new String(buf.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), java.nio.charset.StandardCharsets.US_ASCII)).startsWith("Name:");
             assertThat(res[1]).isZero();
+        }
+    }
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void submitWithoutGetEventsLeavesDeferredCompletionsForTheNextEnterThatGetsEvents() throws Exception {
+        assertThat(deferredCompletionsSeenAfterSubmitting(false)).as("after submitWithoutGetEvents").isEqualTo(1);
+        assertThat(deferredCompletionsSeenAfterSubmitting(true)).as("after submit").isEqualTo(2);
+    }
+
+    /**
+     * A READ waits on an empty pipe, then a WRITE fills it: the WRITE completes inline, the READ by
+     * task work, which DEFER_TASKRUN leaves until an enter with GETEVENTS. Returns the CQEs ready after
+     * the WRITE's submit (both once a wait has run).
+     */
+    private int deferredCompletionsSeenAfterSubmitting(boolean getEvents) throws Exception {
+        try (Ring ring = Ring.open(RingOptions.defaults().entries(8).flags(SetupFlags.SINGLE_ISSUER | SetupFlags.DEFER_TASKRUN));
+             Arena arena = Arena.ofConfined()) {
+            TestRing.Pipe p = TestRing.pipe(ring, arena, dir, getEvents ? "events" : "noevents");
+            MemorySegment in = arena.allocate(8);
+            MemorySegment out = arena.allocateFrom("ping");
+            ring.nextSqe().prepRead(p.readFd(), in, -1).userData(1);
+            assertThat(ring.submitWithoutGetEvents()).isEqualTo(1);
+            assertThat(ring.cqReady()).isZero();
+            ring.nextSqe().prepWrite(p.writeFd(), out.asSlice(0, 4), -1).userData(2);
+            assertThat(getEvents ? ring.submit() : ring.submitWithoutGetEvents()).isEqualTo(1);
+            int seen = ring.cqReady();
+            ring.submitAndWait(2);
+            List<Long> done = new ArrayList<>();
+            ring.reapCqes((ud, res, flags) -> {
+                assertThat(res).isEqualTo(4);
+                done.add(ud);
+            });
+            assertThat(done).containsExactlyInAnyOrder(1L, 2L);
+            TestRing.close(ring, p.readFd());
+            TestRing.close(ring, p.writeFd());
+            return seen;
         }
     }
 }
