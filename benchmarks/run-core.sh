@@ -40,6 +40,7 @@ log "building the C baseline"
 mkdir -p benchmarks/target/c
 gcc -O2 -Wall -Wextra -o benchmarks/target/c/nop_bench benchmarks/c/nop_bench.c -luring
 gcc -O2 -Wall -Wextra -o benchmarks/target/c/handoff_bench benchmarks/c/handoff_bench.c -luring -lpthread
+gcc -O2 -Wall -Wextra -o benchmarks/target/c/direct_read benchmarks/c/direct_read.c -luring
 bench_jar
 log "creating and warming the 1 GiB data file"
 data_file=$("$java" "${jvm[@]}" -cp "$jar" dev.uring.benchmarks.BenchFile)
@@ -122,18 +123,35 @@ run_fio() {
   else sample "$1" "failed.fio.$2" 1; echo "fio $2 failed in round $1: $(head -c 300 "$work/fio.err")" >> "$work/notes.txt"; fi
 }
 
+# The C O_DIRECT reader (c/direct_read.c, the Ring benchmark's loop in liburing): prints "ops/s CPU-us/op"
+# (CPU over its ops, its warm-up second included as in c_nop), or "0 0" when it failed
+c_direct() {
+  local line
+  line=$(cpu_of_cmd "$work/direct.cpu" benchmarks/target/c/direct_read "$data_file" "$c_secs" 32 2>"$work/direct.err") || true
+  echo "$line" | awk -v c="$(cat "$work/direct.cpu")" -v s="$c_secs" '
+    { split($3, a, "="); if (a[2] > 0) { printf "%d %.5f\n", a[2], c * 1e6 / (a[2] * (s + 1)); ok = 1 } }
+    END { if (!ok) print "0 0" }'
+}
+
 # O_DIRECT reads go at the speed of this VM's virtual disk, which drifts by several per cent within
-# a minute: fio runs right before and right after the Java run, and its figure is their mean
+# a minute: fio and the C reader run right before and right after the Java run, and their figures are
+# the means
 run_direct() {
-  local r=$1 before after
-  before=($(fio_iops direct))
+  local r=$1 before after cb ca
+  before=($(fio_iops direct)); cb=($(c_direct))
   run_jmh "$r" direct 'RingRandomReadBenchmark.direct'
-  after=($(fio_iops direct))
+  ca=($(c_direct)); after=($(fio_iops direct))
   if [ "${before[0]}" -gt 0 ] && [ "${after[0]}" -gt 0 ]; then
     sample "$r" fio.direct "$(( (before[0] + after[0]) / 2 ))"
     sample "$r" cpu.fio.direct "$(awk -v a="${before[1]}" -v b="${after[1]}" 'BEGIN { print (a + b) / 2 }')"
   else
     sample "$r" failed.fio.direct 1; echo "fio direct failed in round $r: $(head -c 300 "$work/fio.err")" >> "$work/notes.txt"
+  fi
+  if [ "${cb[0]}" -gt 0 ] && [ "${ca[0]}" -gt 0 ]; then
+    sample "$r" c.direct "$(( (cb[0] + ca[0]) / 2 ))"
+    sample "$r" cpu.c.direct "$(awk -v a="${cb[1]}" -v b="${ca[1]}" 'BEGIN { print (a + b) / 2 }')"
+  else
+    sample "$r" failed.c.direct 1; echo "C direct_read failed in round $r: $(head -c 300 "$work/direct.err")" >> "$work/notes.txt"
   fi
 }
 
@@ -170,7 +188,9 @@ bench_results <<'SPEC'
 2|4 KiB randread hot, depth 32, plain fd + buffers (Ring vs fio tuned: batch 32, gtod_reduce)|java.RingRandomReadBenchmark.hot|fio.hot|ops/s|>= 1.10
 2|4 KiB randread hot, depth 32, registered fd + buffers (Ring READ_FIXED vs fio tuned + registerfiles, fixedbufs)|java.RingRandomReadBenchmark.hotRegistered|fio.hot-registered|ops/s|>= 1.10
 2|info: 4 KiB randread hot, depth 32 (Ring vs fio defaults: no batching, clock per I/O; the peer of earlier reports)|java.RingRandomReadBenchmark.hot|fio.hot-default|ops/s|-
-2|4 KiB randread O_DIRECT, depth 32, both sleeping in io_uring_enter for a CQE (Ring vs fio tuned direct=1)|java.RingRandomReadBenchmark.direct|fio.direct|ops/s|>= 0.95
+2|4 KiB randread O_DIRECT, depth 32, both submitting, then sleeping in io_uring_enter for a CQE (Ring vs fio tuned direct=1)|java.RingRandomReadBenchmark.direct|fio.direct|ops/s|>= 0.95
+2|bound: 4 KiB randread O_DIRECT, depth 32, the Ring's loop in C (c/direct_read.c, liburing) vs fio tuned direct=1|c.direct|fio.direct|ops/s|-
+2|info: 4 KiB randread O_DIRECT, depth 32, Ring vs the same loop in C (c/direct_read.c: what Java and the Ring API cost)|java.RingRandomReadBenchmark.direct|c.direct|ops/s|-
 2|info: 4 KiB randread O_DIRECT, depth 32, Ring busy-polling the CQ, never sleeping (vs fio tuned direct=1, which sleeps)|java.RingRandomReadBenchmark.directBusyPoll|fio.direct|ops/s|-
 2|hot randread: Ring vs FileChannel (1 thread)|java.RingRandomReadBenchmark.hot|java.PeerRandomReadBenchmark.fileChannel|ops/s|-
 2|hot randread: Ring vs AsynchronousFileChannel (depth 32)|java.RingRandomReadBenchmark.hot|java.PeerRandomReadBenchmark.asyncFileChannel|ops/s|-

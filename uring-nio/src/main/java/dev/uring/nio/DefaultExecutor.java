@@ -20,9 +20,10 @@ import org.jspecify.annotations.Nullable;
  * looks every half of that moves the waiting tasks, and every new one until that task ends, to a
  * cached pool of daemon threads ({@code uring-nio-handler-N}), so no handler waits for good behind
  * another (one that waits for another's result included); a batch of handlers ({@link
- * HandlerBatches.Batch}) that the thread is in loses its handlers not yet started to the pool too. So
- * do tasks that keep waiting while the thread is never idle (more work than one thread keeps up
- * with). All are created on
+ * HandlerBatches.Batch}) that the thread is in loses its handlers not yet started to the pool too,
+ * and a batch goes there as one task per handler, so none waits behind another there either. So do
+ * tasks that keep waiting while the thread is never idle (more work than one thread keeps up with).
+ * All are created on
  * first use, never shut down, and inherit no inheritable thread-local, so none carries the policy
  * of whichever thread happened to make it.
  */
@@ -67,7 +68,7 @@ final class DefaultExecutor extends AbstractExecutorService {
             throw new NullPointerException("task");
         }
         if (stalled) {
-            overflow.execute(task);
+            toPool(task);
             return;
         }
         queue.offer(task);
@@ -168,10 +169,7 @@ final class DefaultExecutor extends AbstractExecutorService {
      */
     private void takeRestOfBatch() {
         if (running instanceof HandlerBatches.Batch b) {
-            HandlerBatches.Batch rest = b.rest();
-            if (rest != null) {
-                overflow.execute(rest);
-            }
+            toPool(b.takeRest());
         }
     }
 
@@ -179,7 +177,29 @@ final class DefaultExecutor extends AbstractExecutorService {
     private void moveWaiting() {
         @Nullable Runnable task;
         while ((task = queue.poll()) != null) {
+            toPool(task);
+        }
+    }
+
+    /**
+     * Runs {@code task} on the pool; a batch as one task per handler, as the JDK's pool gets them, so
+     * that no handler there waits behind another that waits for it.
+     */
+    private void toPool(Runnable task) {
+        if (task instanceof HandlerBatches.Batch b) {
+            toPool(b.takeRest());
+        } else {
             overflow.execute(task);
+        }
+    }
+
+    private void toPool(@Nullable HandlerDispatch<?, ?> handlers) {
+        HandlerDispatch<?, ?> d = handlers;
+        while (d != null) {
+            HandlerDispatch<?, ?> next = d.next;
+            d.next = null;
+            overflow.execute(d);
+            d = next;
         }
     }
 

@@ -66,7 +66,7 @@ final class HandlerBatches {
 
     /**
      * The handlers of one pass, run in the order their results came. Each handler is taken by a CAS on
-     * the cursor, so the ones not yet started can be taken away ({@link #rest}) while one of them waits.
+     * the cursor, so the ones not yet started can be taken away ({@link #takeRest}) while one of them waits.
      */
     static final class Batch implements Runnable {
         private static final VarHandle CURSOR;
@@ -105,10 +105,12 @@ final class HandlerBatches {
             }
         }
 
-        /** The handlers not yet started, as a batch of their own (gone from this one), or null if none. */
-        @Nullable Batch rest() {
-            HandlerDispatch<?, ?> d = (HandlerDispatch<?, ?>) CURSOR.getAndSet(this, null);
-            return d == null ? null : new Batch(d);
+        /**
+         * Takes the handlers not yet started out of this batch: the first of them, linked by
+         * {@link HandlerDispatch#next} in their order, or null if none.
+         */
+        @Nullable HandlerDispatch<?, ?> takeRest() {
+            return (HandlerDispatch<?, ?>) CURSOR.getAndSet(this, null);
         }
     }
 }

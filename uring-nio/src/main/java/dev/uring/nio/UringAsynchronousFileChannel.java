@@ -43,7 +43,8 @@ import org.jspecify.annotations.Nullable;
  *       JDK. The default one gets the handlers whose ops completed in one pass of a loop as one task,
  *       run one after another in the order of their completions (one task per completion would cost
  *       a thread hand-off each); when one of them waits or runs long, those not yet started go to
- *       the pool with the other waiting tasks, so a handler may wait for another's result.</li>
+ *       the pool, one task each, with the other waiting tasks, so a handler may wait for another's
+ *       result.</li>
  *   <li>A channel hands its ops to the loops of the group in turn, 16 ops to a loop before the next
  *       ({@code -During.nio.opsPerLoop=N}; 0 keeps each channel on one loop), so that a burst of ops
  *       wakes few loops while the kernel's work for many ops in flight (a READ of cached pages is
