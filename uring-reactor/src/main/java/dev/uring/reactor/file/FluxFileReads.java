@@ -107,6 +107,15 @@ final class FluxFileReads extends Flux<FileChunk> {
             res = r;
             stream.readDone(this);
         }
+
+        /**
+         * A move the loop makes: a release store, no fence. The only move made elsewhere is DELIVERED
+         * to FREE, by CAS in a release, on a chunk that reached that thread through onNext, whose
+         * hand-over orders this store before it.
+         */
+        void moveTo(int next) {
+            STATE.lazySet(this, next);
+        }
     }
 
     /** The subscription, and the positions' subscriber. */
@@ -210,14 +219,14 @@ final class FluxFileReads extends Flux<FileChunk> {
             inFlight--;
             heldDelta--;
             if (terminated) {
-                slot.state = Slot.FREE;
+                slot.moveTo(Slot.FREE);
             } else if (slot.res < 0) {
-                slot.state = Slot.FREE;
+                slot.moveTo(Slot.FREE);
                 if (failed == null) {
                     failed = Errors.toException(slot.res, "READ", source.file.handle().path());
                 }
             } else {
-                slot.state = Slot.READY;
+                slot.moveTo(Slot.READY);
                 if (!source.ordered) {
                     int tail = readyHead + readyCount++;
                     ready[tail < ready.length ? tail : tail - ready.length] = slot;
@@ -350,7 +359,7 @@ final class FluxFileReads extends Flux<FileChunk> {
                 int res = slot.res;
                 ByteBuffer view = slot.chunk.view;
                 view.clear().limit(res);
-                slot.state = Slot.DELIVERED;
+                slot.moveTo(Slot.DELIVERED);
                 delivered++;
                 emitted++;
                 actual.onNext(slot.chunk);
@@ -403,14 +412,14 @@ final class FluxFileReads extends Flux<FileChunk> {
                     return;
                 }
                 slot.chunk.position = position;
-                slot.state = Slot.READING;
+                slot.moveTo(Slot.READING);
                 long ud = loop.register(slot);
                 try {
                     FileSlot.flag(loop.nextSqe().prepRead(FileSlot.file(target), slot.memory, position), target)
                             .userData(ud);
                 } catch (RuntimeException e) {
                     loop.unregister(ud);
-                    slot.state = Slot.FREE;
+                    slot.moveTo(Slot.FREE);
                     terminate(e, true);
                     return;
                 }
@@ -465,7 +474,7 @@ final class FluxFileReads extends Flux<FileChunk> {
                     if (slot.state == Slot.READING) {
                         loop.cancel(slot.userData);
                     } else if (slot.state == Slot.READY) {
-                        slot.state = Slot.FREE;
+                        slot.moveTo(Slot.FREE);
                     }
                 }
             }
