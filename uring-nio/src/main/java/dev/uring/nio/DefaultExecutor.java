@@ -23,9 +23,8 @@ import org.jspecify.annotations.Nullable;
  * HandlerBatches.Batch}) that the thread is in loses its handlers not yet started to the pool too,
  * and a batch goes there as one task per handler, so none waits behind another there either. So do
  * tasks that keep waiting while the thread is never idle (more work than one thread keeps up with).
- * All are created on
- * first use, never shut down, and inherit no inheritable thread-local, so none carries the policy
- * of whichever thread happened to make it.
+ * All are created on first use, never shut down, and inherit no inheritable thread-local, so none
+ * carries the policy of whichever thread happened to make it.
  */
 final class DefaultExecutor extends AbstractExecutorService {
     static final ExecutorService INSTANCE = new DefaultExecutor();
