@@ -115,8 +115,9 @@ final class ReadPipeline implements CqeConsumer, AutoCloseable {
 
     /**
      * Runs until {@code reads} more READs than asked for so far have completed, refilling each
-     * one, submitting as fio does (see the class comment). A reap can overshoot the goal by up to depth - 1 CQEs; the surplus counts towards the
-     * next call, so that over many calls exactly {@code reads} READs complete per call.
+     * one, submitting as fio does (see the class comment). A reap can overshoot the goal by up to
+     * depth - 1 CQEs; the surplus counts towards the next call, so that over many calls exactly
+     * {@code reads} READs complete per call.
      *
      * @return the number of READs completed since the pipeline started
      */
