@@ -5,10 +5,17 @@ out=$1
 fail=0
 grep -q "GUEST DONE" "$out/result.txt" 2>/dev/null || { echo "kernel-vm: the guest did not finish (see $out/console.log)"; fail=1; }
 grep -h "VERIFY EXIT" "$out/result.txt" 2>/dev/null || true
+# Maven's own verdict counts too: a build that fails before or outside the tests (a plugin it cannot
+# resolve offline, a compile error) runs no test at all
+if grep -q "VERIFY EXIT" "$out/result.txt" 2>/dev/null && ! grep -q "VERIFY EXIT 0 " "$out/result.txt"; then
+  echo "kernel-vm: Maven failed in the guest (see $out/verify.log)"; fail=1
+fi
 if ls "$out"/hs_err_pid*.log >/dev/null 2>&1; then echo "kernel-vm: a JVM crashed: $(ls "$out"/hs_err_pid*.log)"; fail=1; fi
 grep -E "^\[(INFO|WARNING|ERROR)\] Tests run: [0-9]+, Failures: [0-9]+, Errors: [0-9]+, Skipped: [0-9]+$" "$out/verify.log" \
   > "$out/totals.txt" 2>/dev/null || true
-modules=$(grep -c "" "$out/totals.txt" 2>/dev/null || echo 0)
+# grep -c prints 0 and exits 1 on an empty file: no "|| echo 0", which would print a second line
+modules=$(grep -c "" "$out/totals.txt" 2>/dev/null)
+modules=${modules:-0}
 if [ "$modules" -lt 5 ]; then echo "kernel-vm: tests ran in $modules of 5 modules"; fail=1; fi
 total=0; failed=0; skipped=0
 while read -r line; do
