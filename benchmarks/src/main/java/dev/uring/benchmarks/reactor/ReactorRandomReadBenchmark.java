@@ -420,14 +420,19 @@ public class ReactorRandomReadBenchmark {
     @Threads(LOOPS)
     @OperationsPerInvocation(LONG_STREAM)
     public long longStreamOnEachLoop(SharedReactive s, LoopShare t) throws IOException {
-        Long shortReads = s.file.readAsCompleted(Flux.fromArray(t.boxedHalf), BenchFile.BLOCK, DEPTH / LOOPS)
+        return readOnLoop(s.file, Flux.fromArray(t.boxedHalf), t.loop);
+    }
+
+    /** One readAsCompleted stream of {@code positions}, subscribed on {@code loop} and waited for; fails on a short read. */
+    private static long readOnLoop(ReactiveFile file, Flux<Long> positions, Scheduler loop) throws IOException {
+        Long shortReads = file.readAsCompleted(positions, BenchFile.BLOCK, DEPTH / LOOPS)
                 .filter(c -> {
                     boolean isShort = c.buffer().remaining() != BenchFile.BLOCK;
                     c.release();
                     return isShort;
                 })
                 .count()
-                .subscribeOn(t.loop)
+                .subscribeOn(loop)
                 .block();
         if (shortReads == null || shortReads != 0) {
             throw new IOException(shortReads + " reads came back short");
@@ -448,19 +453,7 @@ public class ReactorRandomReadBenchmark {
         int share = READS / LOOPS;
         t.next = (base + share) & (OFFSETS - 1);
         long[] offsets = s.offsets;
-        Long shortReads = s.file.readAsCompleted(Flux.range(0, share).map(i -> offsets[(base + i) & (OFFSETS - 1)]),
-                        BenchFile.BLOCK, DEPTH / LOOPS)
-                .filter(c -> {
-                    boolean isShort = c.buffer().remaining() != BenchFile.BLOCK;
-                    c.release();
-                    return isShort;
-                })
-                .count()
-                .subscribeOn(t.loop)
-                .block();
-        if (shortReads == null || shortReads != 0) {
-            throw new IOException(shortReads + " reads came back short");
-        }
+        readOnLoop(s.file, Flux.range(0, share).map(i -> offsets[(base + i) & (OFFSETS - 1)]), t.loop);
         return t.next;
     }
 
