@@ -419,12 +419,12 @@ public class ReactorRandomReadBenchmark {
     @Benchmark
     @Threads(LOOPS)
     @OperationsPerInvocation(LONG_STREAM)
-    public long longStreamOnEachLoop(SharedReactive s, LoopShare t) throws IOException {
-        return readOnLoop(s.file, Flux.fromArray(t.boxedHalf), t.loop);
+    public void longStreamOnEachLoop(SharedReactive s, LoopShare t) throws IOException {
+        readOnLoop(s.file, Flux.fromArray(t.boxedHalf), t.loop);
     }
 
     /** One readAsCompleted stream of {@code positions}, subscribed on {@code loop} and waited for; fails on a short read. */
-    private static long readOnLoop(ReactiveFile file, Flux<Long> positions, Scheduler loop) throws IOException {
+    private static void readOnLoop(ReactiveFile file, Flux<Long> positions, Scheduler loop) throws IOException {
         Long shortReads = file.readAsCompleted(positions, BenchFile.BLOCK, DEPTH / LOOPS)
                 .filter(c -> {
                     boolean isShort = c.buffer().remaining() != BenchFile.BLOCK;
@@ -437,7 +437,6 @@ public class ReactorRandomReadBenchmark {
         if (shortReads == null || shortReads != 0) {
             throw new IOException(shortReads + " reads came back short");
         }
-        return shortReads;
     }
 
     /**
