@@ -7,6 +7,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import dev.uring.core.ffi.SockaddrLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SegmentAllocator;
+import java.lang.foreign.ValueLayout;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -14,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /** Encodes and decodes {@code struct sockaddr} for BIND, CONNECT, ACCEPT and the msg_name of SENDMSG and RECVMSG. */
@@ -26,6 +28,8 @@ public final class SocketAddresses {
     public static final int AF_UNIX = SockaddrLayout.AF_UNIX;
     /** The size of a {@code sockaddr_storage}, big enough for any address. */
     public static final long STORAGE_SIZE = SockaddrLayout.STORAGE_SIZE;
+    /** A port, in network byte order; a constant: a layout made per call has no cached accessor. */
+    private static final ValueLayout.OfShort PORT = JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN);
 
     private SocketAddresses() {
     }
@@ -49,7 +53,7 @@ public final class SocketAddresses {
             case InetSocketAddress isa when isa.getAddress() instanceof Inet6Address v6 -> {
                 MemorySegment s = arena.allocate(SockaddrLayout.IN6_SIZE, 4);
                 s.set(JAVA_SHORT, 0, (short) AF_INET6);
-                s.set(JAVA_SHORT.withOrder(java.nio.ByteOrder.BIG_ENDIAN), 2, (short) isa.getPort());
+                s.set(PORT, 2, (short) isa.getPort());
                 MemorySegment.copy(MemorySegment.ofArray(v6.getAddress()), 0, s, 8, 16);
                 s.set(JAVA_INT, 24, v6.getScopeId());
                 yield s;
@@ -57,7 +61,7 @@ public final class SocketAddresses {
             case InetSocketAddress isa -> {
                 MemorySegment s = arena.allocate(SockaddrLayout.IN_SIZE, 4);
                 s.set(JAVA_SHORT, 0, (short) AF_INET);
-                s.set(JAVA_SHORT.withOrder(java.nio.ByteOrder.BIG_ENDIAN), 2, (short) isa.getPort());
+                s.set(PORT, 2, (short) isa.getPort());
                 MemorySegment.copy(MemorySegment.ofArray(isa.getAddress().getAddress()), 0, s, 4, 4);
                 yield s;
             }
@@ -84,13 +88,13 @@ public final class SocketAddresses {
                 case AF_INET -> {
                     byte[] a = new byte[4];
                     MemorySegment.copy(addr, JAVA_BYTE, 4, a, 0, 4);
-                    int port = Short.toUnsignedInt(addr.get(JAVA_SHORT.withOrder(java.nio.ByteOrder.BIG_ENDIAN), 2));
+                    int port = Short.toUnsignedInt(addr.get(PORT, 2));
                     yield new InetSocketAddress(InetAddress.getByAddress(a), port);
                 }
                 case AF_INET6 -> {
                     byte[] a = new byte[16];
                     MemorySegment.copy(addr, JAVA_BYTE, 8, a, 0, 16);
-                    int port = Short.toUnsignedInt(addr.get(JAVA_SHORT.withOrder(java.nio.ByteOrder.BIG_ENDIAN), 2));
+                    int port = Short.toUnsignedInt(addr.get(PORT, 2));
                     yield new InetSocketAddress(Inet6Address.getByAddress(null, a, addr.get(JAVA_INT, 24)), port);
                 }
                 case AF_UNIX -> {

@@ -13,15 +13,14 @@ import dev.uring.reactor.op.FileHandle;
 import dev.uring.reactor.op.OpRuntime;
 import java.lang.foreign.MemorySegment;
 import java.net.SocketAddress;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The receiving of a {@link UdpSocket}: multishot RECVMSG (one CQE and one ring buffer per
  * datagram, armed with MSG_TRUNC so that a cut datagram reports its full length), each buffer read
  * as {@code io_uring_recvmsg_out} + sender address + payload into a {@link Datagram}. Always
  * multishot: a datagram socket has no stream to leave data in, and a single-shot RECVMSG would need
- * the sender's address in per-op memory. The sender of consecutive datagrams is decoded once while
- * it stays the same (a connected socket, a request/response peer). Loop thread only.
+ * the sender's address in per-op memory. A sender heard from recently is not decoded again
+ * ({@link RecentSenders}). Loop thread only.
  */
 final class DatagramReceive implements InboundSource<Datagram> {
     /** Room for the sender's address in each buffer: a sockaddr_in6 (28 bytes), rounded to 8. */
@@ -31,9 +30,7 @@ final class DatagramReceive implements InboundSource<Datagram> {
 
     private final UdpSocket socket;
     private final MsgHdr template;
-    private final MemorySegment lastName = MemorySegment.ofArray(new byte[NAME_ROOM]);
-    private int lastNameLength = -1;
-    private @Nullable SocketAddress lastSender;
+    private final RecentSenders senders = new RecentSenders(NAME_ROOM);
 
     /** {@code template}: a {@link MsgHdr#multishotTemplate} with {@link #NAME_ROOM}, alive while the socket is. */
     DatagramReceive(UdpSocket socket, MsgHdr template) {
@@ -72,15 +69,10 @@ final class DatagramReceive implements InboundSource<Datagram> {
 
     private SocketAddress sender(MemorySegment name) {
         int n = (int) name.byteSize();
-        SocketAddress s = lastSender;
-        if (s != null && n == lastNameLength && MemorySegment.mismatch(name, 0, n, lastName, 0, n) == -1) {
-            return s;
+        if (n < 2) {
+            return socket.remoteOrUnknown();
         }
-        s = n < 2 ? socket.remoteOrUnknown() : SocketAddresses.decode(name, n);
-        MemorySegment.copy(name, 0, lastName, 0, n);
-        lastNameLength = n;
-        lastSender = s;
-        return s;
+        return n < 8 ? SocketAddresses.decode(name, n) : senders.get(name);
     }
 
     @Override

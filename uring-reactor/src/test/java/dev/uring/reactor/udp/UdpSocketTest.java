@@ -376,6 +376,47 @@ class UdpSocketTest {
         }
     }
 
+    /**
+     * More peers than the receive side keeps decoded senders for ({@link RecentSenders#SLOTS}), each
+     * heard from twice in a different order: every datagram names its own sender, also after entries
+     * were taken over by other peers.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.1", "::1"})
+    void eachOfManyPeersIsNamedAsTheSenderOfItsOwnDatagrams(String host) throws Exception {
+        InetAddress address = InetAddress.getByName(host);
+        UdpSocket hub = UdpServer.bind(server, new InetSocketAddress(address, 0), UdpOptions.defaults()).block(WAIT);
+        int peers = RecentSenders.SLOTS * 3;
+        List<DatagramChannel> channels = new ArrayList<>();
+        try {
+            for (int i = 0; i < peers; i++) {
+                channels.add(DatagramChannel.open().bind(new InetSocketAddress(address, 0)));
+            }
+            for (int round = 0; round < 2; round++) {
+                for (int i = 0; i < peers; i++) {
+                    int peer = round == 0 ? i : peers - 1 - i;
+                    channels.get(peer).send(ByteBuffer.allocate(4).putInt(0, peer), hub.localAddress());
+                }
+                List<Datagram> got = hub.receive().take(peers).collectList().block(WAIT);
+                assertThat(got).hasSize(peers);
+                for (Datagram d : got) {
+                    try {
+                        int peer = d.content().getInt();
+                        assertThat(d.sender()).as("sender of peer %d's datagram", peer)
+                                .isEqualTo(channels.get(peer).getLocalAddress());
+                    } finally {
+                        d.release();
+                    }
+                }
+            }
+        } finally {
+            for (DatagramChannel c : channels) {
+                c.close();
+            }
+            hub.close().block(WAIT);
+        }
+    }
+
     @Test
     void sendOnAnUnconnectedSocketFailsNotYetConnected() {
         UdpSocket s = UdpServer.bind(server, loopback(), UdpOptions.defaults()).block(WAIT);
