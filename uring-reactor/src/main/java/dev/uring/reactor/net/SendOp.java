@@ -41,6 +41,8 @@ public final class SendOp implements UringOperation<Void> {
     private boolean zeroCopy;
     private boolean zeroCopyRefused;
     private boolean addressed;
+    /** Runs after the op let go of everything (the item whose memory it sent); set before the op starts. */
+    private @Nullable Runnable afterRelease;
 
     private SendOp(SendingSocket socket, @Nullable ByteBuffer src, MemorySegment data, @Nullable SocketAddress recipient,
             @Nullable MemorySegment recipientName) {
@@ -70,6 +72,15 @@ public final class SendOp implements UringOperation<Void> {
         return new SendOp(socket, null, data, recipient, recipientName);
     }
 
+    /**
+     * Runs {@code after} once the op has let go of everything, after its final CQE (also after a
+     * cancel) or when it never started: the moment the memory it sent may be reused.
+     */
+    SendOp afterRelease(Runnable after) {
+        afterRelease = after;
+        return this;
+    }
+
     @Override
     public void prep(Sqe sqe) {
         long left = data.byteSize() - sent;
@@ -77,7 +88,9 @@ public final class SendOp implements UringOperation<Void> {
         addressed = to != null && !(recipientName == null && socket.isConnectedTo(to));
         MemorySegment chunk;
         if (data.isNative()) {
-            chunk = data.asSlice(sent, Math.min(left, Integer.MAX_VALUE));
+            // the whole of it, most often: no slice to make
+            chunk = sent == 0 && left <= Integer.MAX_VALUE ? data
+                    : data.asSlice(sent, Math.min(left, Integer.MAX_VALUE));
         } else {
             MemorySegment b = slot(left).bounce();
             long n = Math.min(left, b.byteSize());
@@ -172,5 +185,10 @@ public final class SendOp implements UringOperation<Void> {
             s.release();
         }
         handle.release();
+        Runnable after = afterRelease;
+        if (after != null) {
+            afterRelease = null;
+            after.run();
+        }
     }
 }

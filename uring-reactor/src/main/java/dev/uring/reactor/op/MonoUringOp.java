@@ -59,6 +59,17 @@ public final class MonoUringOp<T> extends Mono<T> {
             refuse(actual, t);
             return;
         }
+        start(uring, loop, pinned != null, op, timeoutNanos, actual);
+    }
+
+    /**
+     * Subscribes {@code actual} to {@code op} on {@code loop} as a subscription of this Mono would
+     * (submitted at the first request): for an engine that runs many ops of one stream, without a
+     * Mono and an op factory per op. {@code pinned}: the loop is the caller's choice (a socket's),
+     * which the runtime's policy must admit.
+     */
+    public static <T> void start(OpRuntime uring, EventLoop loop, boolean pinned, UringOperation<T> op,
+            long timeoutNanos, CoreSubscriber<? super T> actual) {
         if (op.policyChecked() && uring.isClosed()) {
             // rules 1.4/1.9: fail right after onSubscribe, not at the first request (a CLOSE still runs
             // while the runtime closes its files, hence policyChecked)
@@ -66,7 +77,7 @@ public final class MonoUringOp<T> extends Mono<T> {
             refuse(actual, new RuntimeClosedException(null));
             return;
         }
-        if (pinned != null && op.policyChecked() && !uring.admits(pinned)) {
+        if (pinned && op.policyChecked() && !uring.admits(loop)) {
             op.release();
             refuse(actual, OpRuntime.refusal(op.name(), op.target()));
             return;

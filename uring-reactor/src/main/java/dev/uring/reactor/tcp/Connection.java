@@ -7,6 +7,7 @@ import dev.uring.core.loop.EventLoop;
 import dev.uring.reactor.Uring;
 import dev.uring.reactor.net.ConnectionClosedException;
 import dev.uring.reactor.net.Inbound;
+import dev.uring.reactor.net.MonoSendStream;
 import dev.uring.reactor.net.RecvBufferPool;
 import dev.uring.reactor.net.SendBuffers;
 import dev.uring.reactor.net.SendOp;
@@ -122,25 +123,21 @@ public final class Connection implements Disposable {
      */
     public Mono<Void> send(Publisher<? extends ByteBuffer> data) {
         Objects.requireNonNull(data, "data");
-        return CheckedSource.of(data)
-                .concatMap(b -> b.hasRemaining()
-                        ? new MonoUringOp<>(uring, loop, () -> SendOp.of(sending, b, null), 0) : Mono.<Void>empty(), 1)
-                .then();
+        // an empty buffer sends nothing: it is skipped rather than sent as a SEND of 0 bytes
+        return new MonoSendStream<ByteBuffer>(uring, loop, sending, CheckedSource.of(data).filter(ByteBuffer::hasRemaining),
+                b -> SendOp.of(sending, b, null), b -> { }, 1, 1);
     }
 
     /**
      * {@link #send} of received buffers (an echo, a proxy) without a copy: each buffer is sent
      * from the ring memory it was received into, then released, also when the send fails or is
      * cancelled. Up to 16 buffers are requested ahead, enough for the source connection to keep a
-     * multishot RECV armed; so a stalled peer holds at most 17 of the loop's buffers.
+     * multishot RECV armed; so a stalled peer holds at most 16 of the loop's buffers.
      */
     public Mono<Void> sendReceived(Publisher<ReceivedBuffer> data) {
         Objects.requireNonNull(data, "data");
-        return CheckedSource.of(data)
-                .concatMap(b -> new MonoUringOp<>(uring, loop, () -> SendOp.of(sending, b.segment(), null, null), 0)
-                        .doFinally(s -> b.release()), Inbound.MULTISHOT_DEMAND)
-                .doOnDiscard(ReceivedBuffer.class, ReceivedBuffer::release)
-                .then();
+        return new MonoSendStream<ReceivedBuffer>(uring, loop, sending, data, b -> SendOp.of(sending, b.segment(), null, null),
+                ReceivedBuffer::release, 1, Inbound.MULTISHOT_DEMAND);
     }
 
     /**

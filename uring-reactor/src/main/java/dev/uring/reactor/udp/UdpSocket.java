@@ -9,16 +9,15 @@ import dev.uring.core.loop.EventLoop;
 import dev.uring.reactor.Uring;
 import dev.uring.reactor.net.ConnectionClosedException;
 import dev.uring.reactor.net.Inbound;
+import dev.uring.reactor.net.MonoSendStream;
 import dev.uring.reactor.net.RecvBufferPool;
 import dev.uring.reactor.net.SendBuffers;
 import dev.uring.reactor.net.SendOp;
 import dev.uring.reactor.net.SendingSocket;
 import dev.uring.reactor.net.SocketClose;
 import dev.uring.reactor.net.SocketRuntime;
-import dev.uring.reactor.op.CheckedSource;
 import dev.uring.reactor.op.Errnos;
 import dev.uring.reactor.op.FileHandle;
-import dev.uring.reactor.op.MonoUringOp;
 import dev.uring.reactor.op.OpRuntime;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -31,6 +30,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NotYetConnectedException;
 import java.util.Objects;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.Disposable;
@@ -121,9 +121,7 @@ public final class UdpSocket implements Disposable {
         if (remote == null) {
             return Mono.error(new NotYetConnectedException());
         }
-        return CheckedSource.of(data)
-                .concatMap(b -> new MonoUringOp<>(uring, loop, () -> SendOp.of(sending, b, null), 0), 1)
-                .then();
+        return sendEach(data, b -> SendOp.of(sending, b, null));
     }
 
     /** Sends each buffer of {@code data} as one datagram to {@code recipient}; otherwise as {@link #send}. */
@@ -131,18 +129,18 @@ public final class UdpSocket implements Disposable {
         Objects.requireNonNull(recipient, "recipient");
         Objects.requireNonNull(data, "data");
         SocketAddresses.family(recipient); // an unresolved or unsupported address fails at assembly
-        return CheckedSource.of(data)
-                .concatMap(b -> new MonoUringOp<>(uring, loop, () -> SendOp.of(sending, b, recipient), 0), 1)
-                .then();
+        return sendEach(data, b -> SendOp.of(sending, b, recipient));
     }
 
     /** Sends each datagram of {@code datagrams} to its own recipient, in order; otherwise as {@link #send}. */
     public Mono<Void> sendDatagrams(Publisher<OutboundDatagram> datagrams) {
         Objects.requireNonNull(datagrams, "datagrams");
-        return CheckedSource.of(datagrams)
-                .concatMap(d -> new MonoUringOp<>(uring, loop,
-                        () -> SendOp.of(sending, d.content(), d.recipient()), 0), 1)
-                .then();
+        return sendEach(datagrams, d -> SendOp.of(sending, d.content(), d.recipient()));
+    }
+
+    /** Sends the items of {@code items} one after another, each as the op {@code send} makes; requested one at a time. */
+    private <T> Mono<Void> sendEach(Publisher<? extends T> items, Function<? super T, SendOp> send) {
+        return new MonoSendStream<T>(uring, loop, sending, items, send, item -> { }, 1, 1);
     }
 
     /**
@@ -157,12 +155,9 @@ public final class UdpSocket implements Disposable {
      */
     public Mono<Void> sendReceived(Publisher<Datagram> received) {
         Objects.requireNonNull(received, "received");
-        return CheckedSource.of(received)
-                .flatMap(d -> new MonoUringOp<>(uring, loop, () -> SendOp.of(sending, d.payload(), d.sender(),
-                        d.name().byteSize() >= 2 ? d.name() : null), 0)
-                        .doFinally(s -> d.release()), SEND_RECEIVED_WINDOW)
-                .doOnDiscard(Datagram.class, Datagram::release)
-                .then();
+        return new MonoSendStream<Datagram>(uring, loop, sending, received, d -> SendOp.of(sending, d.payload(), d.sender(),
+                d.name().byteSize() >= 2 ? d.name() : null), Datagram::release, SEND_RECEIVED_WINDOW,
+                SEND_RECEIVED_WINDOW);
     }
 
     /**

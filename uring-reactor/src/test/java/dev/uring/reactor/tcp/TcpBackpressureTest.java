@@ -2,8 +2,10 @@ package dev.uring.reactor.tcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.uring.reactor.ReactorInvariants;
 import dev.uring.reactor.TestRuntimes;
 import dev.uring.reactor.Uring;
+import dev.uring.reactor.net.Inbound;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -165,5 +167,63 @@ class TcpBackpressureTest {
         } finally {
             s.dispose();
         }
+    }
+
+    /**
+     * An echo to a peer that writes and never reads: the sends stall in the kernel, and the echo's
+     * stream holds no more of the buffers it was given than it asked for ahead
+     * ({@link Connection#sendReceived}: {@link Inbound#MULTISHOT_DEMAND}); cancelling it with a SEND
+     * stalled in the kernel and buffers queued behind it gives every one of them back.
+     */
+    @Test
+    void echoToAPeerThatNeverReadsStaysBoundedAndACancelGivesEveryBufferBack() throws Exception {
+        ReactorInvariants.Baseline before = ReactorInvariants.baseline();
+        TcpOptions small = TcpOptions.defaults().sendBufferSize(16 * 1024).receiveBufferSize(16 * 1024);
+        List<ReceivedBuffer> given = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (java.net.ServerSocket listener = new java.net.ServerSocket()) {
+            listener.setReceiveBufferSize(16 * 1024);
+            listener.bind(Tcp.loopback());
+            Connection conn = TcpClient.connect(client, listener.getLocalSocketAddress(), small)
+                    .block(Duration.ofSeconds(10));
+            java.net.Socket peer = listener.accept();
+            Thread writer = Thread.ofPlatform().daemon().start(() -> {
+                byte[] chunk = new byte[1024];
+                try {
+                    while (true) {
+                        peer.getOutputStream().write(chunk); // blocks once the echo stalls
+                    }
+                } catch (java.io.IOException closed) {
+                    // the test closed the peer
+                }
+            });
+            reactor.core.Disposable echo = conn.sendReceived(conn.receive().doOnNext(given::add)).subscribe();
+            try {
+                long last = -1;
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                // stalled: nothing more was given to the echo for 200 ms
+                while (System.nanoTime() < deadline) {
+                    Thread.sleep(200);
+                    long held = given.stream().filter(b -> !b.isReleased()).count();
+                    assertThat(held).as("buffers the stalled echo holds").isLessThanOrEqualTo(Inbound.MULTISHOT_DEMAND);
+                    if (given.size() == last) {
+                        break;
+                    }
+                    last = given.size();
+                }
+                assertThat(given.stream().filter(b -> !b.isReleased()).count()).as("buffers held once the echo stalled")
+                        .isPositive();
+            } finally {
+                echo.dispose();
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (given.stream().anyMatch(b -> !b.isReleased()) && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(given).as("buffers given to the echo, after its cancel").allMatch(ReceivedBuffer::isReleased);
+            conn.close().block(Duration.ofSeconds(10));
+            peer.close();
+            writer.join(10_000);
+        }
+        ReactorInvariants.assertBackTo(before);
     }
 }
