@@ -14,7 +14,9 @@
 #               select strategy (never sleeps) and vs Netty io_uring at its defaults, which are the best
 #               Netty 4.2.18 has for datagrams: its io_uring datagram channel takes no provided buffer
 #               ring and its io_uring loop no busy wait (target >= 1.00 throughput).
-#    p99 rows (information) follow the same pairs. The servers start once and stay up (idle ones sleep;
+#    p99 rows (information) follow the same pairs. Bound rows (information): a C echo server on the
+#    bare ring (benchmarks/c/udp_echo.c, liburing), sleeping and busy-polling 50 us, against the Netty
+#    epoll peer of its group and against reactive-uring. The servers start once and stay up (idle ones sleep;
 #    Netty's busy-wait server, which would spin while idle, is stopped with SIGSTOP while another server
 #    is driven and continued for its own runs); every round drives each server once per cell, in an
 #    order that rotates round by round, and each ratio is taken within one round. With 2 or more CPUs
@@ -36,7 +38,7 @@ tag=udp
 quick_rounds=2
 . benchmarks/bench-lib.sh
 bench_init "$@"
-bench_need gcc:gcc taskset:util-linux
+bench_need gcc:gcc taskset:util-linux /usr/include/liburing.h:liburing-dev
 bench_jar
 
 if [ "$smoke" -eq 1 ]; then
@@ -60,6 +62,8 @@ log "building the load generator"
 mkdir -p benchmarks/target/c
 gen=benchmarks/target/c/udp_pingpong
 gcc -O2 -Wall -Wextra -o "$gen" benchmarks/c/udp_pingpong.c
+c_echo=benchmarks/target/c/udp_echo
+gcc -O2 -Wall -Wextra -o "$c_echo" benchmarks/c/udp_echo.c -luring
 
 server_cpu=(); gen_cpu=()
 if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null 2>&1; then
@@ -76,10 +80,13 @@ declare -A server_main=(
   [iouring]="dev.uring.benchmarks.udp.NettyUdpEchoServer io_uring"
   [uring_bp]="dev.uring.benchmarks.udp.UringUdpEchoServer busy-poll"
   [epoll_bw]="dev.uring.benchmarks.udp.NettyUdpEchoServer epoll-busy-wait"
+  [c]="--busy-poll-us 0"
+  [c_bp]="--busy-poll-us 50"
 )
 declare -A server_label=(
   [uring]="reactive-uring (default loops)" [epoll]="Netty epoll (default)" [iouring]="Netty io_uring (default)"
   [uring_bp]="reactive-uring (busy poll 50 us)" [epoll_bw]="Netty epoll (busy-wait select strategy)"
+  [c]="C io_uring echo (bound)" [c_bp]="C io_uring echo, busy poll 50 us (bound)"
 )
 # servers that never sleep: SIGSTOPped while they are not the one driven
 spinners=" epoll_bw "
@@ -98,9 +105,14 @@ trap stop_servers EXIT
 
 start_server() {
   local k=$1 i
-  # shellcheck disable=SC2086
-  "${server_cpu[@]}" "$java" "${jvm[@]}" -Xms512m -Xmx512m -cp "$jar" ${server_main[$k]} --threads 1 \
-    > "$work/$k.out" 2> "$work/$k.err" 9>&- &
+  if [ "$k" = c ] || [ "$k" = c_bp ]; then
+    # shellcheck disable=SC2086
+    "${server_cpu[@]}" "$c_echo" ${server_main[$k]} > "$work/$k.out" 2> "$work/$k.err" 9>&- &
+  else
+    # shellcheck disable=SC2086
+    "${server_cpu[@]}" "$java" "${jvm[@]}" -Xms512m -Xmx512m -cp "$jar" ${server_main[$k]} --threads 1 \
+      > "$work/$k.out" 2> "$work/$k.err" 9>&- &
+  fi
   server_pid[$k]=$!
   for i in $(seq 1 150); do
     if grep -q '^listening ' "$work/$k.out"; then
@@ -153,7 +165,7 @@ drive_one() {
 
 rm -f "$work/pingpong.txt"
 log "starting the servers ($pinning)"
-all_servers=(uring epoll iouring uring_bp epoll_bw)
+all_servers=(uring epoll iouring uring_bp epoll_bw c c_bp)
 for k in "${all_servers[@]}"; do start_server "$k"; done
 [ ${#servers[@]} -ge 2 ] || { echo "fewer than two servers started; see $work/*.err" >&2; exit 1; }
 log "warm-up"
@@ -205,6 +217,10 @@ sed -i -E 's/(ZeroCopySendBenchmark\.send):zeroCopy=([a-z]+):size=([0-9]+)/\1:si
     echo "21|UDP request/response $lab, throughput ($b vs Netty io_uring default: no busy wait and no buffer ring for datagrams in Netty 4.2.18)|uring_bp.rps.$c|iouring.rps.$c|req/s|>= 1.00"
     echo "21|UDP request/response $lab, p99 latency ($b vs Netty epoll busy-wait select strategy)|uring_bp.p99.$c|epoll_bw.p99.$c|us|-"
     echo "21|UDP request/response $lab, p99 latency ($b vs Netty io_uring default: no busy wait and no buffer ring for datagrams in Netty 4.2.18)|uring_bp.p99.$c|iouring.p99.$c|us|-"
+    echo "21|bound: UDP request/response $lab, throughput (C io_uring echo, sleeping as the default loops do, vs Netty epoll default)|c.rps.$c|epoll.rps.$c|req/s|-"
+    echo "21|bound: UDP request/response $lab, throughput ($d vs C io_uring echo, sleeping)|uring.rps.$c|c.rps.$c|req/s|-"
+    echo "21|bound: UDP request/response $lab, throughput (C io_uring echo, busy poll 50 us, vs Netty epoll busy-wait select strategy)|c_bp.rps.$c|epoll_bw.rps.$c|req/s|-"
+    echo "21|bound: UDP request/response $lab, throughput ($b vs C io_uring echo, busy poll 50 us)|uring_bp.rps.$c|c_bp.rps.$c|req/s|-"
   done
   for s in ${zc_sizes//,/ }; do
     echo "21|TCP writes of $((s / 1024)) KiB: zero-copy SEND_ZC vs plain SEND|java.ZeroCopySendBenchmark.send:size=$s:zeroCopy=true|java.ZeroCopySendBenchmark.send:size=$s:zeroCopy=false|writes/s|-"
@@ -235,6 +251,9 @@ elapsed=$(( $(date +%s) - started ))
   echo "CPU microseconds per request (busy poll and busy wait keep a server's CPU near 1.00 while it waits)."
   echo "The zero-copy rows are zero-copy / plain writes per second (information: over loopback the kernel"
   echo "copies the pages anyway)."
+  echo "The bound rows (information) add a C echo server with nothing but the ring (\`benchmarks/c/udp_echo.c\`:"
+  echo "multishot RECVMSG into a buffer ring, SENDMSG from the received buffer), sleeping or busy-polling 50 us:"
+  echo "how far io_uring itself goes against epoll on this machine, and how close reactive-uring comes to it."
   [ -z "$note" ] || { echo; echo "Note: $note"; }
   echo
   bench_table

@@ -1,0 +1,166 @@
+/*
+ * A minimal UDP echo server in C on io_uring: the "bound" rows of benchmarks/run-udp.sh, what a server
+ * with nothing around the ring reaches under the same load generator on the same machine, sleeping
+ * like reactive-uring's default loops or (with --busy-poll-us N) polling the ring N microseconds
+ * before it sleeps, like its opt-in busy poll. Information for reading the comparison, not a target.
+ *
+ * One thread, one ring (single issuer, deferred task work), one multishot RECVMSG into a provided
+ * buffer ring (each buffer: io_uring_recvmsg_out, the sender's address, the payload), each datagram
+ * sent back with SENDMSG from the buffer it arrived in; the buffer returns to the ring when its send
+ * completes. One io_uring_enter per batch submits the sends queued since the last one and waits.
+ *
+ * Prints "listening PORT c-io_uring[-busy-poll-Nus]" once bound, then serves until killed.
+ *
+ * Usage: udp_echo [--port N] [--busy-poll-us N]   (loopback, port 0 = the kernel picks one)
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <liburing.h>
+#include <netinet/in.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define BGID 0
+#define NBUFS 1024
+#define BUFSZ 2048
+#define NAMELEN 32
+#define RECV_TAG (1ull << 63)
+
+static struct io_uring ring;
+static struct io_uring_buf_ring *br;
+static unsigned char *bufs;
+static int mask;
+static int recycled;
+static struct msghdr recv_msg = {.msg_namelen = NAMELEN};
+static struct msghdr send_msg[NBUFS];
+static struct iovec send_iov[NBUFS];
+
+static void die(const char *what, int err) {
+    fprintf(stderr, "%s: %s\n", what, strerror(err));
+    exit(1);
+}
+
+static uint64_t now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static struct io_uring_sqe *sqe_of(void) {
+    struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
+    if (!sqe) {
+        int rc = io_uring_submit(&ring);
+        if (rc < 0) die("io_uring_submit", -rc);
+        sqe = io_uring_get_sqe(&ring);
+        if (!sqe) die("io_uring_get_sqe", EBUSY);
+    }
+    return sqe;
+}
+
+static void queue_recv(int fd) {
+    struct io_uring_sqe *sqe = sqe_of();
+    io_uring_prep_recvmsg_multishot(sqe, fd, &recv_msg, 0);
+    sqe->flags |= IOSQE_BUFFER_SELECT;
+    sqe->buf_group = BGID;
+    io_uring_sqe_set_data64(sqe, RECV_TAG);
+}
+
+static void recycle(unsigned short bid) {
+    io_uring_buf_ring_add(br, bufs + (size_t)bid * BUFSZ, BUFSZ, bid, mask, recycled++);
+}
+
+int main(int argc, char **argv) {
+    int port = 0;
+    long busy_us = 0;
+    for (int a = 1; a < argc; a += 2) {
+        if (a + 1 < argc && strcmp(argv[a], "--port") == 0) port = atoi(argv[a + 1]);
+        else if (a + 1 < argc && strcmp(argv[a], "--busy-poll-us") == 0) busy_us = atol(argv[a + 1]);
+        else {
+            fprintf(stderr, "usage: udp_echo [--port N] [--busy-poll-us N]\n");
+            return 2;
+        }
+    }
+    uint64_t busy_ns = busy_us > 0 ? (uint64_t)busy_us * 1000 : 0;
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    if (fd < 0) die("socket", errno);
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+                               .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) < 0) die("bind", errno);
+    socklen_t alen = sizeof addr;
+    getsockname(fd, (struct sockaddr *)&addr, &alen);
+
+    struct io_uring_params p = {0};
+    p.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_CQSIZE;
+    p.cq_entries = 4096;
+    int rc = io_uring_queue_init_params(1024, &ring, &p);
+    if (rc < 0) die("io_uring_queue_init_params", -rc);
+    br = mmap(NULL, NBUFS * sizeof(struct io_uring_buf), PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_PRIVATE, -1, 0);
+    if (br == MAP_FAILED) die("mmap", errno);
+    bufs = malloc((size_t)NBUFS * BUFSZ);
+    if (!bufs) die("malloc", ENOMEM);
+    struct io_uring_buf_reg reg = {.ring_addr = (uint64_t)(uintptr_t)br, .ring_entries = NBUFS, .bgid = BGID};
+    rc = io_uring_register_buf_ring(&ring, &reg, 0);
+    if (rc < 0) die("io_uring_register_buf_ring", -rc);
+    io_uring_buf_ring_init(br);
+    mask = io_uring_buf_ring_mask(NBUFS);
+    for (int b = 0; b < NBUFS; b++) recycle((unsigned short)b);
+    io_uring_buf_ring_advance(br, recycled);
+    recycled = 0;
+
+    queue_recv(fd);
+    if (busy_ns) printf("listening %d c-io_uring-busy-poll-%ldus\n", ntohs(addr.sin_port), busy_us);
+    else printf("listening %d c-io_uring\n", ntohs(addr.sin_port));
+    fflush(stdout);
+
+    for (;;) {
+        if (busy_ns) {
+            /* submit and run the deferred task work without sleeping until something completes */
+            uint64_t deadline = now_ns() + busy_ns;
+            do {
+                rc = io_uring_submit_and_get_events(&ring);
+                if (rc < 0 && rc != -EINTR) die("io_uring_submit_and_get_events", -rc);
+            } while (io_uring_cq_ready(&ring) == 0 && now_ns() < deadline);
+        }
+        if (io_uring_cq_ready(&ring) == 0) {
+            rc = io_uring_submit_and_wait(&ring, 1);
+            if (rc < 0 && rc != -EINTR) die("io_uring_submit_and_wait", -rc);
+        }
+        struct io_uring_cqe *cqe;
+        unsigned head, seen = 0;
+        io_uring_for_each_cqe(&ring, head, cqe) {
+            seen++;
+            if (cqe->user_data != RECV_TAG) {
+                recycle((unsigned short)cqe->user_data); /* a send ended, failed or not: its buffer is free */
+                continue;
+            }
+            if (!(cqe->flags & IORING_CQE_F_MORE)) queue_recv(fd);
+            if (cqe->res < 0) continue; /* ENOBUFS: re-armed above once buffers come back */
+            unsigned short bid = (unsigned short)(cqe->flags >> IORING_CQE_BUFFER_SHIFT);
+            unsigned char *b = bufs + (size_t)bid * BUFSZ;
+            struct io_uring_recvmsg_out *o = io_uring_recvmsg_validate(b, cqe->res, &recv_msg);
+            if (!o || o->namelen > NAMELEN) {
+                recycle(bid);
+                continue;
+            }
+            send_iov[bid].iov_base = io_uring_recvmsg_payload(o, &recv_msg);
+            send_iov[bid].iov_len = io_uring_recvmsg_payload_length(o, cqe->res, &recv_msg);
+            send_msg[bid].msg_name = io_uring_recvmsg_name(o);
+            send_msg[bid].msg_namelen = o->namelen;
+            send_msg[bid].msg_iov = &send_iov[bid];
+            send_msg[bid].msg_iovlen = 1;
+            struct io_uring_sqe *sqe = sqe_of();
+            io_uring_prep_sendmsg(sqe, fd, &send_msg[bid], 0);
+            io_uring_sqe_set_data64(sqe, bid);
+        }
+        io_uring_buf_ring_advance(br, recycled);
+        recycled = 0;
+        io_uring_cq_advance(&ring, seen);
+    }
+}
