@@ -199,19 +199,11 @@ public final class MonoSendStream<T> extends Mono<Void> {
             while (true) {
                 if (terminated) {
                     releaseQueued();
-                } else if (loopGone) {
-                    // off the loop: its list of sends is not touched; they ended with the loop
-                    terminated = true;
-                    Subscription u = upstream;
-                    if (u != null && !sourceDone) {
-                        u.cancel();
-                    }
-                    releaseQueued();
+                } else if (cancelled || loopGone) {
+                    stop();
                     if (!cancelled) {
                         actual.onError(new RuntimeClosedException(null));
                     }
-                } else if (cancelled) {
-                    stop();
                 } else {
                     if (sendError == null && sourceError == null) {
                         startSends();
@@ -264,10 +256,12 @@ public final class MonoSendStream<T> extends Mono<Void> {
             if (u != null && !sourceDone) {
                 u.cancel();
             }
-            for (Send<T> s = sending; s != null; s = s.next) {
-                s.cancelOp();
+            if (!loopGone) { // else off the loop: its sends ended with it, and their list is its own
+                for (Send<T> s = sending; s != null; s = s.next) {
+                    s.cancelOp();
+                }
+                sending = null;
             }
-            sending = null;
             releaseQueued();
         }
 

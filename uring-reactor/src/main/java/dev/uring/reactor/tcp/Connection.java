@@ -124,8 +124,9 @@ public final class Connection implements Disposable {
     public Mono<Void> send(Publisher<? extends ByteBuffer> data) {
         Objects.requireNonNull(data, "data");
         // an empty buffer sends nothing: it is skipped rather than sent as a SEND of 0 bytes
-        return new MonoSendStream<ByteBuffer>(uring, loop, sending, CheckedSource.of(data).filter(ByteBuffer::hasRemaining),
-                b -> SendOp.of(sending, b, null), b -> { }, 1, 1);
+        Publisher<? extends ByteBuffer> nonEmpty = CheckedSource.of(data).filter(ByteBuffer::hasRemaining);
+        return new MonoSendStream<ByteBuffer>(uring, loop, sending, nonEmpty, b -> SendOp.of(sending, b, null),
+                b -> { }, 1, 1);
     }
 
     /**
@@ -136,8 +137,8 @@ public final class Connection implements Disposable {
      */
     public Mono<Void> sendReceived(Publisher<ReceivedBuffer> data) {
         Objects.requireNonNull(data, "data");
-        return new MonoSendStream<ReceivedBuffer>(uring, loop, sending, data, b -> SendOp.of(sending, b.segment(), null, null),
-                ReceivedBuffer::release, 1, Inbound.MULTISHOT_DEMAND);
+        return new MonoSendStream<ReceivedBuffer>(uring, loop, sending, data,
+                b -> SendOp.of(sending, b.segment(), null, null), ReceivedBuffer::release, 1, Inbound.MULTISHOT_DEMAND);
     }
 
     /**

@@ -138,7 +138,7 @@ public final class UdpSocket implements Disposable {
         return sendEach(datagrams, d -> SendOp.of(sending, d.content(), d.recipient()));
     }
 
-    /** Sends the items of {@code items} one after another, each as the op {@code send} makes; requested one at a time. */
+    /** Sends {@code items} one after another, each as the op {@code send} makes; one requested at a time. */
     private <T> Mono<Void> sendEach(Publisher<? extends T> items, Function<? super T, SendOp> send) {
         return new MonoSendStream<T>(uring, loop, sending, items, send, item -> { }, 1, 1);
     }
@@ -155,9 +155,9 @@ public final class UdpSocket implements Disposable {
      */
     public Mono<Void> sendReceived(Publisher<Datagram> received) {
         Objects.requireNonNull(received, "received");
-        return new MonoSendStream<Datagram>(uring, loop, sending, received, d -> SendOp.of(sending, d.payload(), d.sender(),
-                d.name().byteSize() >= 2 ? d.name() : null), Datagram::release, SEND_RECEIVED_WINDOW,
-                SEND_RECEIVED_WINDOW);
+        return new MonoSendStream<Datagram>(uring, loop, sending, received,
+                d -> SendOp.of(sending, d.payload(), d.sender(), d.name().byteSize() >= 2 ? d.name() : null),
+                Datagram::release, SEND_RECEIVED_WINDOW, SEND_RECEIVED_WINDOW);
     }
 
     /**
