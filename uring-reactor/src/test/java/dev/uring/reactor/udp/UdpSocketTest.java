@@ -231,8 +231,13 @@ class UdpSocketTest {
     void hundredThousandDatagramsArriveInOrderAndIntactAcrossDemandPauses() throws Exception {
         int total = ReactorInvariants.scale(100_000, 1_000_000);
         int size = 64;
-        int window = 128; // the most datagrams ahead of the receiver: loopback's SO_RCVBUF holds them all
-        UdpSocket rx = UdpServer.bind(server, loopback(), UdpOptions.defaults()).block(WAIT);
+        int window = 128;
+        // up to 1.5 windows wait in the socket while the loop is slow to run the multishot's task
+        // work (a loaded guest): at ~1 KiB of truesize each that is the whole default SO_RCVBUF, so
+        // ask for more (the kernel caps it at rmem_max and doubles it) and the kernel drops none
+        UdpOptions roomy = UdpOptions.defaults().receiveBufferSize(4 << 20);
+        long droppedBefore = UdpCounters.receiveBufferErrors();
+        UdpSocket rx = UdpServer.bind(server, loopback(), roomy).block(WAIT);
         UdpSocket tx = UdpClient.connect(client, rx.localAddress(), UdpOptions.defaults()).block(WAIT);
         PausingReceiver r = new PausingReceiver(rx, size);
         rx.receive().subscribe(r);
@@ -243,19 +248,20 @@ class UdpSocketTest {
                 int start = from;
                 tx.send(Flux.range(start, n).map(i -> numbered(i, size))).block(WAIT);
                 while (r.received.get() < start + n - window / 2 && !r.failed.isDone()) {
-                    assertThat(System.nanoTime()).as("receiver stalled at %d of %d", r.received.get(), start + n)
+                    assertThat(System.nanoTime()).as(() -> "receiver stalled at %d of %d (UDP RcvbufErrors meanwhile: %d)"
+                            .formatted(r.received.get(), start + n, UdpCounters.receiveBufferErrors() - droppedBefore))
                             .isLessThan(deadline);
                     Thread.onSpinWait();
                 }
                 if (r.failed.isDone()) {
-                    r.failed.get();
+                    failWithDrops(r, droppedBefore);
                 }
             }
             while (r.received.get() < total && !r.failed.isDone() && System.nanoTime() < deadline) {
                 Thread.sleep(1);
             }
             if (r.failed.isDone()) {
-                r.failed.get();
+                failWithDrops(r, droppedBefore);
             }
             assertThat(r.received.get()).as("datagrams received").isEqualTo(total);
             assertThat(r.expected).isEqualTo(total);
@@ -264,6 +270,16 @@ class UdpSocketTest {
             r.dispose();
             tx.close().block(WAIT);
             rx.close().block(WAIT);
+        }
+    }
+
+    /** Rethrows the receiver's failure, saying how many datagrams the kernel dropped meanwhile. */
+    private static void failWithDrops(PausingReceiver r, long droppedBefore) throws Exception {
+        try {
+            r.failed.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new AssertionError(e.getCause().getMessage() + " (UDP RcvbufErrors meanwhile: "
+                    + (UdpCounters.receiveBufferErrors() - droppedBefore) + ")", e.getCause());
         }
     }
 
