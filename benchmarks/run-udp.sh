@@ -4,8 +4,8 @@
 # 1. Ping-pong: reactive-uring's UdpServer echo (dev.uring.benchmarks.udp.UringUdpEchoServer: one
 #    multishot RECVMSG, replies sent from the received buffers) against Netty 4.2.18's epoll and
 #    io_uring datagram channels (NettyUdpEchoServer), all driven by the same closed-loop C load
-#    generator (benchmarks/c/udp_pingpong.c) in its own process: FLOWS connected UDP sockets, each
-#    sending one SIZE-byte datagram and waiting for its reply before the next. Cells: 64 B and 1 KiB x
+#    generator (benchmarks/c/udp_pingpong.c --mode uring) in its own process: FLOWS connected UDP
+#    sockets, each sending one SIZE-byte datagram and waiting for its reply before the next. Cells: 64 B and 1 KiB x
 #    1 and 16 flows. Two groups of rows, each judged against peers with the same advantage, as
 #    run-tcp.sh does:
 #      default: reactive-uring with its default loops (they sleep in io_uring_enter when idle) vs Netty
@@ -61,7 +61,7 @@ fi
 log "building the load generator"
 mkdir -p benchmarks/target/c
 gen=benchmarks/target/c/udp_pingpong
-gcc -O2 -Wall -Wextra -o "$gen" benchmarks/c/udp_pingpong.c
+gcc -O2 -Wall -Wextra -o "$gen" benchmarks/c/udp_pingpong.c -luring
 c_echo=benchmarks/target/c/udp_echo
 gcc -O2 -Wall -Wextra -o "$c_echo" benchmarks/c/udp_echo.c -luring
 
@@ -146,7 +146,7 @@ drive() {
 drive_one() {
   local r=$1 k=$2 size=$3 flows=$4 line c0 c1 t0 t1 rps
   c0=$(proc_cpu "${server_pid[$k]}"); t0=$(date +%s.%N)
-  if ! line=$("${gen_cpu[@]}" "$gen" 127.0.0.1 "${server_port[$k]}" "$flows" "$size" "$secs" "$warmup" 2>"$work/gen.err"); then
+  if ! line=$("${gen_cpu[@]}" "$gen" --mode uring 127.0.0.1 "${server_port[$k]}" "$flows" "$size" "$secs" "$warmup" 2>"$work/gen.err"); then
     echo "${server_label[$k]}, ${size} B x ${flows}, round $r: the load generator failed ($(head -1 "$work/gen.err");" \
          "server process $(kill -0 "${server_pid[$k]}" 2>/dev/null && echo 'still running' || echo 'gone'))" >> "$work/notes.txt"
     # every row with this server in this cell says FAILED (bench_results reads failed.<sample>)
@@ -172,7 +172,7 @@ log "warm-up"
 for k in "${servers[@]}"; do
   resume_server "$k"
   for size in 64 1024; do
-    "${gen_cpu[@]}" "$gen" 127.0.0.1 "${server_port[$k]}" 16 "$size" "$([ "$quick" -eq 1 ] && echo 0.5 || echo 2)" 0 \
+    "${gen_cpu[@]}" "$gen" --mode uring 127.0.0.1 "${server_port[$k]}" 16 "$size" "$([ "$quick" -eq 1 ] && echo 0.5 || echo 2)" 0 \
       >/dev/null 2>&1 || true
   done
   pause_server "$k"
@@ -245,7 +245,9 @@ elapsed=$(( $(date +%s) - started ))
   echo "vs Netty epoll with its busy-wait select strategy (never sleeps; stopped with SIGSTOP while another server"
   echo "is driven) and vs Netty io_uring's defaults, the best its datagram channel has in Netty 4.2.18 (no provided"
   echo "buffer ring: IO_URING_BUFFER_GROUP_ID is a stream channel option; no busy wait in its io_uring loop)."
-  echo "Load generator: \`benchmarks/c/udp_pingpong.c\` (one thread, epoll, connected UDP sockets, closed loop;"
+  echo "Load generator: \`benchmarks/c/udp_pingpong.c --mode uring\` (one thread, connected UDP sockets, closed loop;"
+  echo "a multishot recv per flow into a buffer ring and one io_uring_enter per batch of sends, which leaves it"
+  echo "more CPU than epoll with a send and a recv call per request;"
   echo "a reply missing after 200 ms counts as lost and the flow goes on; more than 1 % lost fails the run)."
   echo "Ratios are reactive-uring / peer within a round (for p99, lower is better); CPU us/op is each server's"
   echo "CPU microseconds per request (busy poll and busy wait keep a server's CPU near 1.00 while it waits)."

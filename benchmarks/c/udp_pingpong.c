@@ -2,11 +2,19 @@
  * Closed-loop UDP request/response load generator for the issue 21 comparison (benchmarks/run-udp.sh).
  *
  * Opens FLOWS UDP sockets, each connected to HOST:PORT; each flow sends one SIZE-byte datagram
- * and waits for the reply before sending the next. One thread, epoll over the flows, one send and
- * one recv system call per request. After WARMUP seconds the counters are reset and it measures for
- * SECONDS seconds, then prints one line:
+ * and waits for the reply before sending the next. One thread. After WARMUP seconds the counters are
+ * reset and it measures for SECONDS seconds, then prints one line:
  *
- *   req_per_s=N p50_us=X p99_us=X p999_us=X max_us=X requests=N flows=N size=N lost=N cpu=F mode=epoll
+ *   req_per_s=N p50_us=X p99_us=X p999_us=X max_us=X requests=N flows=N size=N lost=N cpu=F mode=M
+ *
+ * Two I/O modes drive the same closed loop:
+ *   --mode epoll   non-blocking sockets, epoll_wait, then one send and one recv system call per
+ *                  request (the default);
+ *   --mode uring   one io_uring (single issuer, deferred task work): a multishot recv per flow into a
+ *                  provided buffer ring, sends as SQEs that post no CQE on success, and one
+ *                  io_uring_enter per batch that submits every send queued since the last one and
+ *                  waits for the next replies. It needs less CPU per request at 16 flows, so that the
+ *                  server, not the generator, is what limits the rate on a 2-CPU machine.
  *
  * Each request carries a sequence number in its first 8 bytes (then a pattern derived from it);
  * the reply must be the same datagram, whole, or the run fails (exit 1). UDP may drop a datagram:
@@ -18,16 +26,18 @@
  * the server, may be what limits the rate. Latency (send to reply) is kept in the same log-linear
  * histogram as tcp_pingpong.c: 32 sub-buckets per power of two, within about 3 %.
  *
- * Usage: udp_pingpong HOST PORT FLOWS SIZE SECONDS [WARMUP]
+ * Usage: udp_pingpong [--mode epoll|uring] HOST PORT FLOWS SIZE SECONDS [WARMUP]
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <liburing.h>
 #include <netdb.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -40,8 +50,21 @@
 
 struct flow {
     int fd;
-    uint64_t seq;     /* the sequence number of the request in flight */
-    uint64_t started; /* ns, when it was sent */
+    uint64_t seq;        /* the sequence number of the request in flight */
+    uint64_t started;    /* ns, when it was sent */
+    unsigned char *out;  /* the request in flight (the uring mode sends from it after returning) */
+};
+
+/* what both modes share: the flows, the counters and the measuring window */
+struct run {
+    struct flow *fs;
+    int flows;
+    size_t size;
+    unsigned char *expect; /* scratch: the datagram a reply must equal */
+    uint64_t next_seq, requests, lost, last_loss_check;
+    uint64_t measure_from, end;
+    int measuring;
+    double cpu_from;
 };
 
 static uint64_t hist[BUCKETS];
@@ -105,25 +128,268 @@ static void fill(unsigned char *buf, size_t size, uint64_t seq) {
     for (size_t i = 8; i < size; i++) buf[i] = (unsigned char)(seq * 31 + i);
 }
 
-static void send_request(struct flow *f, unsigned char *buf, size_t size, uint64_t seq) {
-    f->seq = seq;
-    fill(buf, size, seq);
+/* starts a new request on flow f: its sequence number, its bytes and its start time */
+static void begin_request(struct run *run, struct flow *f) {
+    f->seq = run->next_seq++;
+    fill(f->out, run->size, f->seq);
     f->started = now_ns();
+}
+
+static void die_unreachable(void) {
+    fprintf(stderr, "server port unreachable\n");
+    exit(1);
+}
+
+/* resets the counters once the warm-up is over */
+static void maybe_end_warmup(struct run *run, uint64_t now) {
+    if (run->measuring || now < run->measure_from) return;
+    memset(hist, 0, sizeof hist);
+    hist_count = hist_max = 0;
+    run->requests = run->lost = 0;
+    run->measuring = 1;
+    run->measure_from = now;
+    run->cpu_from = cpu_seconds();
+}
+
+/* checks a reply of r bytes in buf for flow f; 1 if it answers the request in flight, 0 if it is a
+   late reply to a request counted lost; a wrong reply ends the run */
+static int take_reply(struct run *run, struct flow *f, const unsigned char *buf, ssize_t r) {
+    uint64_t seq = 0;
+    memcpy(&seq, buf, r < 8 ? (size_t)r : 8);
+    if (seq != f->seq) return 0;
+    fill(run->expect, run->size, seq);
+    if ((size_t)r != run->size || memcmp(buf, run->expect, run->size) != 0) {
+        fprintf(stderr, "reply %llu differs from its request (%zd of %zu bytes)\n", (unsigned long long)seq, r,
+                run->size);
+        exit(1);
+    }
+    record(now_ns() - f->started);
+    run->requests++;
+    return 1;
+}
+
+/* the flows whose reply has not come within LOSS_NS, each counted lost once a check */
+static int next_lost(struct run *run, uint64_t now, int from) {
+    for (int i = from; i < run->flows; i++) {
+        struct flow *f = &run->fs[i];
+        if (now > f->started && now - f->started > LOSS_NS) return i;
+    }
+    return -1;
+}
+
+/* ---------------------------------------------------------------- epoll mode */
+
+static void send_now(struct run *run, struct flow *f) {
+    begin_request(run, f);
     for (;;) {
-        ssize_t w = send(f->fd, buf, size, 0);
-        if (w == (ssize_t)size) return;
+        ssize_t w = send(f->fd, f->out, run->size, 0);
+        if (w == (ssize_t)run->size) return;
         if (w < 0 && (errno == EINTR || errno == EAGAIN || errno == ENOBUFS)) continue;
-        if (w < 0 && errno == ECONNREFUSED) {
-            fprintf(stderr, "server port unreachable\n");
-            exit(1);
-        }
+        if (w < 0 && errno == ECONNREFUSED) die_unreachable();
         die("send");
     }
 }
 
+static uint64_t run_epoll(struct run *run) {
+    int ep = epoll_create1(EPOLL_CLOEXEC);
+    if (ep < 0) die("epoll_create1");
+    for (int i = 0; i < run->flows; i++) {
+        struct epoll_event ev = {.events = EPOLLIN, .data.u32 = (uint32_t)i};
+        if (epoll_ctl(ep, EPOLL_CTL_ADD, run->fs[i].fd, &ev) < 0) die("epoll_ctl");
+    }
+    unsigned char *in = malloc(run->size + 1);
+    if (!in) die("malloc");
+    for (int i = 0; i < run->flows; i++) send_now(run, &run->fs[i]);
+    struct epoll_event evs[256];
+    for (;;) {
+        int n = epoll_wait(ep, evs, 256, 10);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            die("epoll_wait");
+        }
+        uint64_t now = now_ns();
+        maybe_end_warmup(run, now);
+        if (now >= run->end) return now;
+        for (int e = 0; e < n; e++) {
+            struct flow *f = &run->fs[evs[e].data.u32];
+            for (;;) {
+                ssize_t r = recv(f->fd, in, run->size + 1, 0);
+                if (r < 0) {
+                    if (errno == EAGAIN || errno == EINTR) break;
+                    if (errno == ECONNREFUSED) die_unreachable();
+                    die("recv");
+                }
+                if (take_reply(run, f, in, r)) send_now(run, f);
+            }
+        }
+        now = now_ns(); /* the sends above started after the now of the wait */
+        if (now - run->last_loss_check > LOSS_NS / 4) {
+            run->last_loss_check = now;
+            for (int i = next_lost(run, now, 0); i >= 0; i = next_lost(run, now, i + 1)) {
+                run->lost++;
+                send_now(run, &run->fs[i]);
+            }
+        }
+    }
+}
+
+/* ---------------------------------------------------------------- io_uring mode */
+
+#define BGID 0
+
+struct uring_run {
+    struct io_uring ring;
+    struct io_uring_buf_ring *br;
+    unsigned char *bufs;
+    unsigned nbufs;
+    unsigned bufsz;
+};
+
+static unsigned pow2_at_least(unsigned v) {
+    unsigned p = 1;
+    while (p < v) p <<= 1;
+    return p;
+}
+
+/* An SQE, submitting what is queued first if the SQ is full (rare: it holds two per flow). */
+static struct io_uring_sqe *sqe_of(struct uring_run *u) {
+    struct io_uring_sqe *sqe = io_uring_get_sqe(&u->ring);
+    if (!sqe) {
+        int rc = io_uring_submit(&u->ring);
+        if (rc < 0) {
+            errno = -rc;
+            die("io_uring_submit");
+        }
+        sqe = io_uring_get_sqe(&u->ring);
+        if (!sqe) {
+            fprintf(stderr, "no SQE after a submit\n");
+            exit(1);
+        }
+    }
+    return sqe;
+}
+
+static void queue_recv(struct uring_run *u, struct run *run, int i) {
+    struct io_uring_sqe *sqe = sqe_of(u);
+    io_uring_prep_recv_multishot(sqe, run->fs[i].fd, NULL, 0, 0);
+    sqe->flags |= IOSQE_BUFFER_SELECT;
+    sqe->buf_group = BGID;
+    io_uring_sqe_set_data64(sqe, (uint64_t)i);
+}
+
+/* a UDP send on loopback completes at once: only a failure posts a CQE (user_data ~0) */
+static void queue_send(struct uring_run *u, struct run *run, int i) {
+    struct flow *f = &run->fs[i];
+    begin_request(run, f);
+    struct io_uring_sqe *sqe = sqe_of(u);
+    io_uring_prep_send(sqe, f->fd, f->out, run->size, 0);
+    sqe->flags |= IOSQE_CQE_SKIP_SUCCESS;
+    io_uring_sqe_set_data64(sqe, ~0ull);
+}
+
+static uint64_t run_uring(struct run *run) {
+    struct uring_run u;
+    unsigned flows = (unsigned)run->flows;
+    struct io_uring_params p = {0};
+    /* one thread issues everything; completions' task work runs only inside our io_uring_enter,
+       so a batch of replies costs one wake-up */
+    p.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_CQSIZE;
+    p.cq_entries = pow2_at_least(flows * 8 < 64 ? 64 : flows * 8);
+    int rc = io_uring_queue_init_params(pow2_at_least(flows * 2 < 64 ? 64 : flows * 2), &u.ring, &p);
+    if (rc < 0) {
+        errno = -rc;
+        die("io_uring_queue_init_params");
+    }
+    /* one byte more than a request, so that a longer reply shows as one */
+    u.nbufs = pow2_at_least(flows * 4 < 64 ? 64 : flows * 4);
+    if (u.nbufs > 32768) u.nbufs = 32768;
+    u.bufsz = (unsigned)run->size + 1;
+    size_t ring_bytes = (size_t)u.nbufs * sizeof(struct io_uring_buf);
+    u.br = mmap(NULL, ring_bytes, PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_PRIVATE, -1, 0);
+    if (u.br == MAP_FAILED) die("mmap");
+    u.bufs = malloc((size_t)u.nbufs * u.bufsz);
+    if (!u.bufs) die("malloc");
+    struct io_uring_buf_reg reg = {.ring_addr = (uint64_t)(uintptr_t)u.br, .ring_entries = u.nbufs, .bgid = BGID};
+    rc = io_uring_register_buf_ring(&u.ring, &reg, 0);
+    if (rc < 0) {
+        errno = -rc;
+        die("io_uring_register_buf_ring");
+    }
+    io_uring_buf_ring_init(u.br);
+    int mask = io_uring_buf_ring_mask(u.nbufs);
+    for (unsigned b = 0; b < u.nbufs; b++)
+        io_uring_buf_ring_add(u.br, u.bufs + (size_t)b * u.bufsz, u.bufsz, (unsigned short)b, mask, (int)b);
+    io_uring_buf_ring_advance(u.br, (int)u.nbufs);
+
+    for (unsigned i = 0; i < flows; i++) {
+        queue_recv(&u, run, (int)i);
+        queue_send(&u, run, (int)i);
+    }
+    struct __kernel_timespec wait_limit = {.tv_sec = 0, .tv_nsec = 10 * 1000 * 1000};
+    uint64_t now = now_ns();
+    while (now < run->end) {
+        struct io_uring_cqe *cqe;
+        /* submits every queued send and waits for at least one reply: one system call */
+        rc = io_uring_submit_and_wait_timeout(&u.ring, &cqe, 1, &wait_limit, NULL);
+        if (rc < 0 && rc != -ETIME && rc != -EINTR) {
+            errno = -rc;
+            die("io_uring_submit_and_wait_timeout");
+        }
+        now = now_ns();
+        maybe_end_warmup(run, now);
+        unsigned head, seen = 0;
+        int recycled = 0;
+        io_uring_for_each_cqe(&u.ring, head, cqe) {
+            seen++;
+            if (cqe->user_data == ~0ull) {
+                if (cqe->res == -ECONNREFUSED) die_unreachable();
+                errno = -cqe->res;
+                die("send");
+            }
+            int i = (int)cqe->user_data;
+            if (cqe->res >= 0) {
+                unsigned bid = cqe->flags >> IORING_CQE_BUFFER_SHIFT;
+                unsigned char *buf = u.bufs + (size_t)bid * u.bufsz;
+                int answered = take_reply(run, &run->fs[i], buf, cqe->res);
+                io_uring_buf_ring_add(u.br, buf, u.bufsz, (unsigned short)bid, mask, recycled++);
+                if (answered) queue_send(&u, run, i);
+            } else if (cqe->res == -ECONNREFUSED) {
+                die_unreachable();
+            } else if (cqe->res != -ENOBUFS) {
+                errno = -cqe->res;
+                die("recv");
+            }
+            /* a multishot recv ends on ENOBUFS (all buffers were out) or when the kernel chooses */
+            if (!(cqe->flags & IORING_CQE_F_MORE)) queue_recv(&u, run, i);
+        }
+        io_uring_buf_ring_advance(u.br, recycled);
+        io_uring_cq_advance(&u.ring, seen);
+        now = now_ns();
+        if (now - run->last_loss_check > LOSS_NS / 4) {
+            run->last_loss_check = now;
+            for (int i = next_lost(run, now, 0); i >= 0; i = next_lost(run, now, i + 1)) {
+                run->lost++;
+                queue_send(&u, run, i);
+            }
+        }
+    }
+    io_uring_queue_exit(&u.ring);
+    return now;
+}
+
 int main(int argc, char **argv) {
+    int uring = 0;
+    if (argc > 2 && strcmp(argv[1], "--mode") == 0) {
+        if (strcmp(argv[2], "uring") == 0) uring = 1;
+        else if (strcmp(argv[2], "epoll") != 0) {
+            fprintf(stderr, "--mode is epoll or uring, got %s\n", argv[2]);
+            return 2;
+        }
+        argc -= 2;
+        argv += 2;
+    }
     if (argc < 6) {
-        fprintf(stderr, "usage: udp_pingpong HOST PORT FLOWS SIZE SECONDS [WARMUP]\n");
+        fprintf(stderr, "usage: udp_pingpong [--mode epoll|uring] HOST PORT FLOWS SIZE SECONDS [WARMUP]\n");
         return 2;
     }
     const char *host = argv[1], *port = argv[2];
@@ -141,92 +407,39 @@ int main(int argc, char **argv) {
         fprintf(stderr, "getaddrinfo %s:%s: %s\n", host, port, gai_strerror(rc));
         return 1;
     }
-    int ep = epoll_create1(EPOLL_CLOEXEC);
-    if (ep < 0) die("epoll_create1");
     struct flow *fs = calloc((size_t)flows, sizeof *fs);
-    unsigned char *out = malloc(size), *in = malloc(size + 1);
-    if (!fs || !out || !in) die("malloc");
+    unsigned char *expect = malloc(size);
+    if (!fs || !expect) die("malloc");
     for (int i = 0; i < flows; i++) {
         int fd = socket(ai->ai_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
         if (fd < 0) die("socket");
         if (connect(fd, ai->ai_addr, ai->ai_addrlen) < 0) die("connect");
         fs[i].fd = fd;
-        struct epoll_event ev = {.events = EPOLLIN, .data.u32 = (uint32_t)i};
-        if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) < 0) die("epoll_ctl");
+        fs[i].out = malloc(size);
+        if (!fs[i].out) die("malloc");
     }
     freeaddrinfo(ai);
 
     uint64_t start = now_ns();
-    uint64_t measure_from = start + (uint64_t)(warmup * 1e9);
-    uint64_t end = measure_from + (uint64_t)(seconds * 1e9);
-    uint64_t next_seq = 1, requests = 0, lost = 0, last_loss_check = start;
-    int measuring = warmup == 0;
-    double cpu_from = cpu_seconds();
-    for (int i = 0; i < flows; i++) send_request(&fs[i], out, size, next_seq++);
-    struct epoll_event evs[256];
-    for (;;) {
-        int n = epoll_wait(ep, evs, 256, 10);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            die("epoll_wait");
-        }
-        uint64_t now = now_ns();
-        if (!measuring && now >= measure_from) {
-            memset(hist, 0, sizeof hist);
-            hist_count = hist_max = 0;
-            requests = lost = 0;
-            measuring = 1;
-            measure_from = now;
-            cpu_from = cpu_seconds();
-        }
-        if (now >= end) break;
-        for (int e = 0; e < n; e++) {
-            struct flow *f = &fs[evs[e].data.u32];
-            for (;;) {
-                ssize_t r = recv(f->fd, in, size + 1, 0);
-                if (r < 0) {
-                    if (errno == EAGAIN || errno == EINTR) break;
-                    if (errno == ECONNREFUSED) {
-                        fprintf(stderr, "server port unreachable\n");
-                        return 1;
-                    }
-                    die("recv");
-                }
-                uint64_t seq = 0;
-                memcpy(&seq, in, r < 8 ? (size_t)r : 8);
-                if (seq != f->seq) continue; /* a late reply to a request counted lost */
-                fill(out, size, seq);
-                if ((size_t)r != size || memcmp(in, out, size) != 0) {
-                    fprintf(stderr, "reply %llu differs from its request (%zd of %zu bytes)\n",
-                            (unsigned long long)seq, r, size);
-                    return 1;
-                }
-                uint64_t t = now_ns();
-                record(t - f->started);
-                requests++;
-                send_request(f, out, size, next_seq++);
-            }
-        }
-        now = now_ns(); /* the sends above started after the now of the wait */
-        if (now - last_loss_check > LOSS_NS / 4) {
-            last_loss_check = now;
-            for (int i = 0; i < flows; i++) {
-                if (now > fs[i].started && now - fs[i].started > LOSS_NS) {
-                    lost++;
-                    send_request(&fs[i], out, size, next_seq++);
-                }
-            }
-        }
-    }
-    uint64_t done = now_ns();
-    double wall = (double)(done - measure_from) / 1e9;
-    double cpu = (cpu_seconds() - cpu_from) / wall;
-    printf("req_per_s=%.0f p50_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f requests=%llu flows=%d size=%zu lost=%llu cpu=%.2f mode=epoll\n",
-           (double)requests / wall, percentile_us(0.50), percentile_us(0.99), percentile_us(0.999),
-           (double)hist_max / 1000.0, (unsigned long long)requests, flows, size, (unsigned long long)lost, cpu);
-    if (lost * 100 > requests + lost) {
-        fprintf(stderr, "lost %llu of %llu requests (more than 1 %%)\n", (unsigned long long)lost,
-                (unsigned long long)(requests + lost));
+    struct run run = {
+        .fs = fs, .flows = flows, .size = size, .expect = expect, .next_seq = 1,
+        .last_loss_check = start,
+        .measure_from = start + (uint64_t)(warmup * 1e9),
+        .measuring = warmup == 0,
+        .cpu_from = cpu_seconds(),
+    };
+    run.end = run.measure_from + (uint64_t)(seconds * 1e9);
+    uint64_t done = uring ? run_uring(&run) : run_epoll(&run);
+
+    double wall = (double)(done - run.measure_from) / 1e9;
+    double cpu = (cpu_seconds() - run.cpu_from) / wall;
+    printf("req_per_s=%.0f p50_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f requests=%llu flows=%d size=%zu lost=%llu cpu=%.2f mode=%s\n",
+           (double)run.requests / wall, percentile_us(0.50), percentile_us(0.99), percentile_us(0.999),
+           (double)hist_max / 1000.0, (unsigned long long)run.requests, flows, size, (unsigned long long)run.lost, cpu,
+           uring ? "uring" : "epoll");
+    if (run.lost * 100 > run.requests + run.lost) {
+        fprintf(stderr, "lost %llu of %llu requests (more than 1 %%)\n", (unsigned long long)run.lost,
+                (unsigned long long)(run.requests + run.lost));
         return 1;
     }
     return 0;
