@@ -12,6 +12,10 @@
 #            strategy (never sleeps) and Netty io_uring receiving into a provided buffer ring (>= 1.00),
 #            and for information the bound: a minimal C echo server on io_uring (benchmarks/c/tcp_echo.c,
 #            multishot recv, buffer ring, 50 us busy poll), what any server reaches on this machine.
+#   bounds (information): the same C echo server sleeping in io_uring_enter as the default loops do,
+#            against Netty epoll's default and against reactive-uring's default loops; the busy-polling
+#            C server against Netty's two busy-poll peers: how far io_uring itself goes against each
+#            peer on this machine, and how close reactive-uring comes to it.
 # Each row also gives each server's CPU per request (user + system microseconds from /proc/PID/stat
 # over the run, divided by the requests it served).
 #
@@ -32,7 +36,7 @@
 #   --rounds N   rounds per cell (at least 2)
 #   --threads N  event loop threads of every server (default 1)
 #   --gen MODE   the load generator's I/O: uring (default) or epoll (the generator of earlier runs)
-#   --no-bound   leave out the C echo server (the bound row)
+#   --no-bound   leave out the C echo servers (the bound rows)
 #   --note TEXT  a remark printed above the tables (e.g. what else ran on the machine)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -152,6 +156,7 @@ declare -A server_label=(
   [uring_bp]="reactive-uring (busy poll 50 us)" [epoll_bw]="Netty epoll (busy-wait select strategy)"
   [iouring_br]="Netty io_uring (provided buffer ring)"
   [bound]="C io_uring echo, busy poll 50 us (bound)"
+  [bound_sleep]="C io_uring echo, sleeping (bound)"
 )
 # servers that never sleep: SIGSTOPped while they are not the one driven
 spinners=" epoll_bw "
@@ -174,9 +179,10 @@ trap stop_servers EXIT
 # is left out of the run with a note naming its first error line.
 start_server() {
   local k=$1 i
-  if [ "$k" = bound ]; then
-    # the same 50 us busy poll window as reactive-uring's echo server
-    "${server_cpu[@]}" "$c_echo" --busy-poll-us 50 > "$work/$k.out" 2> "$work/$k.err" 9>&- &
+  if [ "$k" = bound ] || [ "$k" = bound_sleep ]; then
+    # the same 50 us busy poll window as reactive-uring's echo server, or none
+    "${server_cpu[@]}" "$c_echo" --busy-poll-us "$([ "$k" = bound ] && echo 50 || echo 0)" \
+      > "$work/$k.out" 2> "$work/$k.err" 9>&- &
   else
     # shellcheck disable=SC2086
     "${server_cpu[@]}" "$java" "${jvm[@]}" -cp "$jar" ${server_main[$k]} --threads "$threads" \
@@ -289,7 +295,7 @@ drop() {
 
 log "starting the servers ($threads event loop thread(s) each, $pinning)"
 all_servers=(uring epoll iouring rnetty vthreads uring_bp epoll_bw iouring_br)
-[ "$bound" -eq 0 ] || all_servers+=(bound)
+[ "$bound" -eq 0 ] || all_servers+=(bound bound_sleep)
 for k in "${all_servers[@]}"; do start_server "$k"; done
 [ ${#servers[@]} -ge 2 ] || { echo "fewer than two servers started; see $work/*.err" >&2; exit 1; }
 
@@ -385,6 +391,12 @@ awk -F'\t' -v OFS='\t' -v bound="$bound" -v failed=" $(sort -u "$work/failed.txt
       row(cs[i], "rps", "uring_bp", b, "epoll_bw", "Netty epoll busy-wait select strategy", ">= 1.00", "req/s")
       row(cs[i], "rps", "uring_bp", b, "iouring_br", "Netty io_uring with a provided buffer ring", ">= 1.00", "req/s")
       if (bound) row(cs[i], "rps", "uring_bp", b, "bound", "C io_uring echo, busy poll 50 us (bound)", "-", "req/s")
+      if (!bound) continue
+      cs_ = "C io_uring echo, sleeping (bound)"; cb = "C io_uring echo, busy poll 50 us (bound)"
+      row(cs[i], "rps", "bound_sleep", cs_, "epoll", "Netty epoll default", "-", "req/s")
+      row(cs[i], "rps", "uring", d, "bound_sleep", cs_, "-", "req/s")
+      row(cs[i], "rps", "bound", cb, "epoll_bw", "Netty epoll busy-wait select strategy", "-", "req/s")
+      row(cs[i], "rps", "bound", cb, "iouring_br", "Netty io_uring with a provided buffer ring", "-", "req/s")
     }
   }' "$work/samples.tsv" > "$out_dir/tcp.tsv"
 
@@ -419,7 +431,7 @@ awk -F'\t' -v OFS='\t' -v bound="$bound" -v failed=" $(sort -u "$work/failed.txt
   echo "includes part of the other's TCP work. Servers with busy poll or busy wait (reactive-uring busy poll 50 us,"
   echo "Netty epoll busy-wait, the C bound) keep their CPU near 1.00 even while they wait; Netty's busy-wait server,"
   echo "which would spin while idle, is stopped (SIGSTOP) while the others run."
-  [ "$bound" -eq 0 ] || echo "The C io_uring echo row is the bound, not a competitor: a server in C with nothing but the ring (busy poll 50 us)."
+  [ "$bound" -eq 0 ] || echo "The C io_uring echo rows are bounds, not competitors: a server in C with nothing but the ring, busy-polling 50 us or sleeping."
   echo
   echo "| cell | server | req/s | p50 us | p99 us | p99.9 us | gen CPU | server CPU | gen us/req | server us/req |"
   echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
