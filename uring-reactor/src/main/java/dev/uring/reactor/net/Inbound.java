@@ -15,8 +15,9 @@ import reactor.core.publisher.Flux;
  * them is its {@link InboundSource}): RECV or RECVMSG with buffer select from the loop's
  * {@link RecvBufferPool}, run by a reusable {@link MultishotEngine}. A demand of
  * {@link #MULTISHOT_DEMAND} or more (any demand for a {@link InboundSource#multishotOnly()} source:
- * datagrams) arms a multishot receive; a smaller demand one single-shot RECV at a time, so a slow
- * subscriber holds no more buffers than it asked for. Its policy for what it cannot deliver:
+ * datagrams) arms a multishot receive, armed multishot again after the kernel ends it (a dry ring)
+ * until the demand runs out; a subscriber that never asks for that many gets one single-shot RECV
+ * at a time, so a slow subscriber holds no more buffers than it asked for. Its policy for what it cannot deliver:
  * received data is never dropped while the socket is open (kept for the next subscriber), and goes
  * back to the ring once it closes; the end of stream completes; a dry ring (ENOBUFS) pauses the
  * engine until a buffer comes back. Loop thread only, except subscribe and the subscription.

@@ -20,10 +20,13 @@ import reactor.core.publisher.Operators;
 /**
  * The one demand-driven engine behind every multishot publisher (ticks, a socket's receive, a
  * listener's accepts), after reactor-netty's FluxReceive: the op is armed only while the
- * subscriber has demand (multishot from {@link Source#multishotDemand()} on, else one single-shot
- * at a time), cancelled in the kernel (ASYNC_CANCEL) when demand runs out, armed again when the
- * kernel ends it (a final CQE without {@code IORING_CQE_F_MORE}); CQEs that race the cancel are
- * queued, at most {@code maxQueued} (past that the subscriber fails with an overflow error).
+ * subscriber has demand, cancelled in the kernel (ASYNC_CANCEL) when demand runs out, armed again
+ * when the kernel ends it (a final CQE without {@code IORING_CQE_F_MORE}); CQEs that race the
+ * cancel are queued, at most {@code maxQueued} (past that the subscriber fails with an overflow
+ * error). It is armed multishot once the subscriber's demand has reached
+ * {@link Source#multishotDemand()}, and stays so across the kernel's ends until the demand runs
+ * out (a stream that asks for more in batches dips below it between them); else one single-shot op
+ * at a time.
  *
  * <p>One subscriber at a time; a {@code reusable} engine takes a new one after the last finished
  * (its queue kept for it: a connection loses no received data), a single-use one closes when its
@@ -48,7 +51,10 @@ public final class MultishotEngine<T> extends Flux<T> implements Completion, Run
         /** Fills the claimed SQE (all but user_data) to arm the op, multishot or one-shot. */
         void prep(Sqe sqe, boolean multishot);
 
-        /** The demand from which a multishot op is armed; below it one single-shot op at a time. */
+        /**
+         * The demand from which a multishot op is armed (and armed again after the kernel ends one,
+         * until the demand runs out); a subscriber that never reached it gets one single-shot op at a time.
+         */
         default long multishotDemand() {
             return 1;
         }
@@ -282,6 +288,13 @@ public final class MultishotEngine<T> extends Flux<T> implements Completion, Run
             }
         }
         long demand = r == null || r.cancelled ? 0 : r.requested;
+        if (r != null) {
+            if (demand >= source.multishotDemand()) {
+                r.streaming = true;
+            } else if (demand == 0) {
+                r.streaming = false;
+            }
+        }
         boolean over = closed || ended || error != null;
         if (armed) {
             if (!stopping && (over || (multishot && demand == 0))) {
@@ -290,7 +303,7 @@ public final class MultishotEngine<T> extends Flux<T> implements Completion, Run
                 loop.cancel(userData);
             }
         } else if (demand > 0 && queue.isEmpty() && !over && !paused) {
-            arm(demand >= source.multishotDemand());
+            arm(r != null && r.streaming);
         }
         if (!armed && closed && !released) {
             released = true;
@@ -434,6 +447,8 @@ public final class MultishotEngine<T> extends Flux<T> implements Completion, Run
         volatile boolean finished;
         /** The source was asked for a pending failure (loop thread). */
         boolean checked;
+        /** Its demand reached the source's multishot demand and has not run out since (loop thread). */
+        boolean streaming;
 
         Receiver(MultishotEngine<T> engine, CoreSubscriber<? super T> actual) {
             this.engine = engine;

@@ -70,6 +70,52 @@ class InboundEngineTest {
     }
 
     @Test
+    void anEchoWhoseRingRanDryIsArmedMultishotAgainAndStaysArmed() throws Exception {
+        // four 4 KiB buffers: a 256 KiB burst takes them all before the echo's first SEND ends, and
+        // the kernel ends the multishot RECV (ENOBUFS); the echo's stream asks for more in batches, so
+        // its demand is below Inbound.MULTISHOT_DEMAND when the receive is armed again
+        TcpOptions tiny = TcpOptions.defaults().readBufferCount(4).readBufferSize(4096);
+        try (ServerSocketChannel server = ServerSocketChannel.open().bind(Tcp.loopback())) {
+            Connection c = TcpClient.connect(uring, server.getLocalAddress(), tiny).block(Duration.ofSeconds(10));
+            try (SocketChannel peer = server.accept()) {
+                Disposable echo = c.sendReceived(c.receive()).subscribe();
+                byte[] burst = Tcp.payload(256 * 1024, 3);
+                roundTrip(peer, burst);
+                EventLoop loop = uring.group().get(0);
+                long afterBurst = onLoop(loop, c::receiveArmings);
+                assertThat(afterBurst).as("RECVs armed by the burst (the ring ran dry)").isGreaterThan(1);
+                int messages = 100;
+                for (int i = 0; i < messages; i++) {
+                    roundTrip(peer, Tcp.payload(100, i));
+                }
+                // one message at a time never dries the ring: the multishot RECV armed again stays
+                assertThat(onLoop(loop, c::receiveArmings) - afterBurst).as("RECVs armed for %d single messages", messages)
+                        .isLessThan(10);
+                echo.dispose();
+            } finally {
+                c.close().block(Duration.ofSeconds(10));
+            }
+        }
+    }
+
+    private static void roundTrip(SocketChannel peer, byte[] data) throws IOException {
+        peer.write(ByteBuffer.wrap(data));
+        ByteBuffer back = ByteBuffer.allocate(data.length);
+        while (back.hasRemaining()) {
+            if (peer.read(back) < 0) {
+                throw new IOException("end of stream after " + back.position() + " of " + data.length + " echoed bytes");
+            }
+        }
+        assertThat(back.array()).isEqualTo(data);
+    }
+
+    private static <V> V onLoop(EventLoop loop, java.util.function.Supplier<V> read) throws Exception {
+        CompletableFuture<V> f = new CompletableFuture<>();
+        loop.execute(() -> f.complete(read.get()));
+        return f.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
     void aFailedConnectionFailsANewSubscriberWithoutDemand() throws Exception {
         try (ServerSocketChannel server = ServerSocketChannel.open().bind(Tcp.loopback())) {
             Connection c = TcpClient.connect(uring, server.getLocalAddress(), TcpOptions.defaults())
