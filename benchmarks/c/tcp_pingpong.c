@@ -28,26 +28,15 @@
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
-#include <errno.h>
 #include <fcntl.h>
-#include <liburing.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/epoll.h>
-#include <sys/mman.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
-#define SUB_BITS 5
-#define SUBS (1 << SUB_BITS)
-#define BUCKETS (64 * SUBS)
+#include "pingpong.h"
 
 struct conn {
     int fd;
@@ -55,64 +44,6 @@ struct conn {
     size_t received;  /* bytes of its echo read */
     uint64_t started; /* ns, when the request began */
 };
-
-static uint64_t hist[BUCKETS];
-static uint64_t hist_count;
-static uint64_t hist_max;
-
-static uint64_t now_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-/* bucket = (exponent, top SUB_BITS bits below the leading one); values below SUBS are exact */
-static int bucket_of(uint64_t v) {
-    if (v < SUBS) return (int)v;
-    int msb = 63 - __builtin_clzll(v);
-    int shift = msb - SUB_BITS;
-    return (shift + 1) * SUBS + (int)((v >> shift) & (SUBS - 1));
-}
-
-/* the upper bound of a bucket, the value a percentile reports */
-static uint64_t bucket_top(int b) {
-    if (b < SUBS) return (uint64_t)b;
-    int shift = b / SUBS - 1;
-    uint64_t sub = (uint64_t)(b % SUBS);
-    return (((uint64_t)SUBS + sub + 1) << shift) - 1;
-}
-
-static void record(uint64_t ns) {
-    hist[bucket_of(ns)]++;
-    hist_count++;
-    if (ns > hist_max) hist_max = ns;
-}
-
-static double percentile_us(double p) {
-    if (hist_count == 0) return 0;
-    uint64_t rank = (uint64_t)(p * (double)hist_count);
-    if (rank >= hist_count) rank = hist_count - 1;
-    uint64_t seen = 0;
-    for (int b = 0; b < BUCKETS; b++) {
-        seen += hist[b];
-        if (seen > rank) {
-            uint64_t top = bucket_top(b);
-            return (double)(top < hist_max ? top : hist_max) / 1000.0;
-        }
-    }
-    return (double)hist_max / 1000.0;
-}
-
-static double cpu_seconds(void) {
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-}
-
-static void die(const char *what) {
-    perror(what);
-    exit(1);
-}
 
 /* what both modes share: the connections, the payload, the clock of the measured window */
 struct run {
@@ -130,8 +61,7 @@ struct run {
 /* Called after each wait: once the warm-up time is over, forgets its requests and latencies. */
 static void maybe_end_warmup(struct run *run, uint64_t now) {
     if (run->measuring || now < run->measure_from) return;
-    memset(hist, 0, sizeof hist);
-    hist_count = hist_max = 0;
+    hist_reset();
     run->requests = 0;
     run->measuring = 1;
     run->measure_from = now;
@@ -246,109 +176,36 @@ static uint64_t run_epoll(struct run *run) {
 /* user_data: connection index << 1 | kind */
 #define KIND_RECV 0u
 #define KIND_SEND 1u
-#define BGID 0
-
-struct uring_run {
-    struct io_uring ring;
-    struct io_uring_buf_ring *br;
-    unsigned char *bufs;
-    unsigned nbufs;
-    unsigned bufsz;
-};
-
-static unsigned pow2_at_least(unsigned v) {
-    unsigned p = 1;
-    while (p < v) p <<= 1;
-    return p;
-}
-
-/* An SQE, submitting what is queued first if the SQ is full (rare: it holds two per connection). */
-static struct io_uring_sqe *sqe_of(struct uring_run *u) {
-    struct io_uring_sqe *sqe = io_uring_get_sqe(&u->ring);
-    if (!sqe) {
-        int rc = io_uring_submit(&u->ring);
-        if (rc < 0) {
-            errno = -rc;
-            die("io_uring_submit");
-        }
-        sqe = io_uring_get_sqe(&u->ring);
-        if (!sqe) {
-            fprintf(stderr, "no SQE after a submit\n");
-            exit(1);
-        }
-    }
-    return sqe;
-}
-
-static void queue_recv(struct uring_run *u, struct run *run, int i) {
-    struct io_uring_sqe *sqe = sqe_of(u);
-    io_uring_prep_recv_multishot(sqe, run->cs[i].fd, NULL, 0, 0);
-    sqe->flags |= IOSQE_BUFFER_SELECT;
-    sqe->buf_group = BGID;
-    io_uring_sqe_set_data64(sqe, (uint64_t)i << 1 | KIND_RECV);
-}
 
 /* queues the rest of connection i's request (from byte c->sent) */
-static void queue_send(struct uring_run *u, struct run *run, int i) {
+static void queue_send(struct gen_ring *u, struct run *run, int i) {
     struct conn *c = &run->cs[i];
-    struct io_uring_sqe *sqe = sqe_of(u);
+    struct io_uring_sqe *sqe = gen_sqe(u);
     io_uring_prep_send(sqe, c->fd, run->out + c->sent, run->size - c->sent, MSG_NOSIGNAL);
     io_uring_sqe_set_data64(sqe, (uint64_t)i << 1 | KIND_SEND);
 }
 
 static uint64_t run_uring(struct run *run) {
-    struct uring_run u;
+    struct gen_ring u;
     unsigned conns = (unsigned)run->conns;
-    struct io_uring_params p = {0};
-    /* one thread issues everything; completions' task work runs only inside our io_uring_enter,
-       so a batch of arrivals costs one wake-up */
-    p.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_CQSIZE;
-    p.cq_entries = pow2_at_least(conns * 8 < 64 ? 64 : conns * 8);
-    int rc = io_uring_queue_init_params(pow2_at_least(conns * 2 < 64 ? 64 : conns * 2), &u.ring, &p);
-    if (rc < 0) {
-        errno = -rc;
-        die("io_uring_queue_init_params");
-    }
-
     /* the provided buffers: a 4 KiB message may arrive in pieces, each taking one buffer until its
        CQE is handled, so several per connection */
-    u.nbufs = pow2_at_least(conns * 4 < 64 ? 64 : conns * 4);
-    if (u.nbufs > 32768) u.nbufs = 32768;
-    u.bufsz = run->size < 4096 ? 4096 : (run->size > 65536 ? 65536 : (unsigned)run->size);
-    size_t ring_bytes = (size_t)u.nbufs * sizeof(struct io_uring_buf);
-    u.br = mmap(NULL, ring_bytes, PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_PRIVATE, -1, 0);
-    if (u.br == MAP_FAILED) die("mmap");
-    u.bufs = malloc((size_t)u.nbufs * u.bufsz);
-    if (!u.bufs) die("malloc");
-    struct io_uring_buf_reg reg = {.ring_addr = (uint64_t)(uintptr_t)u.br, .ring_entries = u.nbufs, .bgid = BGID};
-    rc = io_uring_register_buf_ring(&u.ring, &reg, 0);
-    if (rc < 0) {
-        errno = -rc;
-        die("io_uring_register_buf_ring");
-    }
-    io_uring_buf_ring_init(u.br);
-    int mask = io_uring_buf_ring_mask(u.nbufs);
-    for (unsigned b = 0; b < u.nbufs; b++)
-        io_uring_buf_ring_add(u.br, u.bufs + (size_t)b * u.bufsz, u.bufsz, (unsigned short)b, mask, (int)b);
-    io_uring_buf_ring_advance(u.br, (int)u.nbufs);
+    unsigned nbufs = pow2_at_least(conns * 4 < 64 ? 64 : conns * 4);
+    gen_ring_init(&u, conns, nbufs > 32768 ? 32768 : nbufs,
+                  run->size < 4096 ? 4096 : (run->size > 65536 ? 65536 : (unsigned)run->size));
 
     for (unsigned i = 0; i < conns; i++) {
-        queue_recv(&u, run, (int)i);
+        gen_queue_recv(&u, run->cs[i].fd, (uint64_t)i << 1 | KIND_RECV);
         run->cs[i].started = now_ns();
         run->cs[i].sent = 0;
         queue_send(&u, run, (int)i);
     }
 
-    struct __kernel_timespec wait_limit = {.tv_sec = 0, .tv_nsec = 100 * 1000 * 1000};
     uint64_t now = now_ns();
     while (now < run->end) {
+        /* the sends queued since the last wait go with it; 100 ms at most, to see the end */
+        gen_submit_and_wait(&u, 100 * 1000 * 1000);
         struct io_uring_cqe *cqe;
-        /* submits every queued SQE and waits for at least one completion: one system call */
-        rc = io_uring_submit_and_wait_timeout(&u.ring, &cqe, 1, &wait_limit, NULL);
-        if (rc < 0 && rc != -ETIME && rc != -EINTR) {
-            errno = -rc;
-            die("io_uring_submit_and_wait_timeout");
-        }
         now = now_ns();
         maybe_end_warmup(run, now);
         unsigned head, seen = 0;
@@ -368,9 +225,9 @@ static uint64_t run_uring(struct run *run) {
             }
             if (cqe->res > 0) {
                 unsigned bid = cqe->flags >> IORING_CQE_BUFFER_SHIFT;
-                unsigned char *buf = u.bufs + (size_t)bid * u.bufsz;
+                unsigned char *buf = gen_buffer(&u, bid);
                 int complete = take_echo(run, c, buf, (size_t)cqe->res);
-                io_uring_buf_ring_add(u.br, buf, u.bufsz, (unsigned short)bid, mask, recycled++);
+                io_uring_buf_ring_add(u.br, buf, u.bufsz, (unsigned short)bid, u.mask, recycled++);
                 if (complete) {
                     c->sent = 0;
                     queue_send(&u, run, i);
@@ -383,7 +240,7 @@ static uint64_t run_uring(struct run *run) {
                 die("recv");
             }
             /* a multishot recv ends on ENOBUFS (all buffers were out) or when the kernel chooses */
-            if (!(cqe->flags & IORING_CQE_F_MORE)) queue_recv(&u, run, i);
+            if (!(cqe->flags & IORING_CQE_F_MORE)) gen_queue_recv(&u, c->fd, (uint64_t)i << 1 | KIND_RECV);
         }
         io_uring_buf_ring_advance(u.br, recycled);
         io_uring_cq_advance(&u.ring, seen);

@@ -89,7 +89,8 @@ class InboundEngineTest {
                     roundTrip(peer, Tcp.payload(100, i));
                 }
                 // one message at a time never dries the ring: the multishot RECV armed again stays
-                assertThat(onLoop(loop, c::receiveArmings) - afterBurst).as("RECVs armed for %d single messages", messages)
+                assertThat(onLoop(loop, c::receiveArmings) - afterBurst)
+                        .as("RECVs armed for %d single messages", messages)
                         .isLessThan(10);
                 echo.dispose();
             } finally {
@@ -103,7 +104,8 @@ class InboundEngineTest {
         ByteBuffer back = ByteBuffer.allocate(data.length);
         while (back.hasRemaining()) {
             if (peer.read(back) < 0) {
-                throw new IOException("end of stream after " + back.position() + " of " + data.length + " echoed bytes");
+                throw new IOException("end of stream after " + back.position() + " of " + data.length
+                        + " echoed bytes");
             }
         }
         assertThat(back.array()).isEqualTo(data);

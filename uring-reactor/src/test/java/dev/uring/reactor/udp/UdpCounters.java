@@ -11,7 +11,7 @@ final class UdpCounters {
     private UdpCounters() {
     }
 
-    /** Datagrams dropped because a socket's receive buffer was full (all sockets of this namespace); -1 if unreadable. */
+    /** Datagrams dropped for a full socket receive buffer (every socket of this namespace); -1 if unreadable. */
     static long receiveBufferErrors() {
         try {
             List<String> udp = Files.readAllLines(Path.of("/proc/net/snmp")).stream()

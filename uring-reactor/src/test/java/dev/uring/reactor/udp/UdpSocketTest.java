@@ -248,7 +248,7 @@ class UdpSocketTest {
                 int start = from;
                 tx.send(Flux.range(start, n).map(i -> numbered(i, size))).block(WAIT);
                 while (r.received.get() < start + n - window / 2 && !r.failed.isDone()) {
-                    assertThat(System.nanoTime()).as(() -> "receiver stalled at %d of %d (UDP RcvbufErrors meanwhile: %d)"
+                    assertThat(System.nanoTime()).as(() -> "receiver stalled at %d of %d (UDP RcvbufErrors: %d)"
                             .formatted(r.received.get(), start + n, UdpCounters.receiveBufferErrors() - droppedBefore))
                             .isLessThan(deadline);
                     Thread.onSpinWait();
