@@ -17,10 +17,11 @@ import reactor.core.publisher.Flux;
  * {@link #MULTISHOT_DEMAND} or more (any demand for a {@link InboundSource#multishotOnly()} source:
  * datagrams) arms a multishot receive, armed multishot again after the kernel ends it (a dry ring)
  * until the demand runs out; a subscriber that never asks for that many gets one single-shot RECV
- * at a time, so a slow subscriber holds no more buffers than it asked for. Its policy for what it cannot deliver:
- * received data is never dropped while the socket is open (kept for the next subscriber), and goes
- * back to the ring once it closes; the end of stream completes; a dry ring (ENOBUFS) pauses the
- * engine until a buffer comes back. Loop thread only, except subscribe and the subscription.
+ * at a time, so a slow subscriber holds no more buffers than it asked for. Its policy for what it
+ * cannot deliver: received data is never dropped while the socket is open (kept for the next
+ * subscriber), and goes back to the ring once it closes; the end of stream completes; a dry ring
+ * (ENOBUFS) pauses the engine until a buffer comes back. Loop thread only, except subscribe and the
+ * subscription.
  */
 public final class Inbound<T> extends Flux<T> {
     /** The demand from which a multishot RECV is armed (Reactor's usual prefetch is 32 or 256). */
