@@ -20,19 +20,17 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
-#include <liburing.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
-#define BGID 0
+#include "ring.h"
+
 #define NBUFS 4096
 #define BUFSZ 16384
 #define MAX_CONNS 4096
@@ -51,68 +49,34 @@ struct conn {
     unsigned qbytes[QCAP];
 };
 
-static struct io_uring ring;
-static struct io_uring_buf_ring *br;
-static unsigned char *bufs;
-static int mask;
-static int recycled;
+static struct bench_ring r;
 static struct conn *conns[MAX_CONNS]; /* by fd */
 static uint32_t gens[MAX_CONNS];      /* the generation the next connection on an fd gets */
-
-static void die(const char *what, int err) {
-    fprintf(stderr, "%s: %s\n", what, strerror(err));
-    exit(1);
-}
-
-static uint64_t now_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static struct io_uring_sqe *sqe_of(void) {
-    struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
-    if (!sqe) {
-        int rc = io_uring_submit(&ring);
-        if (rc < 0) die("io_uring_submit", -rc);
-        sqe = io_uring_get_sqe(&ring);
-        if (!sqe) die("io_uring_get_sqe", EBUSY);
-    }
-    return sqe;
-}
 
 /* user_data: generation << 32 | fd << 2 | kind */
 static uint64_t data_of(int kind, int fd, uint32_t gen) { return (uint64_t)gen << 32 | (uint64_t)fd << 2 | (uint64_t)kind; }
 
 static void queue_accept(int lfd) {
-    struct io_uring_sqe *sqe = sqe_of();
+    struct io_uring_sqe *sqe = ring_sqe(&r);
     io_uring_prep_multishot_accept(sqe, lfd, NULL, NULL, 0);
     io_uring_sqe_set_data64(sqe, data_of(KIND_ACCEPT, lfd, 0));
 }
 
 static void queue_recv(struct conn *c) {
-    struct io_uring_sqe *sqe = sqe_of();
-    io_uring_prep_recv_multishot(sqe, c->fd, NULL, 0, 0);
-    sqe->flags |= IOSQE_BUFFER_SELECT;
-    sqe->buf_group = BGID;
-    io_uring_sqe_set_data64(sqe, data_of(KIND_RECV, c->fd, c->gen));
+    ring_queue_recv(&r, c->fd, data_of(KIND_RECV, c->fd, c->gen));
 }
 
 /* sends the rest of the head of c's queue */
 static void queue_send(struct conn *c) {
     unsigned short bid = c->qbid[c->qhead];
-    struct io_uring_sqe *sqe = sqe_of();
-    io_uring_prep_send(sqe, c->fd, bufs + (size_t)bid * BUFSZ + c->sent, c->qbytes[c->qhead] - c->sent, MSG_NOSIGNAL);
+    struct io_uring_sqe *sqe = ring_sqe(&r);
+    io_uring_prep_send(sqe, c->fd, ring_buffer(&r, bid) + c->sent, c->qbytes[c->qhead] - c->sent, MSG_NOSIGNAL);
     io_uring_sqe_set_data64(sqe, data_of(KIND_SEND, c->fd, c->gen));
     c->sending = 1;
 }
 
-static void recycle(unsigned short bid) {
-    io_uring_buf_ring_add(br, bufs + (size_t)bid * BUFSZ, BUFSZ, bid, mask, recycled++);
-}
-
 static void drop(struct conn *c) {
-    for (unsigned k = 0; k < c->qlen; k++) recycle(c->qbid[(c->qhead + k) % QCAP]);
+    for (unsigned k = 0; k < c->qlen; k++) ring_recycle(&r, c->qbid[(c->qhead + k) % QCAP]);
     conns[c->fd] = NULL;
     close(c->fd); /* cancels its multishot recv; a send in flight completes with an error we ignore */
     free(c);
@@ -131,33 +95,17 @@ int main(int argc, char **argv) {
     }
     uint64_t busy_ns = busy_us > 0 ? (uint64_t)busy_us * 1000 : 0;
     int lfd = socket(AF_INET, SOCK_STREAM, 0);
-    if (lfd < 0) die("socket", errno);
+    if (lfd < 0) die("socket");
     int one = 1;
     setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
                                .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    if (bind(lfd, (struct sockaddr *)&addr, sizeof addr) < 0) die("bind", errno);
-    if (listen(lfd, 1024) < 0) die("listen", errno);
+    if (bind(lfd, (struct sockaddr *)&addr, sizeof addr) < 0) die("bind");
+    if (listen(lfd, 1024) < 0) die("listen");
     socklen_t alen = sizeof addr;
     getsockname(lfd, (struct sockaddr *)&addr, &alen);
 
-    struct io_uring_params p = {0};
-    p.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_CQSIZE;
-    p.cq_entries = 16384;
-    int rc = io_uring_queue_init_params(4096, &ring, &p);
-    if (rc < 0) die("io_uring_queue_init_params", -rc);
-    br = mmap(NULL, NBUFS * sizeof(struct io_uring_buf), PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_PRIVATE, -1, 0);
-    if (br == MAP_FAILED) die("mmap", errno);
-    bufs = malloc((size_t)NBUFS * BUFSZ);
-    if (!bufs) die("malloc", ENOMEM);
-    struct io_uring_buf_reg reg = {.ring_addr = (uint64_t)(uintptr_t)br, .ring_entries = NBUFS, .bgid = BGID};
-    rc = io_uring_register_buf_ring(&ring, &reg, 0);
-    if (rc < 0) die("io_uring_register_buf_ring", -rc);
-    io_uring_buf_ring_init(br);
-    mask = io_uring_buf_ring_mask(NBUFS);
-    for (int b = 0; b < NBUFS; b++) recycle((unsigned short)b);
-    io_uring_buf_ring_advance(br, recycled);
-    recycled = 0;
+    ring_init(&r, 4096, 16384, NBUFS, BUFSZ);
 
     queue_accept(lfd);
     if (busy_ns) printf("listening %d c-io_uring-busy-poll-%ldus\n", ntohs(addr.sin_port), busy_us);
@@ -165,21 +113,10 @@ int main(int argc, char **argv) {
     fflush(stdout);
 
     for (;;) {
-        if (busy_ns) {
-            /* submit and run the deferred task work without sleeping until something completes */
-            uint64_t deadline = now_ns() + busy_ns;
-            do {
-                rc = io_uring_submit_and_get_events(&ring);
-                if (rc < 0 && rc != -EINTR) die("io_uring_submit_and_get_events", -rc);
-            } while (io_uring_cq_ready(&ring) == 0 && now_ns() < deadline);
-        }
-        if (io_uring_cq_ready(&ring) == 0) {
-            rc = io_uring_submit_and_wait(&ring, 1);
-            if (rc < 0 && rc != -EINTR) die("io_uring_submit_and_wait", -rc);
-        }
+        ring_serve_wait(&r, busy_ns);
         struct io_uring_cqe *cqe;
         unsigned head, seen = 0;
-        io_uring_for_each_cqe(&ring, head, cqe) {
+        io_uring_for_each_cqe(&r.ring, head, cqe) {
             seen++;
             int kind = (int)(cqe->user_data & 3);
             int fd = (int)((cqe->user_data >> 2) & 0x3fffffff);
@@ -192,7 +129,7 @@ int main(int argc, char **argv) {
                     } else {
                         setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
                         struct conn *c = calloc(1, sizeof *c);
-                        if (!c) die("calloc", ENOMEM);
+                        if (!c) die("calloc");
                         c->fd = cfd;
                         c->gen = gens[cfd]++;
                         conns[cfd] = c;
@@ -213,7 +150,7 @@ int main(int argc, char **argv) {
                 }
                 c->sent += (unsigned)cqe->res;
                 if (c->sent == c->qbytes[c->qhead]) {
-                    recycle(c->qbid[c->qhead]);
+                    ring_recycle(&r, c->qbid[c->qhead]);
                     c->qhead = (c->qhead + 1) % QCAP;
                     c->qlen--;
                     c->sent = 0;
@@ -225,7 +162,7 @@ int main(int argc, char **argv) {
             if (cqe->res > 0) {
                 unsigned short bid = (unsigned short)(cqe->flags >> IORING_CQE_BUFFER_SHIFT);
                 if (!c || c->qlen == QCAP) {
-                    recycle(bid);
+                    ring_recycle(&r, bid);
                     if (c) drop(c);
                     continue;
                 }
@@ -241,8 +178,7 @@ int main(int argc, char **argv) {
                 drop(c); /* end of stream or an error: the client went away */
             }
         }
-        io_uring_buf_ring_advance(br, recycled);
-        recycled = 0;
-        io_uring_cq_advance(&ring, seen);
+        ring_recycled(&r);
+        io_uring_cq_advance(&r.ring, seen);
     }
 }

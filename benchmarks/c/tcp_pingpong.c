@@ -178,15 +178,15 @@ static uint64_t run_epoll(struct run *run) {
 #define KIND_SEND 1u
 
 /* queues the rest of connection i's request (from byte c->sent) */
-static void queue_send(struct gen_ring *u, struct run *run, int i) {
+static void queue_send(struct bench_ring *u, struct run *run, int i) {
     struct conn *c = &run->cs[i];
-    struct io_uring_sqe *sqe = gen_sqe(u);
+    struct io_uring_sqe *sqe = ring_sqe(u);
     io_uring_prep_send(sqe, c->fd, run->out + c->sent, run->size - c->sent, MSG_NOSIGNAL);
     io_uring_sqe_set_data64(sqe, (uint64_t)i << 1 | KIND_SEND);
 }
 
 static uint64_t run_uring(struct run *run) {
-    struct gen_ring u;
+    struct bench_ring u;
     unsigned conns = (unsigned)run->conns;
     /* the provided buffers: a 4 KiB message may arrive in pieces, each taking one buffer until its
        CQE is handled, so several per connection */
@@ -195,7 +195,7 @@ static uint64_t run_uring(struct run *run) {
                   run->size < 4096 ? 4096 : (run->size > 65536 ? 65536 : (unsigned)run->size));
 
     for (unsigned i = 0; i < conns; i++) {
-        gen_queue_recv(&u, run->cs[i].fd, (uint64_t)i << 1 | KIND_RECV);
+        ring_queue_recv(&u, run->cs[i].fd, (uint64_t)i << 1 | KIND_RECV);
         run->cs[i].started = now_ns();
         run->cs[i].sent = 0;
         queue_send(&u, run, (int)i);
@@ -209,15 +209,13 @@ static uint64_t run_uring(struct run *run) {
         now = now_ns();
         maybe_end_warmup(run, now);
         unsigned head, seen = 0;
-        int recycled = 0;
         io_uring_for_each_cqe(&u.ring, head, cqe) {
             seen++;
             int i = (int)(cqe->user_data >> 1);
             struct conn *c = &run->cs[i];
             if ((cqe->user_data & 1) == KIND_SEND) {
                 if (cqe->res < 0) {
-                    errno = -cqe->res;
-                    die("send");
+                    die_rc("send", cqe->res);
                 }
                 c->sent += (size_t)cqe->res;
                 if (c->sent < run->size) queue_send(&u, run, i);
@@ -225,9 +223,9 @@ static uint64_t run_uring(struct run *run) {
             }
             if (cqe->res > 0) {
                 unsigned bid = cqe->flags >> IORING_CQE_BUFFER_SHIFT;
-                unsigned char *buf = gen_buffer(&u, bid);
+                unsigned char *buf = ring_buffer(&u, bid);
                 int complete = take_echo(run, c, buf, (size_t)cqe->res);
-                io_uring_buf_ring_add(u.br, buf, u.bufsz, (unsigned short)bid, u.mask, recycled++);
+                ring_recycle(&u, bid);
                 if (complete) {
                     c->sent = 0;
                     queue_send(&u, run, i);
@@ -236,13 +234,12 @@ static uint64_t run_uring(struct run *run) {
                 fprintf(stderr, "server closed a connection\n");
                 exit(1);
             } else if (cqe->res != -ENOBUFS) {
-                errno = -cqe->res;
-                die("recv");
+                die_rc("recv", cqe->res);
             }
             /* a multishot recv ends on ENOBUFS (all buffers were out) or when the kernel chooses */
-            if (!(cqe->flags & IORING_CQE_F_MORE)) gen_queue_recv(&u, c->fd, (uint64_t)i << 1 | KIND_RECV);
+            if (!(cqe->flags & IORING_CQE_F_MORE)) ring_queue_recv(&u, c->fd, (uint64_t)i << 1 | KIND_RECV);
         }
-        io_uring_buf_ring_advance(u.br, recycled);
+        ring_recycled(&u);
         io_uring_cq_advance(&u.ring, seen);
         now = now_ns();
     }

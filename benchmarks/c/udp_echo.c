@@ -16,64 +16,32 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
-#include <liburing.h>
 #include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
-#define BGID 0
+#include "ring.h"
+
 #define NBUFS 1024
 #define BUFSZ 2048
 #define NAMELEN 32
 #define RECV_TAG (1ull << 63)
 
-static struct io_uring ring;
-static struct io_uring_buf_ring *br;
-static unsigned char *bufs;
-static int mask;
-static int recycled;
+static struct bench_ring r;
 static struct msghdr recv_msg = {.msg_namelen = NAMELEN};
 static struct msghdr send_msg[NBUFS];
 static struct iovec send_iov[NBUFS];
 
-static void die(const char *what, int err) {
-    fprintf(stderr, "%s: %s\n", what, strerror(err));
-    exit(1);
-}
-
-static uint64_t now_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static struct io_uring_sqe *sqe_of(void) {
-    struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
-    if (!sqe) {
-        int rc = io_uring_submit(&ring);
-        if (rc < 0) die("io_uring_submit", -rc);
-        sqe = io_uring_get_sqe(&ring);
-        if (!sqe) die("io_uring_get_sqe", EBUSY);
-    }
-    return sqe;
-}
-
 static void queue_recv(int fd) {
-    struct io_uring_sqe *sqe = sqe_of();
+    struct io_uring_sqe *sqe = ring_sqe(&r);
     io_uring_prep_recvmsg_multishot(sqe, fd, &recv_msg, 0);
     sqe->flags |= IOSQE_BUFFER_SELECT;
     sqe->buf_group = BGID;
     io_uring_sqe_set_data64(sqe, RECV_TAG);
-}
-
-static void recycle(unsigned short bid) {
-    io_uring_buf_ring_add(br, bufs + (size_t)bid * BUFSZ, BUFSZ, bid, mask, recycled++);
 }
 
 int main(int argc, char **argv) {
@@ -89,30 +57,14 @@ int main(int argc, char **argv) {
     }
     uint64_t busy_ns = busy_us > 0 ? (uint64_t)busy_us * 1000 : 0;
     int fd = socket(AF_INET, SOCK_DGRAM, 0);
-    if (fd < 0) die("socket", errno);
+    if (fd < 0) die("socket");
     struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
                                .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) < 0) die("bind", errno);
+    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) < 0) die("bind");
     socklen_t alen = sizeof addr;
     getsockname(fd, (struct sockaddr *)&addr, &alen);
 
-    struct io_uring_params p = {0};
-    p.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_CQSIZE;
-    p.cq_entries = 4096;
-    int rc = io_uring_queue_init_params(1024, &ring, &p);
-    if (rc < 0) die("io_uring_queue_init_params", -rc);
-    br = mmap(NULL, NBUFS * sizeof(struct io_uring_buf), PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_PRIVATE, -1, 0);
-    if (br == MAP_FAILED) die("mmap", errno);
-    bufs = malloc((size_t)NBUFS * BUFSZ);
-    if (!bufs) die("malloc", ENOMEM);
-    struct io_uring_buf_reg reg = {.ring_addr = (uint64_t)(uintptr_t)br, .ring_entries = NBUFS, .bgid = BGID};
-    rc = io_uring_register_buf_ring(&ring, &reg, 0);
-    if (rc < 0) die("io_uring_register_buf_ring", -rc);
-    io_uring_buf_ring_init(br);
-    mask = io_uring_buf_ring_mask(NBUFS);
-    for (int b = 0; b < NBUFS; b++) recycle((unsigned short)b);
-    io_uring_buf_ring_advance(br, recycled);
-    recycled = 0;
+    ring_init(&r, 1024, 4096, NBUFS, BUFSZ);
 
     queue_recv(fd);
     if (busy_ns) printf("listening %d c-io_uring-busy-poll-%ldus\n", ntohs(addr.sin_port), busy_us);
@@ -120,33 +72,22 @@ int main(int argc, char **argv) {
     fflush(stdout);
 
     for (;;) {
-        if (busy_ns) {
-            /* submit and run the deferred task work without sleeping until something completes */
-            uint64_t deadline = now_ns() + busy_ns;
-            do {
-                rc = io_uring_submit_and_get_events(&ring);
-                if (rc < 0 && rc != -EINTR) die("io_uring_submit_and_get_events", -rc);
-            } while (io_uring_cq_ready(&ring) == 0 && now_ns() < deadline);
-        }
-        if (io_uring_cq_ready(&ring) == 0) {
-            rc = io_uring_submit_and_wait(&ring, 1);
-            if (rc < 0 && rc != -EINTR) die("io_uring_submit_and_wait", -rc);
-        }
+        ring_serve_wait(&r, busy_ns);
         struct io_uring_cqe *cqe;
         unsigned head, seen = 0;
-        io_uring_for_each_cqe(&ring, head, cqe) {
+        io_uring_for_each_cqe(&r.ring, head, cqe) {
             seen++;
             if (cqe->user_data != RECV_TAG) {
-                recycle((unsigned short)cqe->user_data); /* a send ended, failed or not: its buffer is free */
+                ring_recycle(&r, (unsigned short)cqe->user_data); /* a send ended, failed or not: its buffer is free */
                 continue;
             }
             if (!(cqe->flags & IORING_CQE_F_MORE)) queue_recv(fd);
             if (cqe->res < 0) continue; /* ENOBUFS: re-armed above once buffers come back */
             unsigned short bid = (unsigned short)(cqe->flags >> IORING_CQE_BUFFER_SHIFT);
-            unsigned char *b = bufs + (size_t)bid * BUFSZ;
+            unsigned char *b = ring_buffer(&r, bid);
             struct io_uring_recvmsg_out *o = io_uring_recvmsg_validate(b, cqe->res, &recv_msg);
             if (!o || o->namelen > NAMELEN) {
-                recycle(bid);
+                ring_recycle(&r, bid);
                 continue;
             }
             send_iov[bid].iov_base = io_uring_recvmsg_payload(o, &recv_msg);
@@ -155,12 +96,11 @@ int main(int argc, char **argv) {
             send_msg[bid].msg_namelen = o->namelen;
             send_msg[bid].msg_iov = &send_iov[bid];
             send_msg[bid].msg_iovlen = 1;
-            struct io_uring_sqe *sqe = sqe_of();
+            struct io_uring_sqe *sqe = ring_sqe(&r);
             io_uring_prep_sendmsg(sqe, fd, &send_msg[bid], 0);
             io_uring_sqe_set_data64(sqe, bid);
         }
-        io_uring_buf_ring_advance(br, recycled);
-        recycled = 0;
-        io_uring_cq_advance(&ring, seen);
+        ring_recycled(&r);
+        io_uring_cq_advance(&r.ring, seen);
     }
 }

@@ -169,23 +169,23 @@ static uint64_t run_epoll(struct run *run) {
 /* ---------------------------------------------------------------- io_uring mode */
 
 /* a UDP send on loopback completes at once: only a failure posts a CQE (user_data ~0) */
-static void queue_send(struct gen_ring *u, struct run *run, int i) {
+static void queue_send(struct bench_ring *u, struct run *run, int i) {
     struct flow *f = &run->fs[i];
     begin_request(run, f);
-    struct io_uring_sqe *sqe = gen_sqe(u);
+    struct io_uring_sqe *sqe = ring_sqe(u);
     io_uring_prep_send(sqe, f->fd, f->out, run->size, 0);
     sqe->flags |= IOSQE_CQE_SKIP_SUCCESS;
     io_uring_sqe_set_data64(sqe, ~0ull);
 }
 
 static uint64_t run_uring(struct run *run) {
-    struct gen_ring u;
+    struct bench_ring u;
     unsigned flows = (unsigned)run->flows;
     /* one byte more than a request, so that a longer reply shows as one */
     unsigned nbufs = pow2_at_least(flows * 4 < 64 ? 64 : flows * 4);
     gen_ring_init(&u, flows, nbufs > 32768 ? 32768 : nbufs, (unsigned)run->size + 1);
     for (unsigned i = 0; i < flows; i++) {
-        gen_queue_recv(&u, run->fs[i].fd, i);
+        ring_queue_recv(&u, run->fs[i].fd, i);
         queue_send(&u, run, (int)i);
     }
     uint64_t now = now_ns();
@@ -196,31 +196,28 @@ static uint64_t run_uring(struct run *run) {
         now = now_ns();
         maybe_end_warmup(run, now);
         unsigned head, seen = 0;
-        int recycled = 0;
         io_uring_for_each_cqe(&u.ring, head, cqe) {
             seen++;
             if (cqe->user_data == ~0ull) {
                 if (cqe->res == -ECONNREFUSED) die_unreachable();
-                errno = -cqe->res;
-                die("send");
+                die_rc("send", cqe->res);
             }
             int i = (int)cqe->user_data;
             if (cqe->res >= 0) {
                 unsigned bid = cqe->flags >> IORING_CQE_BUFFER_SHIFT;
-                unsigned char *buf = gen_buffer(&u, bid);
+                unsigned char *buf = ring_buffer(&u, bid);
                 int answered = take_reply(run, &run->fs[i], buf, cqe->res);
-                io_uring_buf_ring_add(u.br, buf, u.bufsz, (unsigned short)bid, u.mask, recycled++);
+                ring_recycle(&u, bid);
                 if (answered) queue_send(&u, run, i);
             } else if (cqe->res == -ECONNREFUSED) {
                 die_unreachable();
             } else if (cqe->res != -ENOBUFS) {
-                errno = -cqe->res;
-                die("recv");
+                die_rc("recv", cqe->res);
             }
             /* a multishot recv ends on ENOBUFS (all buffers were out) or when the kernel chooses */
-            if (!(cqe->flags & IORING_CQE_F_MORE)) gen_queue_recv(&u, run->fs[i].fd, (uint64_t)i);
+            if (!(cqe->flags & IORING_CQE_F_MORE)) ring_queue_recv(&u, run->fs[i].fd, (uint64_t)i);
         }
-        io_uring_buf_ring_advance(u.br, recycled);
+        ring_recycled(&u);
         io_uring_cq_advance(&u.ring, seen);
         now = now_ns();
         if (now - run->last_loss_check > LOSS_NS / 4) {
