@@ -53,7 +53,8 @@ public final class MultishotEngine<T> extends Flux<T> implements Completion, Run
 
         /**
          * The demand from which a multishot op is armed (and armed again after the kernel ends one,
-         * until the demand runs out); a subscriber that never reached it gets one single-shot op at a time.
+         * until the demand runs out); a subscriber that never reached it gets one single-shot op at a
+         * time. Read once, when the engine is made.
          */
         default long multishotDemand() {
             return 1;
@@ -106,6 +107,7 @@ public final class MultishotEngine<T> extends Flux<T> implements Completion, Run
     private final EventLoop loop;
     private final boolean reusable;
     private final int maxQueued;
+    private final long multishotDemand;
     private final Outcome<T> live = new Live();
     private final Outcome<T> discarding = new Discarding();
     private volatile @Nullable Receiver<T> current;
@@ -136,6 +138,7 @@ public final class MultishotEngine<T> extends Flux<T> implements Completion, Run
         this.loop = loop;
         this.reusable = reusable;
         this.maxQueued = maxQueued;
+        this.multishotDemand = source.multishotDemand();
     }
 
     @Override
@@ -289,7 +292,7 @@ public final class MultishotEngine<T> extends Flux<T> implements Completion, Run
         }
         long demand = r == null || r.cancelled ? 0 : r.requested;
         if (r != null) {
-            if (demand >= source.multishotDemand()) {
+            if (demand >= multishotDemand) {
                 r.streaming = true;
             } else if (demand == 0) {
                 r.streaming = false;
