@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,10 +30,15 @@ class InboundEngineTest {
     @AutoClose
     static final Uring uring = TestRuntimes.create(1);
 
-    private static int pendingOps(EventLoop loop) throws Exception {
-        CompletableFuture<Integer> f = new CompletableFuture<>();
-        loop.execute(() -> f.complete(loop.pendingOps()));
+    /** {@code read} run on {@code loop}, whose state it reads. */
+    private static <V> V onLoop(EventLoop loop, Supplier<V> read) throws Exception {
+        CompletableFuture<V> f = new CompletableFuture<>();
+        loop.execute(() -> f.complete(read.get()));
         return f.get(10, TimeUnit.SECONDS);
+    }
+
+    private static int pendingOps(EventLoop loop) throws Exception {
+        return onLoop(loop, loop::pendingOps);
     }
 
     @Test
@@ -59,9 +65,7 @@ class InboundEngineTest {
                 EventLoop loop = uring.group().get(0);
                 // 50 separate arrivals, one RECV armed for all of them and still armed: nothing re-armed
                 assertThat(pendingOps(loop)).as("ops pending on the connection's loop").isEqualTo(1);
-                CompletableFuture<Long> armings = new CompletableFuture<>();
-                loop.execute(() -> armings.complete(c.receiveArmings()));
-                assertThat(armings.get(10, TimeUnit.SECONDS)).as("RECVs armed").isEqualTo(1);
+                assertThat(onLoop(loop, c::receiveArmings)).as("RECVs armed").isEqualTo(1);
                 d.dispose();
             } finally {
                 c.close().block(Duration.ofSeconds(10));
@@ -109,12 +113,6 @@ class InboundEngineTest {
             }
         }
         assertThat(back.array()).isEqualTo(data);
-    }
-
-    private static <V> V onLoop(EventLoop loop, java.util.function.Supplier<V> read) throws Exception {
-        CompletableFuture<V> f = new CompletableFuture<>();
-        loop.execute(() -> f.complete(read.get()));
-        return f.get(10, TimeUnit.SECONDS);
     }
 
     @Test
