@@ -19,14 +19,16 @@ import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.Exceptions;
+import reactor.core.Fuseable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Operators;
 import reactor.util.concurrent.Queues;
 
 /**
  * {@link ReactiveFile#read(Publisher, int, int)}: one subscription for a whole stream of reads on one
- * loop. The positions are requested ahead, a READ goes out for each while there is demand, a free
- * buffer and fewer than {@code concurrency} in flight; the reads prepared in one pass of the loop go
+ * loop. The positions are requested ahead (or, from a source that fuses synchronously, polled from
+ * it one per read), a READ goes out for each while there is demand, a free buffer and fewer than
+ * {@code concurrency} in flight; the reads prepared in one pass of the loop go
  * to the kernel in one io_uring_enter. Buffers: {@code 2 x concurrency} of {@code length} bytes,
  * leased from the loop's memory pool on the stream's first pass on its loop (no Arena of its own to
  * open, zero and close per stream), reused read after read, given back when the stream has ended,
@@ -129,7 +131,12 @@ final class FluxFileReads extends Flux<FileChunk> {
         final EventLoop loop;
         final FluxFileReads source;
         final Upstream upstream = new Upstream();
-        final Queue<Long> queue;
+        // the positions: requested ahead into a queue of ours, or, from a source that fuses
+        // synchronously (range, fromIterable, map of them), polled from the source on the loop
+        volatile Queue<Long> queue;
+        volatile boolean syncFused;
+        // loop thread only: a position polled from a fused source to learn whether it had more
+        @Nullable Long lookahead;
         final int prefetch;
         // the stream's buffers, leased on its loop at the first pass (loop thread); slots made with them
         @Nullable Arena arena;
@@ -197,7 +204,8 @@ final class FluxFileReads extends Flux<FileChunk> {
 
         @Override
         public void request(long n) {
-            if (Operators.validate(n)) {
+            // unbounded already (count, collect): a filter's request(1) per dropped chunk adds nothing
+            if (Operators.validate(n) && requested != Long.MAX_VALUE) {
                 Operators.addCap(REQUESTED, this, n);
                 schedule();
             }
@@ -367,12 +375,26 @@ final class FluxFileReads extends Flux<FileChunk> {
                     return; // a cancel from onNext: nothing more, though more chunks of this reap are ready
                 }
             }
+            if (syncFused && !upstreamDone && delivered == issued && lookahead == null) {
+                // every read issued was delivered: a fused source says it is done only when polled
+                try {
+                    Long p = queue.poll();
+                    if (p == null) {
+                        upstreamDone = true;
+                    } else {
+                        lookahead = p;
+                    }
+                } catch (Throwable e) {
+                    terminate(Operators.onOperatorError(s, e, actual.currentContext()), true);
+                    return;
+                }
+            }
             if (upstreamDone) {
                 Throwable e = upstreamError;
                 if (e != null) {
                     // an error needs no demand (rule 1.4): at once, the reads in flight cancelled
                     terminate(e, true);
-                } else if (delivered == issued && queue.isEmpty()) {
+                } else if (delivered == issued && (syncFused || queue.isEmpty())) {
                     terminate(null, true);
                 }
             }
@@ -388,6 +410,8 @@ final class FluxFileReads extends Flux<FileChunk> {
             // the fixed-file slot of this loop's ring when the file has one: one lookup per pass
             long target = source.file.slot().target(source.file.handle().fd());
             long r = requested;
+            Queue<Long> q = queue;
+            boolean sync = syncFused;
             // issued and requested both count from the start: no more reads out than chunks asked for
             while (inFlight < source.concurrency && issued < r) {
                 Slot slot;
@@ -402,8 +426,23 @@ final class FluxFileReads extends Flux<FileChunk> {
                         break;
                     }
                 }
-                Long p = queue.poll();
+                Long p = lookahead;
+                try {
+                    if (p != null) {
+                        lookahead = null;
+                    } else {
+                        p = q.poll();
+                    }
+                } catch (Throwable e) {
+                    // only a fused source runs code in poll (a map's function): its error ends the stream
+                    terminate(Operators.onOperatorError(s, e, actual.currentContext()), true);
+                    return;
+                }
                 if (p == null) {
+                    if (sync && !upstreamDone) {
+                        upstreamDone = true; // a fused source is done when it has no more
+                        again = true;
+                    }
                     break;
                 }
                 long position = p;
@@ -429,7 +468,7 @@ final class FluxFileReads extends Flux<FileChunk> {
                     maxInFlight = inFlight;
                 }
                 issued++;
-                if (++consumed == prefetch / 2) {
+                if (!sync && ++consumed == prefetch / 2) {
                     int c = consumed;
                     consumed = 0;
                     Subscription up = s;
@@ -464,6 +503,7 @@ final class FluxFileReads extends Flux<FileChunk> {
                 up.cancel();
             }
             queue.clear();
+            lookahead = null;
             for (int i = 0; i < ready.length; i++) {
                 ready[i] = null;
             }
@@ -497,6 +537,16 @@ final class FluxFileReads extends Flux<FileChunk> {
             @Override
             public void onSubscribe(Subscription sub) {
                 if (Operators.validate(s, sub)) {
+                    if (sub instanceof Fuseable.QueueSubscription<?> fusing
+                            && fusing.requestFusion(Fuseable.SYNC) == Fuseable.SYNC) {
+                        @SuppressWarnings("unchecked")
+                        Queue<Long> source = (Queue<Long>) fusing;
+                        queue = source;
+                        syncFused = true;
+                        s = sub;
+                        schedule(); // no request: the drain polls the source for each read it issues
+                        return;
+                    }
                     s = sub;
                     if (cancelled) {
                         sub.cancel();

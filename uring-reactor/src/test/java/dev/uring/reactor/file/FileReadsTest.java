@@ -18,7 +18,9 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
+import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
@@ -281,6 +284,69 @@ class FileReadsTest {
         awaitFreed(r);
         // a leaked reference would keep the fd open and this close from completing
         StepVerifier.create(f.close()).expectComplete().verify(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void aSynchronouslyFusedSourceAndAHiddenOneGiveTheSameChunks() throws Exception {
+        ReactiveFile f = open(path);
+        List<Long> positions = shuffledPositions(300, 3);
+        for (boolean hide : new boolean[] {false, true}) {
+            Flux<Long> source = Flux.range(0, positions.size()).map(positions::get);
+            Flux<Long> given = hide ? source.hide() : source;
+            List<Long> got = new CopyOnWriteArrayList<>();
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            FluxFileReads.Reads r = subscribe(f.read(given, BLOCK, 4), new BaseSubscriber<FileChunk>() {
+                @Override
+                protected void hookOnNext(FileChunk c) {
+                    got.add(checkAndRelease(c));
+                }
+
+                @Override
+                protected void hookOnComplete() {
+                    done.complete(null);
+                }
+
+                @Override
+                protected void hookOnError(Throwable t) {
+                    done.completeExceptionally(t);
+                }
+            });
+            done.get(30, TimeUnit.SECONDS);
+            assertThat(r.syncFused).as("positions polled from the source (hidden: %s)", hide).isEqualTo(!hide);
+            assertThat(got).as("hidden: %s", hide).containsExactlyElementsOf(positions);
+            awaitFreed(r);
+        }
+        f.close().block(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void aFusedSourceWhoseFunctionThrowsEndsTheStreamWithThatError() throws Exception {
+        ReactiveFile f = open(path);
+        CompletableFuture<Throwable> failed = new CompletableFuture<>();
+        AtomicInteger delivered = new AtomicInteger();
+        FluxFileReads.Reads r = subscribe(f.read(Flux.range(0, 100).map(i -> {
+            if (i == 40) {
+                throw new IllegalStateException("no position " + i);
+            }
+            return (long) i * BLOCK;
+        }), BLOCK, 4), new BaseSubscriber<FileChunk>() {
+            @Override
+            protected void hookOnNext(FileChunk c) {
+                delivered.incrementAndGet();
+                checkAndRelease(c);
+            }
+
+            @Override
+            protected void hookOnError(Throwable t) {
+                failed.complete(t);
+            }
+        });
+        assertThat(failed.get(30, TimeUnit.SECONDS)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("no position 40");
+        assertThat(r.syncFused).isTrue();
+        assertThat(delivered.get()).as("no chunk past the failed position").isLessThanOrEqualTo(40);
+        awaitFreed(r);
+        f.close().block(Duration.ofSeconds(10));
     }
 
     @Test
