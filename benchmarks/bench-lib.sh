@@ -268,3 +268,49 @@ bench_footer() {
   sort -k2,2 -k1,1n "$work/samples.tsv"
   echo '```'
 }
+
+# ---- echo servers (run-tcp.sh, run-udp.sh): each started in the background by the script's own
+# start_server, which then calls await_server; every server prints "listening PORT TRANSPORT" once it
+# serves. Servers in `spinners` (" key key ") never sleep: SIGSTOPped while they are not the one driven.
+declare -A server_pid=() server_port=() server_transport=()
+servers=()
+spinners=""
+clk_tck=$(getconf CLK_TCK)
+
+# A warning for the report (notes.txt, printed by bench_footer) and the log.
+note() { echo "$*" >> "$work/notes.txt"; log "$*"; }
+
+is_spinner() { [ "${spinners#* $1 }" != "$spinners" ]; }
+pause_server() { if is_spinner "$1" && [ -n "${server_pid[$1]:-}" ]; then kill -STOP "${server_pid[$1]}" 2>/dev/null || true; fi; }
+resume_server() { if is_spinner "$1" && [ -n "${server_pid[$1]:-}" ]; then kill -CONT "${server_pid[$1]}" 2>/dev/null || true; fi; }
+
+stop_servers() {
+  local k
+  for k in "${!server_pid[@]}"; do kill "${server_pid[$k]}" 2>/dev/null || true; kill -CONT "${server_pid[$k]}" 2>/dev/null || true; done
+  for k in "${!server_pid[@]}"; do wait "${server_pid[$k]}" 2>/dev/null || true; done
+}
+
+# Waits up to 15 s for server $1's listening line (its pid in server_pid[$1], its output in
+# $work/$1.out and .err; $2 goes before the port in the log, e.g. "udp "), then pauses it if it spins;
+# a server that fails to start is left out of the run with a note naming its first error line.
+await_server() {
+  local k=$1 i
+  for i in $(seq 1 150); do
+    if grep -q '^listening ' "$work/$k.out"; then
+      read -r _ "server_port[$k]" "server_transport[$k]" < <(grep -m1 '^listening ' "$work/$k.out")
+      servers+=("$k")
+      log "${server_label[$k]} listening on ${2:-}${server_port[$k]} (${server_transport[$k]})"
+      pause_server "$k"
+      return 0
+    fi
+    kill -0 "${server_pid[$k]}" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill "${server_pid[$k]}" 2>/dev/null || true
+  wait "${server_pid[$k]}" 2>/dev/null || true
+  unset "server_pid[$k]"
+  note "${server_label[$k]} left out: it did not start ($(grep -m1 -E 'Exception|Error' "$work/$k.err" || echo 'no listening line in 15 s'))"
+}
+
+# CPU seconds used so far by process $1 (user + system, /proc/PID/stat)
+proc_cpu() { awk -v t="$clk_tck" '{ print ($14 + $15) / t }' "/proc/$1/stat" 2>/dev/null || echo 0; }

@@ -80,7 +80,6 @@ done
 gen=benchmarks/target/c/tcp_pingpong
 mkdir -p benchmarks/target/c
 gcc -O2 -Wall -Wextra -o "$gen" benchmarks/c/tcp_pingpong.c -luring
-clk_tck=$(getconf CLK_TCK)
 server_cpu=(); gen_cpu=()
 if [ "$(nproc)" -ge 2 ]; then server_cpu=(taskset -c 0); gen_cpu=(taskset -c 1); fi
 declare -A pid=() port=()
@@ -101,7 +100,6 @@ start_echo() {
 stop_echo() { local k; for k in "${!pid[@]}"; do kill "${pid[$k]}" 2>/dev/null || true; done; unpin_data_file; }
 trap stop_echo EXIT
 start_echo base; start_echo new
-cpu_of() { awk -v t="$clk_tck" '{ print ($14 + $15) / t }' "/proc/$1/stat"; }
 cells=("64 1" "4096 16" "64 256")
 for r in $(seq 1 "$rounds"); do
   log "tcp round $r of $rounds"
@@ -109,9 +107,9 @@ for r in $(seq 1 "$rounds"); do
     read -r size conns <<< "$cell"
     order=(base new); [ $((r % 2)) -eq 1 ] || order=(new base)
     for side in "${order[@]}"; do
-      before=$(cpu_of "${pid[$side]}")
+      before=$(proc_cpu "${pid[$side]}")
       line=$("${gen_cpu[@]}" "$gen" --mode uring 127.0.0.1 "${port[$side]}" "$conns" "$size" "$secs" "$warmup")
-      after=$(cpu_of "${pid[$side]}")
+      after=$(proc_cpu "${pid[$side]}")
       field() { tr ' ' '\n' <<< "$line" | awk -F= -v k="$1" '$1 == k { print $2 }'; }
       sample "$r" "$side.tcp.${size}x$conns" "$(field req_per_s)"
       # server CPU over the whole run (warm-up included) per request measured: an upper bound

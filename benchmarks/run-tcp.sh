@@ -96,7 +96,6 @@ started=$(date +%s)
 
 tag=run-tcp
 . benchmarks/bench-lib.sh
-note() { echo "$*" >> "$work/notes.txt"; log "$*"; }
 log "java: $java ($(uring_java_major "$java"))"
 
 # ---------------------------------------------------------------- tools and builds
@@ -135,7 +134,6 @@ if [ "$cpus" -ge 2 ] && command -v taskset >/dev/null 2>&1; then
 else
   pinning="no pinning ($cpus CPU)"
 fi
-clk_tck=$(getconf CLK_TCK)
 
 # ---------------------------------------------------------------- servers
 # key, main class and arguments; the key names the server in samples and tables
@@ -158,21 +156,11 @@ declare -A server_label=(
   [bound]="C io_uring echo, busy poll 50 us (bound)"
   [bound_sleep]="C io_uring echo, sleeping (bound)"
 )
-# servers that never sleep: SIGSTOPped while they are not the one driven
+# servers that never sleep: SIGSTOPped while they are not the one driven (bench-lib.sh)
 spinners=" epoll_bw "
-is_spinner() { [ "${spinners#* $1 }" != "$spinners" ]; }
-pause_server() { if is_spinner "$1" && [ -n "${server_pid[$1]:-}" ]; then kill -STOP "${server_pid[$1]}" 2>/dev/null || true; fi; }
-resume_server() { if is_spinner "$1" && [ -n "${server_pid[$1]:-}" ]; then kill -CONT "${server_pid[$1]}" 2>/dev/null || true; fi; }
-declare -A server_pid=() server_port=() server_transport=()
-servers=()
 jvm=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Xms512m -Xmx512m
      -Duser.language=en)
 
-stop_servers() {
-  local k
-  for k in "${!server_pid[@]}"; do kill "${server_pid[$k]}" 2>/dev/null || true; kill -CONT "${server_pid[$k]}" 2>/dev/null || true; done
-  for k in "${!server_pid[@]}"; do wait "${server_pid[$k]}" 2>/dev/null || true; done
-}
 trap stop_servers EXIT
 
 # Starts server $1 and waits for its "listening PORT TRANSPORT" line; a server that fails to start
@@ -189,31 +177,14 @@ start_server() {
       > "$work/$k.out" 2> "$work/$k.err" 9>&- &
   fi
   server_pid[$k]=$!
-  for i in $(seq 1 150); do
-    if grep -q '^listening ' "$work/$k.out"; then
-      read -r _ server_port[$k] server_transport[$k] < <(grep -m1 '^listening ' "$work/$k.out")
-      servers+=("$k")
-      log "${server_label[$k]} listening on ${server_port[$k]} (${server_transport[$k]})"
-      pause_server "$k"
-      return 0
-    fi
-    kill -0 "${server_pid[$k]}" 2>/dev/null || break
-    sleep 0.1
-  done
-  kill "${server_pid[$k]}" 2>/dev/null || true
-  wait "${server_pid[$k]}" 2>/dev/null || true
-  unset "server_pid[$k]"
-  note "${server_label[$k]} left out: it did not start ($(grep -m1 -E 'Exception|Error' "$work/$k.err" || echo 'no listening line in 15 s'))"
+  await_server "$k"
 }
-
-# CPU seconds used so far by process $1 (user + system)
-cpu_of() { awk -v t="$clk_tck" '{ print ($14 + $15) / t }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 
 # CPU seconds used so far by every server but $1 (the idle ones while $1 is driven)
 idle_cpu() {
   local k sum=0
   for k in "${!server_pid[@]}"; do
-    [ "$k" = "$1" ] || sum=$(awk -v s="$sum" -v c="$(cpu_of "${server_pid[$k]}")" 'BEGIN { print s + c }')
+    [ "$k" = "$1" ] || sum=$(awk -v s="$sum" -v c="$(proc_cpu "${server_pid[$k]}")" 'BEGIN { print s + c }')
   done
   echo "$sum"
 }
@@ -252,12 +223,12 @@ drive_one() {
   [ "$smoke" -eq 0 ] || attempts=1   # a smoke run proves the script; it does not wait for a quiet machine
   for attempt in $(seq 1 "$attempts"); do
     kill -0 "${server_pid[$k]}" 2>/dev/null || { drop "$k" "its process exited"; return 0; }
-    before=$(cpu_of "${server_pid[$k]}"); idle_before=$(idle_cpu "$k"); busy_before=$(busy_cpu); t0=$(date +%s.%N)
+    before=$(proc_cpu "${server_pid[$k]}"); idle_before=$(idle_cpu "$k"); busy_before=$(busy_cpu); t0=$(date +%s.%N)
     if ! line=$("${gen_cpu[@]}" "$gen" --mode "$gen_mode" 127.0.0.1 "${server_port[$k]}" "$conns" "$size" "$secs" "$warmup" 2>"$work/gen.err"); then
       drop "$k" "the load generator failed on ${size} B x ${conns}: $(head -1 "$work/gen.err")"
       return 0
     fi
-    after=$(cpu_of "${server_pid[$k]}"); idle_after=$(idle_cpu "$k"); busy_after=$(busy_cpu); t1=$(date +%s.%N)
+    after=$(proc_cpu "${server_pid[$k]}"); idle_after=$(idle_cpu "$k"); busy_after=$(busy_cpu); t1=$(date +%s.%N)
     scpu=$(awk -v a="$before" -v b="$after" -v t0="$t0" -v t1="$t1" 'BEGIN { printf "%.2f", (b - a) / (t1 - t0) }')
     # the idle servers share CPU 0 with the driven one: say so if they took more than a trace of it
     if awk -v a="$idle_before" -v b="$idle_after" -v t0="$t0" -v t1="$t1" 'BEGIN { exit !((b - a) / (t1 - t0) > 0.05) }'; then

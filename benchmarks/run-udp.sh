@@ -88,19 +88,9 @@ declare -A server_label=(
   [uring_bp]="reactive-uring (busy poll 50 us)" [epoll_bw]="Netty epoll (busy-wait select strategy)"
   [c]="C io_uring echo (bound)" [c_bp]="C io_uring echo, busy poll 50 us (bound)"
 )
-# servers that never sleep: SIGSTOPped while they are not the one driven
+# servers that never sleep: SIGSTOPped while they are not the one driven (bench-lib.sh)
 spinners=" epoll_bw "
-is_spinner() { [ "${spinners#* $1 }" != "$spinners" ]; }
-pause_server() { if is_spinner "$1" && [ -n "${server_pid[$1]:-}" ]; then kill -STOP "${server_pid[$1]}" 2>/dev/null || true; fi; }
-resume_server() { if is_spinner "$1" && [ -n "${server_pid[$1]:-}" ]; then kill -CONT "${server_pid[$1]}" 2>/dev/null || true; fi; }
-declare -A server_pid=() server_port=() server_transport=()
-servers=()
 
-stop_servers() {
-  local k
-  for k in "${!server_pid[@]}"; do kill "${server_pid[$k]}" 2>/dev/null || true; kill -CONT "${server_pid[$k]}" 2>/dev/null || true; done
-  for k in "${!server_pid[@]}"; do wait "${server_pid[$k]}" 2>/dev/null || true; done
-}
 trap stop_servers EXIT
 
 start_server() {
@@ -114,25 +104,8 @@ start_server() {
       > "$work/$k.out" 2> "$work/$k.err" 9>&- &
   fi
   server_pid[$k]=$!
-  for i in $(seq 1 150); do
-    if grep -q '^listening ' "$work/$k.out"; then
-      read -r _ server_port[$k] server_transport[$k] < <(grep -m1 '^listening ' "$work/$k.out")
-      servers+=("$k")
-      log "${server_label[$k]} listening on udp ${server_port[$k]} (${server_transport[$k]})"
-      pause_server "$k"
-      return 0
-    fi
-    kill -0 "${server_pid[$k]}" 2>/dev/null || break
-    sleep 0.1
-  done
-  kill "${server_pid[$k]}" 2>/dev/null || true
-  wait "${server_pid[$k]}" 2>/dev/null || true
-  unset "server_pid[$k]"
-  echo "${server_label[$k]} did not start: $(grep -m1 -E 'Exception|Error' "$work/$k.err" || echo 'no listening line')" >> "$work/notes.txt"
+  await_server "$k" "udp "
 }
-
-# CPU seconds used so far by process $1 (user + system, /proc/PID/stat)
-proc_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 
 # One run of server $2 on cell ($3 bytes, $4 flows) in round $1 (a spinner is continued for it and
 # stopped again after): samples <key>.rps.<cell> and <key>.p99.<cell>, and cpu.<key>.rps.<cell>: the
@@ -147,8 +120,8 @@ drive_one() {
   local r=$1 k=$2 size=$3 flows=$4 line c0 c1 t0 t1 rps
   c0=$(proc_cpu "${server_pid[$k]}"); t0=$(date +%s.%N)
   if ! line=$("${gen_cpu[@]}" "$gen" --mode uring 127.0.0.1 "${server_port[$k]}" "$flows" "$size" "$secs" "$warmup" 2>"$work/gen.err"); then
-    echo "${server_label[$k]}, ${size} B x ${flows}, round $r: the load generator failed ($(head -1 "$work/gen.err");" \
-         "server process $(kill -0 "${server_pid[$k]}" 2>/dev/null && echo 'still running' || echo 'gone'))" >> "$work/notes.txt"
+    note "${server_label[$k]}, ${size} B x ${flows}, round $r: the load generator failed ($(head -1 "$work/gen.err");" \
+         "server process $(kill -0 "${server_pid[$k]}" 2>/dev/null && echo 'still running' || echo 'gone'))"
     # every row with this server in this cell says FAILED (bench_results reads failed.<sample>)
     sample "$r" "failed.$k.rps.${size}x${flows}" 1
     sample "$r" "failed.$k.p99.${size}x${flows}" 1
