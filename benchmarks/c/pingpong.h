@@ -8,6 +8,8 @@
 #ifndef PINGPONG_H
 #define PINGPONG_H
 
+#include <netdb.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
 
@@ -82,6 +84,37 @@ static inline void gen_submit_and_wait(struct bench_ring *u, long long timeout_n
     struct io_uring_cqe *cqe;
     int rc = io_uring_submit_and_wait_timeout(&u->ring, &cqe, 1, &limit, NULL);
     if (rc < 0 && rc != -ETIME && rc != -EINTR) die_rc("io_uring_submit_and_wait_timeout", rc);
+}
+
+/* takes a leading "--mode epoll|uring" off the arguments: 1 for uring, 0 for epoll (also when absent),
+   -1 (after a message) for another mode */
+static inline int gen_mode(int *argc, char ***argv) {
+    if (*argc <= 2 || strcmp((*argv)[1], "--mode") != 0) return 0;
+    const char *mode = (*argv)[2];
+    *argc -= 2;
+    *argv += 2;
+    if (strcmp(mode, "uring") == 0) return 1;
+    if (strcmp(mode, "epoll") == 0) return 0;
+    fprintf(stderr, "--mode is epoll or uring, got %s\n", mode);
+    return -1;
+}
+
+/* HOST:PORT resolved for sockets of SOCKTYPE; NULL (after a message) when it does not resolve */
+static inline struct addrinfo *gen_resolve(const char *host, const char *port, int socktype) {
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = socktype}, *ai;
+    int rc = getaddrinfo(host, port, &hints, &ai);
+    if (rc != 0) {
+        fprintf(stderr, "getaddrinfo %s:%s: %s\n", host, port, gai_strerror(rc));
+        return NULL;
+    }
+    return ai;
+}
+
+/* the result line's start, the same for both generators: throughput and latency over SECONDS */
+static inline void gen_print_rates(uint64_t requests, double seconds) {
+    printf("req_per_s=%.0f p50_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f requests=%llu",
+           (double)requests / seconds, percentile_us(0.50), percentile_us(0.99), percentile_us(0.999),
+           (double)hist_max / 1000.0, (unsigned long long)requests);
 }
 
 #endif

@@ -29,7 +29,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "ring.h"
+#include "echo.h"
 
 #define NBUFS 4096
 #define BUFSZ 16384
@@ -85,32 +85,19 @@ static void drop(struct conn *c) {
 int main(int argc, char **argv) {
     int port = 0;
     long busy_us = 0;
-    for (int a = 1; a < argc; a += 2) {
-        if (a + 1 < argc && strcmp(argv[a], "--port") == 0) port = atoi(argv[a + 1]);
-        else if (a + 1 < argc && strcmp(argv[a], "--busy-poll-us") == 0) busy_us = atol(argv[a + 1]);
-        else {
-            fprintf(stderr, "usage: tcp_echo [--port N] [--busy-poll-us N]\n");
-            return 2;
-        }
-    }
+    if (echo_args(argc, argv, "tcp_echo", &port, &busy_us) != 0) return 2;
     uint64_t busy_ns = busy_us > 0 ? (uint64_t)busy_us * 1000 : 0;
     int lfd = socket(AF_INET, SOCK_STREAM, 0);
     if (lfd < 0) die("socket");
     int one = 1;
     setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
-                               .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    if (bind(lfd, (struct sockaddr *)&addr, sizeof addr) < 0) die("bind");
+    port = echo_bind_loopback(lfd, port);
     if (listen(lfd, 1024) < 0) die("listen");
-    socklen_t alen = sizeof addr;
-    getsockname(lfd, (struct sockaddr *)&addr, &alen);
 
     ring_init(&r, 4096, 16384, NBUFS, BUFSZ);
 
     queue_accept(lfd);
-    if (busy_ns) printf("listening %d c-io_uring-busy-poll-%ldus\n", ntohs(addr.sin_port), busy_us);
-    else printf("listening %d c-io_uring\n", ntohs(addr.sin_port));
-    fflush(stdout);
+    echo_announce(port, busy_us);
 
     for (;;) {
         ring_serve_wait(&r, busy_ns);

@@ -248,16 +248,8 @@ static uint64_t run_uring(struct run *run) {
 }
 
 int main(int argc, char **argv) {
-    int uring = 0;
-    if (argc > 2 && strcmp(argv[1], "--mode") == 0) {
-        if (strcmp(argv[2], "uring") == 0) uring = 1;
-        else if (strcmp(argv[2], "epoll") != 0) {
-            fprintf(stderr, "--mode is epoll or uring, got %s\n", argv[2]);
-            return 2;
-        }
-        argc -= 2;
-        argv += 2;
-    }
+    int uring = gen_mode(&argc, &argv);
+    if (uring < 0) return 2;
     if (argc < 6) {
         fprintf(stderr, "usage: tcp_pingpong [--mode epoll|uring] HOST PORT CONNS SIZE SECONDS [WARMUP]\n");
         return 2;
@@ -273,12 +265,8 @@ int main(int argc, char **argv) {
         return 2;
     }
 
-    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM}, *ai;
-    int rc = getaddrinfo(host, port, &hints, &ai);
-    if (rc != 0) {
-        fprintf(stderr, "getaddrinfo %s:%s: %s\n", host, port, gai_strerror(rc));
-        return 1;
-    }
+    struct addrinfo *ai = gen_resolve(host, port, SOCK_STREAM);
+    if (!ai) return 1;
 
     /* the payload varies by byte so that a misordered echo is caught */
     unsigned char *out = malloc(size);
@@ -312,9 +300,8 @@ int main(int argc, char **argv) {
 
     double elapsed = (double)(now - run.measure_from) / 1e9;
     double cpu = (cpu_seconds() - run.cpu_from) / elapsed;
-    printf("req_per_s=%.0f p50_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f requests=%llu conns=%d size=%zu cpu=%.2f mode=%s\n",
-           (double)run.requests / elapsed, percentile_us(0.50), percentile_us(0.99), percentile_us(0.999),
-           (double)hist_max / 1000.0, (unsigned long long)run.requests, conns, size, cpu, uring ? "uring" : "epoll");
+    gen_print_rates(run.requests, elapsed);
+    printf(" conns=%d size=%zu cpu=%.2f mode=%s\n", conns, size, cpu, uring ? "uring" : "epoll");
     for (int i = 0; i < conns; i++) close(cs[i].fd);
     return 0;
 }

@@ -24,7 +24,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "ring.h"
+#include "echo.h"
 
 #define NBUFS 1024
 #define BUFSZ 2048
@@ -47,29 +47,16 @@ static void queue_recv(int fd) {
 int main(int argc, char **argv) {
     int port = 0;
     long busy_us = 0;
-    for (int a = 1; a < argc; a += 2) {
-        if (a + 1 < argc && strcmp(argv[a], "--port") == 0) port = atoi(argv[a + 1]);
-        else if (a + 1 < argc && strcmp(argv[a], "--busy-poll-us") == 0) busy_us = atol(argv[a + 1]);
-        else {
-            fprintf(stderr, "usage: udp_echo [--port N] [--busy-poll-us N]\n");
-            return 2;
-        }
-    }
+    if (echo_args(argc, argv, "udp_echo", &port, &busy_us) != 0) return 2;
     uint64_t busy_ns = busy_us > 0 ? (uint64_t)busy_us * 1000 : 0;
     int fd = socket(AF_INET, SOCK_DGRAM, 0);
     if (fd < 0) die("socket");
-    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
-                               .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) < 0) die("bind");
-    socklen_t alen = sizeof addr;
-    getsockname(fd, (struct sockaddr *)&addr, &alen);
+    port = echo_bind_loopback(fd, port);
 
     ring_init(&r, 1024, 4096, NBUFS, BUFSZ);
 
     queue_recv(fd);
-    if (busy_ns) printf("listening %d c-io_uring-busy-poll-%ldus\n", ntohs(addr.sin_port), busy_us);
-    else printf("listening %d c-io_uring\n", ntohs(addr.sin_port));
-    fflush(stdout);
+    echo_announce(port, busy_us);
 
     for (;;) {
         ring_serve_wait(&r, busy_ns);

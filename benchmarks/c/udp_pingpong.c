@@ -233,16 +233,8 @@ static uint64_t run_uring(struct run *run) {
 }
 
 int main(int argc, char **argv) {
-    int uring = 0;
-    if (argc > 2 && strcmp(argv[1], "--mode") == 0) {
-        if (strcmp(argv[2], "uring") == 0) uring = 1;
-        else if (strcmp(argv[2], "epoll") != 0) {
-            fprintf(stderr, "--mode is epoll or uring, got %s\n", argv[2]);
-            return 2;
-        }
-        argc -= 2;
-        argv += 2;
-    }
+    int uring = gen_mode(&argc, &argv);
+    if (uring < 0) return 2;
     if (argc < 6) {
         fprintf(stderr, "usage: udp_pingpong [--mode epoll|uring] HOST PORT FLOWS SIZE SECONDS [WARMUP]\n");
         return 2;
@@ -256,12 +248,8 @@ int main(int argc, char **argv) {
         fprintf(stderr, "FLOWS must be positive, SIZE in 8..65507, SECONDS > 0, WARMUP >= 0\n");
         return 2;
     }
-    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_DGRAM}, *ai;
-    int rc = getaddrinfo(host, port, &hints, &ai);
-    if (rc != 0) {
-        fprintf(stderr, "getaddrinfo %s:%s: %s\n", host, port, gai_strerror(rc));
-        return 1;
-    }
+    struct addrinfo *ai = gen_resolve(host, port, SOCK_DGRAM);
+    if (!ai) return 1;
     struct flow *fs = calloc((size_t)flows, sizeof *fs);
     unsigned char *expect = malloc(size);
     if (!fs || !expect) die("malloc");
@@ -288,9 +276,8 @@ int main(int argc, char **argv) {
 
     double wall = (double)(done - run.measure_from) / 1e9;
     double cpu = (cpu_seconds() - run.cpu_from) / wall;
-    printf("req_per_s=%.0f p50_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f requests=%llu flows=%d size=%zu lost=%llu cpu=%.2f mode=%s\n",
-           (double)run.requests / wall, percentile_us(0.50), percentile_us(0.99), percentile_us(0.999),
-           (double)hist_max / 1000.0, (unsigned long long)run.requests, flows, size, (unsigned long long)run.lost, cpu,
+    gen_print_rates(run.requests, wall);
+    printf(" flows=%d size=%zu lost=%llu cpu=%.2f mode=%s\n", flows, size, (unsigned long long)run.lost, cpu,
            uring ? "uring" : "epoll");
     if (run.lost * 100 > run.requests + run.lost) {
         fprintf(stderr, "lost %llu of %llu requests (more than 1 %%)\n", (unsigned long long)run.lost,
