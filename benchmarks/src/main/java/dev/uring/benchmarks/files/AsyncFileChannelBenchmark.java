@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -45,12 +47,49 @@ public class AsyncFileChannelBenchmark {
     private static final int OFFSETS = 1 << 16;
     private static final int CHUNK = 64 * 1024;
 
+    /**
+     * {@code uringOnLoop}'s executor: runs each handler at once on the thread that completes it, the
+     * loop. Not how the channel should be run (a handler that blocks stalls the loop); it measures what
+     * the hand-over to the default handler thread costs.
+     */
+    private static final ExecutorService ON_LOOP = new AbstractExecutorService() {
+        @Override
+        public void execute(Runnable task) {
+            task.run();
+        }
+
+        @Override
+        public void shutdown() {
+        }
+
+        @Override
+        public List<Runnable> shutdownNow() {
+            return List.of();
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return false;
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return false;
+        }
+
+        @Override
+        public boolean awaitTermination(long timeout, TimeUnit unit) {
+            return false;
+        }
+    };
+
     static AsynchronousFileChannel open(String impl, Path file, @Nullable ExecutorService pool) throws IOException {
         return switch (impl) {
             case "jdk" -> AsynchronousFileChannel.open(file, StandardOpenOption.READ);
             case "jdkPool32" -> AsynchronousFileChannel.open(file, Set.of(StandardOpenOption.READ), pool);
             case "uring" -> UringAsynchronousFileChannel.open(file, StandardOpenOption.READ);
-            default -> throw new IllegalArgumentException("impl is jdk, jdkPool32 or uring, not " + impl);
+            case "uringOnLoop" -> UringAsynchronousFileChannel.open(file, Set.of(StandardOpenOption.READ), ON_LOOP);
+            default -> throw new IllegalArgumentException("impl is jdk, jdkPool32, uring or uringOnLoop, not " + impl);
         };
     }
 
@@ -60,7 +99,7 @@ public class AsyncFileChannelBenchmark {
      */
     @State(Scope.Thread)
     public static class RandomReads {
-        @Param({"jdk", "jdkPool32", "uring"})
+        @Param({"jdk", "jdkPool32", "uring", "uringOnLoop"})
         public String impl;
         AsynchronousFileChannel channel;
         @Nullable ExecutorService pool;
