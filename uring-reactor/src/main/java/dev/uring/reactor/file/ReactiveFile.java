@@ -227,7 +227,9 @@ public final class ReactiveFile {
      * flight in the kernel; the buffers are freed once their final completions arrived and every
      * delivered chunk was released. A failed read (its errno as the {@code java.nio.file} exception)
      * or a failed {@code positions} ends the stream with that error. The reads carry no timeout,
-     * {@link #withTimeout} or not.
+     * {@link #withTimeout} or not. A {@code positions} that emits synchronously ({@code range},
+     * {@code fromIterable}, a {@code map} of them) is pulled on the loop, one position per read: its
+     * functions run there, so keep them short and never blocking.
      *
      * @throws IllegalArgumentException when {@code length} or {@code concurrency} is not positive
      */
