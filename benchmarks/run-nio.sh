@@ -7,8 +7,8 @@
 # channel given a fixed pool of 32 threads (its best, for information), ours with an executor that runs
 # each handler inline on the loop (for information: what the hand-over to the handler thread costs),
 # and the whole file read in 64 KiB heap buffers one after another, as Spring's DataBufferUtils.read
-# does (files per second, for information). Each round runs every side in its own JMH invocation, the order rotating every round;
-# each ratio is taken within a round.
+# does (files per second, for information). Each round runs every side in its own JMH invocation, the
+# order rotating every round; each ratio is taken within a round.
 #
 # Usage: benchmarks/run-nio.sh [--quick|--full] [--rounds N] [--out DIR] [--note TEXT]
 #   (common arguments: see benchmarks/bench-lib.sh; --quick runs 2 rounds unless --rounds says);
@@ -71,8 +71,8 @@ elapsed=$(( $(date +%s) - started ))
   echo "channel on a fixed pool of 32 threads, and ours with an executor that runs each handler inline on"
   echo "the loop. The reads are issued by the JMH thread, which waits for a free buffer between them (a"
   echo "blocking queue the handlers fill): each read goes from that thread to a loop, and each result back."
-  echo "Whole file: 1 GiB files per second. Issue 19's target (>= 3x)"
-  echo "is for the random reads against the JDK's channel as users run it (its default pool)."
+  echo "Whole file: 1 GiB files per second. Issue 19's target (>= 3x) is for the random reads against"
+  echo "the JDK's channel as users run it (its default pool)."
   [ -z "$note" ] || { echo; echo "Note: $note"; }
   echo
   bench_table

@@ -25,15 +25,15 @@ import reactor.core.publisher.Operators;
 import reactor.util.concurrent.Queues;
 
 /**
- * {@link ReactiveFile#read(Publisher, int, int)}: one subscription for a whole stream of reads on one
- * loop. The positions are requested ahead (or, from a source that fuses synchronously, polled from
- * it one per read), a READ goes out for each while there is demand, a free buffer and fewer than
- * {@code concurrency} in flight; the reads prepared in one pass of the loop go
- * to the kernel in one io_uring_enter. Buffers: {@code 2 x concurrency} of {@code length} bytes,
- * leased from the loop's memory pool on the stream's first pass on its loop (no Arena of its own to
- * open, zero and close per stream), reused read after read, given back when the stream has ended,
- * no read is in flight and every chunk was released. Everything but subscribe, request, cancel,
- * the positions' signals and release runs on the loop, serialized by {@code wip}.
+ * {@link ReactiveFile#read(Publisher, int, int)}: one subscription for a whole stream of reads on
+ * one loop. The positions are requested ahead (or, from a source that fuses synchronously, polled
+ * from it one per read), a READ goes out for each while there is demand, a free buffer and fewer
+ * than {@code concurrency} in flight; the reads prepared in one pass of the loop go to the kernel
+ * in one io_uring_enter. Buffers: {@code 2 x concurrency} of {@code length} bytes, leased from the
+ * loop's memory pool on the stream's first pass on its loop (no Arena of its own to open, zero and
+ * close per stream), reused read after read, given back when the stream has ended, no read is in
+ * flight and every chunk was released. Everything but subscribe, request, cancel, the positions'
+ * signals and release runs on the loop, serialized by {@code wip}.
  *
  * <p>Per read the loop pays no atomic of the stream's own: a completion marks its slot and queues
  * one drain for the loop's next pass (behind the CQEs of the same reap, before the pass submits), so
@@ -131,10 +131,10 @@ final class FluxFileReads extends Flux<FileChunk> {
         final EventLoop loop;
         final FluxFileReads source;
         final Upstream upstream = new Upstream();
-        // the positions: requested ahead into a queue of ours, or, from a source that fuses
-        // synchronously (range, fromIterable, map of them), polled from the source on the loop
-        volatile Queue<Long> queue;
-        volatile boolean syncFused;
+        // the positions requested ahead; unused when the source fused synchronously (range,
+        // fromIterable, a map of them): then it is itself the queue, polled on the loop one per read
+        final Queue<Long> queue;
+        volatile @Nullable Queue<Long> fused;
         // loop thread only: a position polled from a fused source to learn whether it had more
         @Nullable Long lookahead;
         final int prefetch;
@@ -375,18 +375,17 @@ final class FluxFileReads extends Flux<FileChunk> {
                     return; // a cancel from onNext: nothing more, though more chunks of this reap are ready
                 }
             }
-            if (syncFused && !upstreamDone && delivered == issued && lookahead == null) {
+            Queue<Long> f = fused;
+            if (f != null && !upstreamDone && delivered == issued && lookahead == null) {
                 // every read issued was delivered: a fused source says it is done only when polled
-                try {
-                    Long p = queue.poll();
-                    if (p == null) {
-                        upstreamDone = true;
-                    } else {
-                        lookahead = p;
-                    }
-                } catch (Throwable e) {
-                    terminate(Operators.onOperatorError(s, e, actual.currentContext()), true);
+                Long p = nextPosition(f);
+                if (terminated) {
                     return;
+                }
+                if (p == null) {
+                    upstreamDone = true;
+                } else {
+                    lookahead = p;
                 }
             }
             if (upstreamDone) {
@@ -394,7 +393,7 @@ final class FluxFileReads extends Flux<FileChunk> {
                 if (e != null) {
                     // an error needs no demand (rule 1.4): at once, the reads in flight cancelled
                     terminate(e, true);
-                } else if (delivered == issued && (syncFused || queue.isEmpty())) {
+                } else if (delivered == issued && (f != null || queue.isEmpty())) {
                     terminate(null, true);
                 }
             }
@@ -410,8 +409,8 @@ final class FluxFileReads extends Flux<FileChunk> {
             // the fixed-file slot of this loop's ring when the file has one: one lookup per pass
             long target = source.file.slot().target(source.file.handle().fd());
             long r = requested;
-            Queue<Long> q = queue;
-            boolean sync = syncFused;
+            Queue<Long> f = fused;
+            Queue<Long> q = f != null ? f : queue;
             // issued and requested both count from the start: no more reads out than chunks asked for
             while (inFlight < source.concurrency && issued < r) {
                 Slot slot;
@@ -426,20 +425,12 @@ final class FluxFileReads extends Flux<FileChunk> {
                         break;
                     }
                 }
-                Long p = lookahead;
-                try {
-                    if (p != null) {
-                        lookahead = null;
-                    } else {
-                        p = q.poll();
-                    }
-                } catch (Throwable e) {
-                    // only a fused source runs code in poll (a map's function): its error ends the stream
-                    terminate(Operators.onOperatorError(s, e, actual.currentContext()), true);
+                Long p = nextPosition(q);
+                if (terminated) {
                     return;
                 }
                 if (p == null) {
-                    if (sync && !upstreamDone) {
+                    if (f != null && !upstreamDone) {
                         upstreamDone = true; // a fused source is done when it has no more
                         again = true;
                     }
@@ -468,7 +459,7 @@ final class FluxFileReads extends Flux<FileChunk> {
                     maxInFlight = inFlight;
                 }
                 issued++;
-                if (!sync && ++consumed == prefetch / 2) {
+                if (f == null && ++consumed == prefetch / 2) {
                     int c = consumed;
                     consumed = 0;
                     Subscription up = s;
@@ -477,6 +468,33 @@ final class FluxFileReads extends Flux<FileChunk> {
                     }
                 }
             }
+        }
+
+        /**
+         * The next position from {@code q}: the one looked ahead, else polled; null when there is none
+         * now (or, from a fused source, any more). A fused source runs code in poll (a map's function):
+         * its failure ends the stream, and then this is null with {@code terminated} set.
+         */
+        private @Nullable Long nextPosition(Queue<Long> q) {
+            Long p = lookahead;
+            if (p != null) {
+                lookahead = null;
+                return p;
+            }
+            if (q != queue && upstreamDone) {
+                return null; // a fused source that said it was done is not polled again
+            }
+            try {
+                return q.poll();
+            } catch (Throwable e) {
+                terminate(Operators.onOperatorError(s, e, actual.currentContext()), true);
+                return null;
+            }
+        }
+
+        /** Whether the positions are polled from a synchronously fused source (for tests). */
+        boolean isFused() {
+            return fused != null;
         }
 
         private @Nullable Slot freeSlot() {
@@ -502,7 +520,8 @@ final class FluxFileReads extends Flux<FileChunk> {
             if (up != null && !upstreamDone) {
                 up.cancel();
             }
-            queue.clear();
+            Queue<Long> f = fused;
+            (f != null ? f : queue).clear();
             lookahead = null;
             for (int i = 0; i < ready.length; i++) {
                 ready[i] = null;
@@ -541,9 +560,8 @@ final class FluxFileReads extends Flux<FileChunk> {
                             && fusing.requestFusion(Fuseable.SYNC) == Fuseable.SYNC) {
                         @SuppressWarnings("unchecked")
                         Queue<Long> source = (Queue<Long>) fusing;
-                        queue = source;
-                        syncFused = true;
                         s = sub;
+                        fused = source; // one field: a drain sees the fused source whole, or not at all
                         schedule(); // no request: the drain polls the source for each read it issues
                         return;
                     }

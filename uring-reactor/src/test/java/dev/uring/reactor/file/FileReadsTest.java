@@ -312,7 +312,7 @@ class FileReadsTest {
                 }
             });
             done.get(30, TimeUnit.SECONDS);
-            assertThat(r.syncFused).as("positions polled from the source (hidden: %s)", hide).isEqualTo(!hide);
+            assertThat(r.isFused()).as("positions polled from the source (hidden: %s)", hide).isEqualTo(!hide);
             assertThat(got).as("hidden: %s", hide).containsExactlyElementsOf(positions);
             awaitFreed(r);
         }
@@ -343,7 +343,7 @@ class FileReadsTest {
         });
         assertThat(failed.get(30, TimeUnit.SECONDS)).isInstanceOf(IllegalStateException.class)
                 .hasMessage("no position 40");
-        assertThat(r.syncFused).isTrue();
+        assertThat(r.isFused()).isTrue();
         assertThat(delivered.get()).as("no chunk past the failed position").isLessThanOrEqualTo(40);
         awaitFreed(r);
         f.close().block(Duration.ofSeconds(10));
