@@ -8,7 +8,8 @@
 #                                             registerfiles + fixedbufs (fio/randread-hot-registered.fio)
 #   4 KiB randread, O_DIRECT, depth 32 ...... RingRandomReadBenchmark.direct (sleeping for a CQE, like tuned fio)
 #                                             vs fio tuned direct=1 (fio/randread-direct.fio); busy-polling: info;
-#                                             c/direct_read.c (the Ring's loop in liburing): the bound
+#                                             c/randread.c (the Ring's loop in liburing): the bound, for
+#                                             O_DIRECT and both hot variants
 #   allocation of the core loops ............ AllocationCheck (exact, per thread) and JMH -prof gc
 # plus, for information, fio with its defaults (fio/randread-hot-default.fio, the peer of earlier
 # reports), the JDK peers (FileChannel, AsynchronousFileChannel) and the EventLoop hand-off (issue 17):
@@ -40,7 +41,7 @@ log "building the C baseline"
 mkdir -p benchmarks/target/c
 gcc -O2 -Wall -Wextra -o benchmarks/target/c/nop_bench benchmarks/c/nop_bench.c -luring
 gcc -O2 -Wall -Wextra -o benchmarks/target/c/handoff_bench benchmarks/c/handoff_bench.c -luring -lpthread
-gcc -O2 -Wall -Wextra -o benchmarks/target/c/direct_read benchmarks/c/direct_read.c -luring
+gcc -O2 -Wall -Wextra -o benchmarks/target/c/randread benchmarks/c/randread.c -luring
 bench_jar
 log "creating and warming the 1 GiB data file"
 data_file=$("$java" "${jvm[@]}" -cp "$jar" dev.uring.benchmarks.BenchFile)
@@ -123,14 +124,24 @@ run_fio() {
   else sample "$1" "failed.fio.$2" 1; echo "fio $2 failed in round $1: $(head -c 300 "$work/fio.err")" >> "$work/notes.txt"; fi
 }
 
-# The C O_DIRECT reader (c/direct_read.c, the Ring benchmark's loop in liburing): prints "ops/s CPU-us/op"
-# (CPU over its ops, its warm-up second included as in c_nop), or "0 0" when it failed
-c_direct() {
+# The C reader (c/randread.c, the Ring benchmark's loop in liburing) in mode $1 (direct, hot or
+# registered): prints "ops/s CPU-us/op" (CPU over its ops, its warm-up second included as in c_nop),
+# or "0 0" when it failed
+c_read() {
   local line
-  line=$(cpu_of_cmd "$work/direct.cpu" benchmarks/target/c/direct_read "$data_file" "$c_secs" 32 2>"$work/direct.err") || true
-  echo "$line" | awk -v c="$(cat "$work/direct.cpu")" -v s="$c_secs" '
-    { split($3, a, "="); if (a[2] > 0) { printf "%d %.5f\n", a[2], c * 1e6 / (a[2] * (s + 1)); ok = 1 } }
+  line=$(cpu_of_cmd "$work/read.cpu" benchmarks/target/c/randread "$data_file" "$c_secs" 32 "$1" 2>"$work/read.err") || true
+  echo "$line" | awk -v c="$(cat "$work/read.cpu")" -v s="$c_secs" '
+    { split($4, a, "="); if (a[2] > 0) { printf "%d %.5f\n", a[2], c * 1e6 / (a[2] * (s + 1)); ok = 1 } }
     END { if (!ok) print "0 0" }'
+}
+c_direct() { c_read direct; }
+
+# one C reader sample (and its CPU) for round $1, mode $2 (hot or registered): c.$2, or failed.c.$2
+run_c_read() {
+  local v
+  v=($(c_read "$2"))
+  if [ "${v[0]}" -gt 0 ]; then sample "$1" "c.$2" "${v[0]}"; sample "$1" "cpu.c.$2" "${v[1]}"
+  else sample "$1" "failed.c.$2" 1; echo "C randread $2 failed in round $1: $(head -c 300 "$work/read.err")" >> "$work/notes.txt"; fi
 }
 
 # O_DIRECT reads go at the speed of this VM's virtual disk, which drifts by several per cent within
@@ -151,12 +162,17 @@ run_direct() {
     sample "$r" c.direct "$(( (cb[0] + ca[0]) / 2 ))"
     sample "$r" cpu.c.direct "$(awk -v a="${cb[1]}" -v b="${ca[1]}" 'BEGIN { print (a + b) / 2 }')"
   else
-    sample "$r" failed.c.direct 1; echo "C direct_read failed in round $r: $(head -c 300 "$work/direct.err")" >> "$work/notes.txt"
+    sample "$r" failed.c.direct 1; echo "C randread direct failed in round $r: $(head -c 300 "$work/read.err")" >> "$work/notes.txt"
   fi
 }
 
-# the hot fio jobs: tuned (judged), tuned + registered (judged against hotRegistered), defaults (info)
-run_fio_hot() { local j; for j in hot hot-registered hot-default; do warm; run_fio "$1" "$j"; done; }
+# the hot peers: fio tuned (judged), tuned + registered (judged against hotRegistered), defaults (info),
+# and the Ring's loop in C, plain and registered (the bounds)
+run_fio_hot() {
+  local j
+  for j in hot hot-registered hot-default; do warm; run_fio "$1" "$j"; done
+  for j in hot registered; do warm; run_c_read "$1" "$j"; done
+}
 
 # -prof gc rides along in every round: its bytes per op feed the allocation table.
 run_jmh() { jmh_round "$1" "$2" "$3" "${jmh[@]}" -prof gc; }
@@ -187,10 +203,14 @@ bench_results <<'SPEC'
 2|NOP round trip, batch 32 (Ring vs liburing)|java.RingNopBenchmark.batch32|c.nop.batch32|ops/s|>= 0.95
 2|4 KiB randread hot, depth 32, plain fd + buffers (Ring vs fio tuned: batch 32, gtod_reduce)|java.RingRandomReadBenchmark.hot|fio.hot|ops/s|>= 1.10
 2|4 KiB randread hot, depth 32, registered fd + buffers (Ring READ_FIXED vs fio tuned + registerfiles, fixedbufs)|java.RingRandomReadBenchmark.hotRegistered|fio.hot-registered|ops/s|>= 1.10
+2|bound: 4 KiB randread hot, depth 32, plain fd + buffers, the Ring's loop in C (c/randread.c hot, liburing) vs fio tuned|c.hot|fio.hot|ops/s|-
+2|info: 4 KiB randread hot, depth 32, plain fd + buffers, Ring vs the same loop in C (c/randread.c hot: what Java and the Ring API cost)|java.RingRandomReadBenchmark.hot|c.hot|ops/s|-
+2|bound: 4 KiB randread hot, depth 32, registered fd + buffers, the Ring's loop in C (c/randread.c registered: READ_FIXED, liburing) vs fio tuned + registerfiles, fixedbufs|c.registered|fio.hot-registered|ops/s|-
+2|info: 4 KiB randread hot, depth 32, registered fd + buffers, Ring READ_FIXED vs the same loop in C (c/randread.c registered)|java.RingRandomReadBenchmark.hotRegistered|c.registered|ops/s|-
 2|info: 4 KiB randread hot, depth 32 (Ring vs fio defaults: no batching, clock per I/O; the peer of earlier reports)|java.RingRandomReadBenchmark.hot|fio.hot-default|ops/s|-
 2|4 KiB randread O_DIRECT, depth 32, both submitting, then sleeping in io_uring_enter for a CQE (Ring vs fio tuned direct=1)|java.RingRandomReadBenchmark.direct|fio.direct|ops/s|>= 0.95
-2|bound: 4 KiB randread O_DIRECT, depth 32, the Ring's loop in C (c/direct_read.c, liburing) vs fio tuned direct=1|c.direct|fio.direct|ops/s|-
-2|info: 4 KiB randread O_DIRECT, depth 32, Ring vs the same loop in C (c/direct_read.c: what Java and the Ring API cost)|java.RingRandomReadBenchmark.direct|c.direct|ops/s|-
+2|bound: 4 KiB randread O_DIRECT, depth 32, the Ring's loop in C (c/randread.c direct, liburing) vs fio tuned direct=1|c.direct|fio.direct|ops/s|-
+2|info: 4 KiB randread O_DIRECT, depth 32, Ring vs the same loop in C (c/randread.c direct: what Java and the Ring API cost)|java.RingRandomReadBenchmark.direct|c.direct|ops/s|-
 2|info: 4 KiB randread O_DIRECT, depth 32, Ring busy-polling the CQ, never sleeping (vs fio tuned direct=1, which sleeps)|java.RingRandomReadBenchmark.directBusyPoll|fio.direct|ops/s|-
 2|hot randread: Ring vs FileChannel (1 thread)|java.RingRandomReadBenchmark.hot|java.PeerRandomReadBenchmark.fileChannel|ops/s|-
 2|hot randread: Ring vs AsynchronousFileChannel (depth 32)|java.RingRandomReadBenchmark.hot|java.PeerRandomReadBenchmark.asyncFileChannel|ops/s|-
@@ -239,7 +259,8 @@ elapsed=$(( $(date +%s) - started ))
   echo "O_DIRECT: tuned fio 3.33 submits without GETEVENTS and then sleeps in \`io_uring_enter(fd, 0, 1, GETEVENTS)\`"
   echo "for a completion (strace); the Ring's loop does the same (\`Ring.submitWithoutGetEvents\`, then \`submitAndWait(1)\`"
   echo "when no CQE is ready: submitting in the enter that waits was slower, in C too), and so does the C bound"
-  echo "(c/direct_read.c, liburing: \`io_uring_submit\`, \`io_uring_wait_cqe\`);"
+  echo "(c/randread.c, liburing: \`io_uring_submit\`, \`io_uring_wait_cqe\`; its hot and registered modes are the"
+  echo "bounds of the hot rows, run in the same alternation as fio's hot jobs);"
   echo "the Ring's busy-polling variant (never sleeps, burns its core, as fio did with its defaults) is an info row."
   [ -z "$note" ] || { echo; echo "Note: $note"; }
   echo

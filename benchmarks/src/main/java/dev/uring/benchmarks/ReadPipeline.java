@@ -17,7 +17,7 @@ import java.nio.file.Path;
  * is refilled at once with the next precomputed random offset, and the refills go to the kernel as
  * fio's io_uring engine sends them at iodepth 32 (strace): an {@code io_uring_enter} that submits
  * without GETEVENTS, then, when no CQE is ready, one that sleeps for a completion. Submitting in the
- * enter that waits instead ran O_DIRECT reads slower, in C ({@code benchmarks/c/direct_read.c}) as in
+ * enter that waits instead ran O_DIRECT reads slower, in C ({@code benchmarks/c/randread.c}) as in
  * Java: the completions' task work then runs right after each submit (strace shows the refills
  * going out one by one more often).
  * The ring is set up like fio 3.33's: {@code depth} SQ and CQ entries and

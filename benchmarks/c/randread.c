@@ -1,17 +1,22 @@
 /*
- * C bound of RingRandomReadBenchmark.direct: 4 KiB O_DIRECT random reads of one file, DEPTH in flight,
- * with the Ring benchmark's loop (ReadPipeline) in liburing: a ring of DEPTH SQ and CQ entries set up
- * with SINGLE_ISSUER|DEFER_TASKRUN|COOP_TASKRUN and its fd registered, each CQE's slot refilled at once
- * with the next random 4 KiB-aligned offset (drawn afresh, as fio's norandommap; the Ring cycles 1 Mi
+ * C bound of RingRandomReadBenchmark: 4 KiB random reads of one file, DEPTH in flight, with the Ring
+ * benchmark's loop (ReadPipeline) in liburing: a ring of DEPTH SQ and CQ entries set up with
+ * SINGLE_ISSUER|DEFER_TASKRUN|COOP_TASKRUN and its fd registered, each CQE's slot refilled at once with
+ * the next random 4 KiB-aligned offset (drawn afresh, as fio's norandommap; the Ring cycles 1 Mi
  * precomputed ones), the refills submitted without GETEVENTS (io_uring_submit), then a sleep for a
- * completion when none is ready (io_uring_wait_cqe), as fio does. What the Ring's loop reaches in C on
- * the same machine: the Ring against it is the cost of Java and the Ring API.
+ * completion when none is ready (io_uring_wait_cqe), as fio does. MODE picks the file and the READ:
+ *   direct      O_DIRECT, plain fd and buffers (RingRandomReadBenchmark.direct)
+ *   hot         page-cached, plain fd and buffers (.hot)
+ *   registered  page-cached, the fd in fixed-file slot 0 and READ_FIXED into registered buffers
+ *               (.hotRegistered; fio's registerfiles=1 fixedbufs=1)
+ * What the Ring's loop reaches in C on the same machine: the Ring against it is the cost of Java and the
+ * Ring API, and this against fio is what the loop's design gives.
  *
  * After a warm-up second it measures for SECONDS seconds and prints one parseable line:
  *
- *   direct_read depth=<DEPTH> ops_per_sec=<reads per second>
+ *   randread mode=<MODE> depth=<DEPTH> ops_per_sec=<reads per second>
  *
- * Usage: direct_read FILE [SECONDS [DEPTH]]     Build: see Makefile (gcc -O2 ... -luring)
+ * Usage: randread FILE [SECONDS [DEPTH [MODE]]]   (MODE defaults to direct)   Build: see Makefile
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -47,23 +52,39 @@ static uint64_t next_block(uint64_t *state, uint64_t blocks)
 	return (x * 0x2545F4914F6CDD1DULL) % blocks;
 }
 
-static void prep(struct io_uring *ring, int fd, char *buf, unsigned slot, uint64_t *rng, uint64_t blocks)
+/* fixed: the fd is fixed-file slot 0 and the buffers are registered, buffer index = slot */
+static void prep(struct io_uring *ring, int fd, int fixed, char *buf, unsigned slot, uint64_t *rng,
+		 uint64_t blocks)
 {
 	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+	char *at = buf + (size_t)slot * BLOCK;
+	uint64_t offset = next_block(rng, blocks) * BLOCK;
 
-	io_uring_prep_read(sqe, fd, buf + (size_t)slot * BLOCK, BLOCK, next_block(rng, blocks) * BLOCK);
+	if (fixed) {
+		io_uring_prep_read_fixed(sqe, 0, at, BLOCK, offset, (int)slot);
+		sqe->flags |= IOSQE_FIXED_FILE;
+	} else {
+		io_uring_prep_read(sqe, fd, at, BLOCK, offset);
+	}
 	sqe->user_data = slot;
 }
 
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		fprintf(stderr, "usage: %s FILE [SECONDS [DEPTH]]\n", argv[0]);
+		fprintf(stderr, "usage: %s FILE [SECONDS [DEPTH [direct|hot|registered]]]\n", argv[0]);
 		return 2;
 	}
 	double seconds = argc > 2 ? atof(argv[2]) : 5;
 	unsigned depth = argc > 3 ? (unsigned)atoi(argv[3]) : 32;
-	int fd = open(argv[1], O_RDONLY | O_DIRECT | O_CLOEXEC);
+	const char *mode = argc > 4 ? argv[4] : "direct";
+	int direct = strcmp(mode, "direct") == 0, fixed = strcmp(mode, "registered") == 0;
+
+	if (!direct && !fixed && strcmp(mode, "hot") != 0) {
+		fprintf(stderr, "mode is direct, hot or registered, not %s\n", mode);
+		return 2;
+	}
+	int fd = open(argv[1], O_RDONLY | O_CLOEXEC | (direct ? O_DIRECT : 0));
 	struct stat st;
 
 	if (fd < 0 || fstat(fd, &st) < 0) {
@@ -93,9 +114,25 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	io_uring_register_ring_fd(&ring);
+	if (fixed) {
+		struct iovec *iov = calloc(depth, sizeof(*iov));
+
+		for (unsigned i = 0; iov && i < depth; i++) {
+			iov[i].iov_base = buf + (size_t)i * BLOCK;
+			iov[i].iov_len = BLOCK;
+		}
+		ret = iov ? io_uring_register_files(&ring, &fd, 1) : -ENOMEM;
+		if (ret == 0)
+			ret = io_uring_register_buffers(&ring, iov, depth);
+		free(iov);
+		if (ret < 0) {
+			fprintf(stderr, "registering the file and buffers: %s\n", strerror(-ret));
+			return 1;
+		}
+	}
 	uint64_t rng = 0x9E3779B97F4A7C15ULL;
 	for (unsigned i = 0; i < depth; i++)
-		prep(&ring, fd, buf, i, &rng, blocks);
+		prep(&ring, fd, fixed, buf, i, &rng, blocks);
 
 	double start = now_sec(), measured_from = start + 1, end = measured_from + seconds;
 	unsigned long long reads = 0, counted = 0;
@@ -117,7 +154,7 @@ int main(int argc, char **argv)
 				fprintf(stderr, "read failed: %s\n", cqe->res < 0 ? strerror(-cqe->res) : "short read");
 				return 1;
 			}
-			prep(&ring, fd, buf, (unsigned)cqe->user_data, &rng, blocks);
+			prep(&ring, fd, fixed, buf, (unsigned)cqe->user_data, &rng, blocks);
 			seen++;
 		}
 		io_uring_cq_advance(&ring, seen);
@@ -131,7 +168,8 @@ int main(int argc, char **argv)
 				measured_from = t;
 				end = t + seconds;
 			} else if (measuring && t >= end) {
-				printf("direct_read depth=%u ops_per_sec=%.0f\n", depth, (reads - counted) / (t - measured_from));
+				printf("randread mode=%s depth=%u ops_per_sec=%.0f\n", mode, depth,
+				       (reads - counted) / (t - measured_from));
 				return 0;
 			}
 		}
