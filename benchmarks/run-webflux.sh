@@ -7,7 +7,10 @@
 #     sendfile on Reactor Netty over plain HTTP/1.1; no io_uring anywhere on its classpath): >= 1.3x req/s;
 #   - the bound: nginx from the distribution (sendfile on, open_file_cache, access log off, keep-alive
 #     without a request limit, worker_processes auto) serving the same directory: information, what a C
-#     server reaches on this machine.
+#     server reaches on this machine;
+#   - the floor of a sendfile server: c/http_sendfile.c (a thread per CPU, epoll, files kept open, a fixed
+#     header and the body by sendfile, nothing else): what any server that sends files by sendfile reaches here,
+#     since what it leaves is the kernel's work for the body.
 # Files: 4 KiB (wrk 16 connections) and 1 MiB (8 connections), and 64 MiB (2 connections) in full mode.
 # Load: wrk, 1 thread, keep-alive, loopback. The servers run side by side on their own free ports, each
 # warmed up, then within every round each (file, server) pair runs once in an order that rotates round
@@ -31,7 +34,7 @@ quick_rounds=3
 full_rounds=5
 . benchmarks/bench-lib.sh
 bench_init "$@"
-bench_need wrk:wrk nginx:nginx curl:curl python3:python3
+bench_need wrk:wrk nginx:nginx curl:curl python3:python3 gcc:gcc /usr/include/liburing.h:liburing-dev
 rm -f "$work"/wrk-*.log "$work"/*.log
 
 if [ "$smoke" -eq 1 ]; then secs=1; warmup=2
@@ -43,7 +46,9 @@ else secs=10; warmup=60; fi
 files=("4k.bin 16" "1m.bin 8")
 [ "$quick" -eq 1 ] || files+=("64m.bin 2")
 
-log "building the samples and the stock app"
+log "building the samples, the stock app and the C sendfile server"
+mkdir -p benchmarks/target/c
+gcc -O2 -Wall -Wextra -o benchmarks/target/c/http_sendfile benchmarks/c/http_sendfile.c -luring -lpthread
 ./mvnw -q -B -pl samples -am compile dependency:build-classpath -Dmdep.outputFile="$PWD/$work/classpath.txt" >/dev/null
 cp="samples/target/classes:$(cat "$work/classpath.txt")"
 # the stock app: its own classpath (spring-boot-starter-webflux and what it pulls, at the root pom's versions)
@@ -151,11 +156,17 @@ rm -f "$work/nginx/nginx.pid"
 nginx -p "$PWD/$work/nginx" -c "$PWD/$work/nginx/nginx.conf" -g 'daemon off;' > "$work/nginx.log" 2>&1 9>&- &
 pid[nginx]=$!
 wait_up nginx
+# the C sendfile server (the floor of a server that sends files by sendfile)
+port[csend]=$(free_port)
+benchmarks/target/c/http_sendfile --root "$PWD/$root" --port "${port[csend]}" > "$work/csend.log" 2>&1 9>&- &
+pid[csend]=$!
+wait_up csend
 servers=()
-for k in uring fresh stock nginx; do [ -n "${pid[$k]:-}" ] && servers+=("$k"); done
+for k in uring fresh stock nginx csend; do [ -n "${pid[$k]:-}" ] && servers+=("$k"); done
 declare -A label=([uring]="reactive-uring io_uring writer (files kept open, STATX reused 1 s; the sample's Actuator request observation off, as the stock app has none)" [fresh]="the same, a STATX per request" [stock]="stock Spring Boot WebFlux (RouterFunctions.resources)"
-                  [nginx]="nginx $(nginx -v 2>&1 | sed 's:.*/::') (sendfile, open_file_cache)")
-log "servers: io_uring writer on ${port[uring]} (STATX reused 1 s) and ${port[fresh]} (STATX per request)${URING_SERVER_ARGS:+ ($URING_SERVER_ARGS)}, stock Spring Boot on ${port[stock]}, nginx on ${port[nginx]}"
+                  [nginx]="nginx $(nginx -v 2>&1 | sed 's:.*/::') (sendfile, open_file_cache)"
+                  [csend]="C sendfile server (c/http_sendfile.c)")
+log "servers: io_uring writer on ${port[uring]} (STATX reused 1 s) and ${port[fresh]} (STATX per request)${URING_SERVER_ARGS:+ ($URING_SERVER_ARGS)}, stock Spring Boot on ${port[stock]}, nginx on ${port[nginx]}, C sendfile server on ${port[csend]}"
 
 # the same bytes from all three
 for fc in "${files[@]}"; do
@@ -202,7 +213,8 @@ run_wrk() {
 log "warming up every server (${warmup}s per file)"
 for fc in "${files[@]}"; do
   read -r f c <<< "$fc"
-  for k in "${servers[@]}"; do run_wrk warmup "$k" "$f" "$c" "$warmup"; done
+  # the C server has no JIT to warm; the files are in the page cache from the checksums above
+  for k in "${servers[@]}"; do [ "$k" = csend ] || run_wrk warmup "$k" "$f" "$c" "$warmup"; done
 done
 for r in $(seq 1 "$rounds"); do
   log "round $r of $rounds"
@@ -223,11 +235,15 @@ done
 7|info: GET 1 MiB, wrk 8 conns (reactive-uring io_uring writer, the sample's default: a STATX through io_uring per request, vs stock Spring Boot WebFlux)|fresh.1m.bin|stock.1m.bin|req/s|-
 7|bound: GET 4 KiB, wrk 16 conns (reactive-uring io_uring writer vs nginx, sendfile + open_file_cache)|uring.4k.bin|nginx.4k.bin|req/s|-
 7|bound: GET 1 MiB, wrk 8 conns (reactive-uring io_uring writer vs nginx, sendfile + open_file_cache)|uring.1m.bin|nginx.1m.bin|req/s|-
+7|bound: GET 4 KiB, wrk 16 conns (C sendfile server: a thread per CPU, epoll, files kept open, a fixed header and sendfile, nothing else, vs stock Spring Boot WebFlux)|csend.4k.bin|stock.4k.bin|req/s|-
+7|bound: GET 1 MiB, wrk 8 conns (C sendfile server: a thread per CPU, epoll, files kept open, a fixed header and sendfile, nothing else, vs stock Spring Boot WebFlux): what any sendfile server reaches here|csend.1m.bin|stock.1m.bin|req/s|-
+7|info: GET 1 MiB, wrk 8 conns (reactive-uring io_uring writer, STATX reused 1 s, vs the C sendfile server)|uring.1m.bin|csend.1m.bin|req/s|-
 SPEC
   if [ "$quick" -eq 0 ]; then cat <<'SPEC'
 7|WebFlux GET 64 MiB, wrk 2 conns (reactive-uring io_uring writer, the handler's STATX reused 1 s (opt-in) vs stock Spring Boot WebFlux, RouterFunctions.resources)|uring.64m.bin|stock.64m.bin|req/s|-
 7|info: GET 64 MiB, wrk 2 conns (reactive-uring io_uring writer, a STATX per request, vs stock Spring Boot WebFlux)|fresh.64m.bin|stock.64m.bin|req/s|-
 7|bound: GET 64 MiB, wrk 2 conns (reactive-uring io_uring writer vs nginx, sendfile + open_file_cache)|uring.64m.bin|nginx.64m.bin|req/s|-
+7|bound: GET 64 MiB, wrk 2 conns (C sendfile server vs stock Spring Boot WebFlux)|csend.64m.bin|stock.64m.bin|req/s|-
 SPEC
   fi
 } > "$work/spec"
@@ -255,6 +271,9 @@ elapsed=$(( $(date +%s) - started ))
   echo "  closes the file per response. No io_uring on its classpath."
   echo "- nginx from the distribution: sendfile on, tcp_nopush, open_file_cache (max=1000), access log off,"
   echo "  keepalive_requests 1000000, worker_processes auto. The bound, not a target."
+  echo "- C sendfile server (\`c/http_sendfile.c\`): a thread per CPU (SO_REUSEPORT), epoll, keep-alive, each file opened once and kept"
+  echo "  open, a fixed header sent with MSG_MORE and the body by sendfile(2); no other work per request. The floor"
+  echo "  of any server that sends its bodies by sendfile: what it spends is the kernel's work for the body."
   echo
   echo "CPU us/op = the server process's user + system CPU microseconds per request over the wrk run"
   echo "(nginx: master and workers). A run where wrk reported non-2xx/3xx responses or socket errors fails its row."
