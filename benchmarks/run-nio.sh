@@ -6,6 +6,9 @@
 # CompletionHandlers on each channel's default executor (target >= 3x the JDK), the same with the JDK's
 # channel given a fixed pool of 32 threads (its best, for information), ours with an executor that runs
 # each handler inline on the loop (for information: what the hand-over to the handler thread costs),
+# ours with its handlers on the JDK row's fixed pool of 32 threads (both channels given the same
+# executor), the same shape with no I/O at all, each handler handed to one executor thread (what a
+# design that runs every handler on one thread, as ours does by default, reaches with its reads free),
 # and the whole file read in 64 KiB heap buffers one after another, as Spring's DataBufferUtils.read
 # does (files per second, for information). Each round runs every side in its own JMH invocation, the
 # order rotating every round; each ratio is taken within a round.
@@ -31,12 +34,12 @@ if [ "$quick" -eq 1 ]; then
 else
   random=(-f 1 -wi 2 -w 1s -i 3 -r 2s); whole=(-f 1 -wi 1 -w 2s -i 3 -r 2s)
 fi
-sides=(jdk uring jdkPool32 uringOnLoop)
+sides=(jdk uring jdkPool32 uringOnLoop uringPool32 handoffOnly)
 
 for r in $(seq 1 "$rounds"); do
   log "round $r of $rounds"
-  for k in 0 1 2 3; do
-    side=${sides[$(( (k + r - 1) % 4 ))]}
+  for k in "${!sides[@]}"; do
+    side=${sides[$(( (k + r - 1) % ${#sides[@]} ))]}
     warm
     jmh_round "$r" "random-$side" 'files.AsyncFileChannelBenchmark.randomRead4k$' -p impl="$side" "${random[@]}"
   done
@@ -54,6 +57,9 @@ bench_results <<'SPEC'
 19|4 KiB random hot reads, depth 32, handlers: ours vs JDK channel on a fixed pool of 32 threads|java.AsyncFileChannelBenchmark.randomRead4k:impl=uring|java.AsyncFileChannelBenchmark.randomRead4k:impl=jdkPool32|ops/s|-
 19|info: 4 KiB random hot reads, depth 32, handlers run on the loop by an executor that runs them inline (not the default: a handler that blocks stalls the loop; what the hand-over to the handler thread costs) vs JDK channel (default pool)|java.AsyncFileChannelBenchmark.randomRead4k:impl=uringOnLoop|java.AsyncFileChannelBenchmark.randomRead4k:impl=jdk|ops/s|-
 19|info: 4 KiB random hot reads, depth 32, ours with handlers on the default handler thread vs ours with handlers run on the loop|java.AsyncFileChannelBenchmark.randomRead4k:impl=uring|java.AsyncFileChannelBenchmark.randomRead4k:impl=uringOnLoop|ops/s|-
+19|info: 4 KiB random hot reads, depth 32, both channels' handlers on the same fixed pool of 32 threads: ours vs JDK|java.AsyncFileChannelBenchmark.randomRead4k:impl=uringPool32|java.AsyncFileChannelBenchmark.randomRead4k:impl=jdkPool32|ops/s|-
+19|info: the same shape with no I/O at all, each handler handed at once to one executor thread (what a design with one handler thread, as ours by default, reaches with its reads free) vs JDK channel (default pool)|java.AsyncFileChannelBenchmark.randomRead4k:impl=handoffOnly|java.AsyncFileChannelBenchmark.randomRead4k:impl=jdk|ops/s|-
+19|info: 4 KiB random hot reads, depth 32, handlers: ours vs the same shape with no I/O, one handler thread (handoffOnly)|java.AsyncFileChannelBenchmark.randomRead4k:impl=uring|java.AsyncFileChannelBenchmark.randomRead4k:impl=handoffOnly|ops/s|-
 19|whole-file read 1 GiB, 64 KiB heap buffers, one in flight: ours vs JDK channel|java.AsyncFileChannelBenchmark.wholeFileRead:impl=uring|java.AsyncFileChannelBenchmark.wholeFileRead:impl=jdk|files/s|-
 SPEC
 
@@ -68,9 +74,11 @@ elapsed=$(( $(date +%s) - started ))
   echo "Java = uring-nio's UringAsynchronousFileChannel, peer = the JDK's channel; ratio = ours / JDK within a"
   echo "round (higher is better). Random reads: reads per second, 32 in flight, CompletionHandlers on each"
   echo "channel's default executor (the JDK's default pool; ours, uring-nio-handler-N), one row with the JDK's"
-  echo "channel on a fixed pool of 32 threads, and ours with an executor that runs each handler inline on"
-  echo "the loop. The reads are issued by the JMH thread, which waits for a free buffer between them (a"
-  echo "blocking queue the handlers fill): each read goes from that thread to a loop, and each result back."
+  echo "channel on a fixed pool of 32 threads, ours on the same pool, ours with an executor that runs each handler"
+  echo "inline on the loop, and the same shape with no I/O, each handler handed at once to one executor thread"
+  echo "(\`impl=handoffOnly\`: a design with one handler thread, as ours by default, with its reads free)."
+  echo "The reads are issued by the JMH thread, which waits for a free buffer between them (a blocking queue"
+  echo "the handlers fill): each read goes from that thread to a loop, and each result back."
   echo "Whole file: 1 GiB files per second. Issue 19's target (>= 3x) is for the random reads against"
   echo "the JDK's channel as users run it (its default pool)."
   [ -z "$note" ] || { echo; echo "Note: $note"; }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousFileChannel;
 import java.nio.channels.CompletionHandler;
+import java.nio.channels.FileLock;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -16,6 +17,7 @@ import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -37,7 +39,8 @@ import org.jspecify.annotations.Nullable;
  * per-core loops, the channel that {@code -Djava.nio.file.spi.DefaultFileSystemProvider=
  * dev.uring.nio.UringFileSystemProvider} hands out), through the same calls: 4 KiB random reads of the
  * hot 1 GiB {@link BenchFile} with 32 in flight (handlers on each channel's default executor; also the
- * JDK's channel on a fixed pool of 32 threads, {@code impl=jdkPool32}), and a
+ * JDK's channel and ours on a fixed pool of 32 threads, {@code impl=jdkPool32} and {@code uringPool32}, and
+ * the shape with no I/O and one handler thread, {@code impl=handoffOnly}), and a
  * whole-file read in 64 KiB heap buffers one after another, as Spring's {@code DataBufferUtils.read} does.
  */
 @Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
@@ -89,17 +92,97 @@ public class AsyncFileChannelBenchmark {
             case "jdkPool32" -> AsynchronousFileChannel.open(file, Set.of(StandardOpenOption.READ), pool);
             case "uring" -> UringAsynchronousFileChannel.open(file, StandardOpenOption.READ);
             case "uringOnLoop" -> UringAsynchronousFileChannel.open(file, Set.of(StandardOpenOption.READ), ON_LOOP);
-            default -> throw new IllegalArgumentException("impl is jdk, jdkPool32, uring or uringOnLoop, not " + impl);
+            case "uringPool32" -> UringAsynchronousFileChannel.open(file, Set.of(StandardOpenOption.READ), pool);
+            case "handoffOnly" -> new HandoffOnlyChannel();
+            default -> throw new IllegalArgumentException(
+                    "impl is jdk, jdkPool32, uring, uringOnLoop or handoffOnly, not " + impl);
         };
     }
 
     /**
+     * {@code handoffOnly}: not a channel to use. It reads nothing: each read fills its buffer's count at once
+     * and hands the handler to one executor thread (the contract's hand-over when the caller is not a thread
+     * of the channel's pool). What a design that runs every handler on one thread, as uring-nio's default
+     * executor does, reaches in the random-read shape with its reads free.
+     */
+    static final class HandoffOnlyChannel extends AsynchronousFileChannel {
+        private final ExecutorService handlers = Executors.newSingleThreadExecutor(
+                Thread.ofPlatform().daemon().name("handoff-only-handler").factory());
+
+        @Override
+        public <A> void read(ByteBuffer dst, long position, A attachment,
+                CompletionHandler<Integer, ? super A> handler) {
+            int n = dst.remaining();
+            dst.position(dst.limit());
+            handlers.execute(() -> handler.completed(n, attachment));
+        }
+
+        @Override
+        public boolean isOpen() {
+            return !handlers.isShutdown();
+        }
+
+        @Override
+        public void close() {
+            handlers.shutdown();
+        }
+
+        @Override
+        public long size() {
+            throw new UnsupportedOperationException("handoffOnly only reads");
+        }
+
+        @Override
+        public AsynchronousFileChannel truncate(long size) {
+            throw new UnsupportedOperationException("handoffOnly only reads");
+        }
+
+        @Override
+        public void force(boolean metaData) {
+            throw new UnsupportedOperationException("handoffOnly only reads");
+        }
+
+        @Override
+        public <A> void lock(long position, long size, boolean shared, A attachment,
+                CompletionHandler<FileLock, ? super A> handler) {
+            throw new UnsupportedOperationException("handoffOnly only reads");
+        }
+
+        @Override
+        public Future<FileLock> lock(long position, long size, boolean shared) {
+            throw new UnsupportedOperationException("handoffOnly only reads");
+        }
+
+        @Override
+        public FileLock tryLock(long position, long size, boolean shared) {
+            throw new UnsupportedOperationException("handoffOnly only reads");
+        }
+
+        @Override
+        public Future<Integer> read(ByteBuffer dst, long position) {
+            throw new UnsupportedOperationException("handoffOnly reads with a CompletionHandler only");
+        }
+
+        @Override
+        public <A> void write(ByteBuffer src, long position, A attachment,
+                CompletionHandler<Integer, ? super A> handler) {
+            throw new UnsupportedOperationException("handoffOnly only reads");
+        }
+
+        @Override
+        public Future<Integer> write(ByteBuffer src, long position) {
+            throw new UnsupportedOperationException("handoffOnly only reads");
+        }
+    }
+
+    /**
      * One channel with 32 slots (a direct 4 KiB buffer each); a slot is free again when its read completes.
-     * {@code jdkPool32} is the JDK's channel given a fixed pool of 32 threads (one per read in flight).
+     * {@code jdkPool32} and {@code uringPool32} are the channels given a fixed pool of 32 threads (one per
+     * read in flight).
      */
     @State(Scope.Thread)
     public static class RandomReads {
-        @Param({"jdk", "jdkPool32", "uring", "uringOnLoop"})
+        @Param({"jdk", "jdkPool32", "uring", "uringOnLoop", "uringPool32", "handoffOnly"})
         public String impl;
         AsynchronousFileChannel channel;
         @Nullable ExecutorService pool;
@@ -129,7 +212,7 @@ public class AsyncFileChannelBenchmark {
         public void open() throws IOException {
             Path file = BenchFile.ensure();
             BenchFile.warm(file);
-            if (impl.equals("jdkPool32")) {
+            if (impl.equals("jdkPool32") || impl.equals("uringPool32")) {
                 pool = Executors.newFixedThreadPool(DEPTH, Thread.ofPlatform().daemon().factory());
             }
             channel = AsyncFileChannelBenchmark.open(impl, file, pool);
