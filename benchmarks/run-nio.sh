@@ -9,6 +9,7 @@
 # ours with its handlers on the JDK row's fixed pool of 32 threads (both channels given the same
 # executor), the same shape with no I/O at all, each handler handed to one executor thread (what a
 # design that runs every handler on one thread, as ours does by default, reaches with its reads free),
+# the same with a pread on the calling thread (what a preadv2 RWF_NOWAIT fast path on the caller reaches),
 # and the whole file read in 64 KiB heap buffers one after another, as Spring's DataBufferUtils.read
 # does (files per second, for information). Each round runs every side in its own JMH invocation, the
 # order rotating every round; each ratio is taken within a round.
@@ -34,7 +35,7 @@ if [ "$quick" -eq 1 ]; then
 else
   random=(-f 1 -wi 2 -w 1s -i 3 -r 2s); whole=(-f 1 -wi 1 -w 2s -i 3 -r 2s)
 fi
-sides=(jdk uring jdkPool32 uringOnLoop uringPool32 handoffOnly)
+sides=(jdk uring jdkPool32 uringOnLoop uringPool32 handoffOnly callerPread)
 
 for r in $(seq 1 "$rounds"); do
   log "round $r of $rounds"
@@ -60,6 +61,8 @@ bench_results <<'SPEC'
 19|info: 4 KiB random hot reads, depth 32, both channels' handlers on the same fixed pool of 32 threads: ours vs JDK|java.AsyncFileChannelBenchmark.randomRead4k:impl=uringPool32|java.AsyncFileChannelBenchmark.randomRead4k:impl=jdkPool32|ops/s|-
 19|info: the same shape with no I/O at all, each handler handed at once to one executor thread (what a design with one handler thread, as ours by default, reaches with its reads free) vs JDK channel (default pool)|java.AsyncFileChannelBenchmark.randomRead4k:impl=handoffOnly|java.AsyncFileChannelBenchmark.randomRead4k:impl=jdk|ops/s|-
 19|info: 4 KiB random hot reads, depth 32, handlers: ours vs the same shape with no I/O, one handler thread (handoffOnly)|java.AsyncFileChannelBenchmark.randomRead4k:impl=uring|java.AsyncFileChannelBenchmark.randomRead4k:impl=handoffOnly|ops/s|-
+19|info: 4 KiB random hot reads, depth 32, a channel that preads on the calling thread and hands each handler to one executor thread (callerPread: not ours, the design of a RWF_NOWAIT fast path) vs JDK channel (default pool)|java.AsyncFileChannelBenchmark.randomRead4k:impl=callerPread|java.AsyncFileChannelBenchmark.randomRead4k:impl=jdk|ops/s|-
+19|info: 4 KiB random hot reads, depth 32, handlers: ours vs callerPread (a pread on the calling thread, one handler thread)|java.AsyncFileChannelBenchmark.randomRead4k:impl=uring|java.AsyncFileChannelBenchmark.randomRead4k:impl=callerPread|ops/s|-
 19|whole-file read 1 GiB, 64 KiB heap buffers, one in flight: ours vs JDK channel|java.AsyncFileChannelBenchmark.wholeFileRead:impl=uring|java.AsyncFileChannelBenchmark.wholeFileRead:impl=jdk|files/s|-
 SPEC
 
@@ -76,7 +79,8 @@ elapsed=$(( $(date +%s) - started ))
   echo "channel's default executor (the JDK's default pool; ours, uring-nio-handler-N), one row with the JDK's"
   echo "channel on a fixed pool of 32 threads, ours on the same pool, ours with an executor that runs each handler"
   echo "inline on the loop, and the same shape with no I/O, each handler handed at once to one executor thread"
-  echo "(\`impl=handoffOnly\`: a design with one handler thread, as ours by default, with its reads free)."
+  echo "(\`impl=handoffOnly\`: a design with one handler thread, as ours by default, with its reads free), and the"
+  echo "same with a pread on the calling thread (\`impl=callerPread\`: what a preadv2 RWF_NOWAIT fast path would do)."
   echo "The reads are issued by the JMH thread, which waits for a free buffer between them (a blocking queue"
   echo "the handlers fill): each read goes from that thread to a loop, and each result back."
   echo "Whole file: 1 GiB files per second. Issue 19's target (>= 3x) is for the random reads against"

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousFileChannel;
 import java.nio.channels.CompletionHandler;
+import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -40,7 +41,8 @@ import org.jspecify.annotations.Nullable;
  * dev.uring.nio.UringFileSystemProvider} hands out), through the same calls: 4 KiB random reads of the
  * hot 1 GiB {@link BenchFile} with 32 in flight (handlers on each channel's default executor; also the
  * JDK's channel and ours on a fixed pool of 32 threads, {@code impl=jdkPool32} and {@code uringPool32}, and
- * the shape with no I/O and one handler thread, {@code impl=handoffOnly}), and a
+ * the shape with one handler thread and no I/O, {@code impl=handoffOnly}, or a pread on the calling
+ * thread, {@code impl=callerPread}), and a
  * whole-file read in 64 KiB heap buffers one after another, as Spring's {@code DataBufferUtils.read} does.
  */
 @Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
@@ -93,27 +95,45 @@ public class AsyncFileChannelBenchmark {
             case "uring" -> UringAsynchronousFileChannel.open(file, StandardOpenOption.READ);
             case "uringOnLoop" -> UringAsynchronousFileChannel.open(file, Set.of(StandardOpenOption.READ), ON_LOOP);
             case "uringPool32" -> UringAsynchronousFileChannel.open(file, Set.of(StandardOpenOption.READ), pool);
-            case "handoffOnly" -> new HandoffOnlyChannel();
+            case "handoffOnly" -> new OneHandlerThreadChannel(null);
+            case "callerPread" -> new OneHandlerThreadChannel(FileChannel.open(file, StandardOpenOption.READ));
             default -> throw new IllegalArgumentException(
-                    "impl is jdk, jdkPool32, uring, uringOnLoop or handoffOnly, not " + impl);
+                    "impl is jdk, jdkPool32, uring, uringOnLoop, uringPool32, handoffOnly or callerPread, not " + impl);
         };
     }
 
     /**
-     * {@code handoffOnly}: not a channel to use. It reads nothing: each read fills its buffer's count at once
-     * and hands the handler to one executor thread (the contract's hand-over when the caller is not a thread
-     * of the channel's pool). What a design that runs every handler on one thread, as uring-nio's default
-     * executor does, reaches in the random-read shape with its reads free.
+     * Not a channel to use: designs measured against ours. Each read is done on the calling thread, then its
+     * handler handed to one executor thread (the contract's hand-over when the caller is not a thread of the
+     * channel's pool), as uring-nio's default executor runs every handler on one thread. With no file
+     * ({@code handoffOnly}) it reads nothing and fills the buffer's count at once: the shape with its reads
+     * free. With one ({@code callerPread}) it preads there: what reading cached pages on the caller (as a
+     * preadv2 RWF_NOWAIT fast path would) and handing over only the handler reaches.
      */
-    static final class HandoffOnlyChannel extends AsynchronousFileChannel {
+    static final class OneHandlerThreadChannel extends AsynchronousFileChannel {
         private final ExecutorService handlers = Executors.newSingleThreadExecutor(
-                Thread.ofPlatform().daemon().name("handoff-only-handler").factory());
+                Thread.ofPlatform().daemon().name("one-handler-thread").factory());
+        private final @Nullable FileChannel file;
+
+        OneHandlerThreadChannel(@Nullable FileChannel file) {
+            this.file = file;
+        }
 
         @Override
         public <A> void read(ByteBuffer dst, long position, A attachment,
                 CompletionHandler<Integer, ? super A> handler) {
-            int n = dst.remaining();
-            dst.position(dst.limit());
+            int n;
+            if (file == null) {
+                n = dst.remaining();
+                dst.position(dst.limit());
+            } else {
+                try {
+                    n = file.read(dst, position);
+                } catch (IOException e) {
+                    handlers.execute(() -> handler.failed(e, attachment));
+                    return;
+                }
+            }
             handlers.execute(() -> handler.completed(n, attachment));
         }
 
@@ -123,55 +143,58 @@ public class AsyncFileChannelBenchmark {
         }
 
         @Override
-        public void close() {
+        public void close() throws IOException {
             handlers.shutdown();
+            if (file != null) {
+                file.close();
+            }
         }
 
         @Override
         public long size() {
-            throw new UnsupportedOperationException("handoffOnly only reads");
+            throw new UnsupportedOperationException("only reads");
         }
 
         @Override
         public AsynchronousFileChannel truncate(long size) {
-            throw new UnsupportedOperationException("handoffOnly only reads");
+            throw new UnsupportedOperationException("only reads");
         }
 
         @Override
         public void force(boolean metaData) {
-            throw new UnsupportedOperationException("handoffOnly only reads");
+            throw new UnsupportedOperationException("only reads");
         }
 
         @Override
         public <A> void lock(long position, long size, boolean shared, A attachment,
                 CompletionHandler<FileLock, ? super A> handler) {
-            throw new UnsupportedOperationException("handoffOnly only reads");
+            throw new UnsupportedOperationException("only reads");
         }
 
         @Override
         public Future<FileLock> lock(long position, long size, boolean shared) {
-            throw new UnsupportedOperationException("handoffOnly only reads");
+            throw new UnsupportedOperationException("only reads");
         }
 
         @Override
         public FileLock tryLock(long position, long size, boolean shared) {
-            throw new UnsupportedOperationException("handoffOnly only reads");
+            throw new UnsupportedOperationException("only reads");
         }
 
         @Override
         public Future<Integer> read(ByteBuffer dst, long position) {
-            throw new UnsupportedOperationException("handoffOnly reads with a CompletionHandler only");
+            throw new UnsupportedOperationException("reads with a CompletionHandler only");
         }
 
         @Override
         public <A> void write(ByteBuffer src, long position, A attachment,
                 CompletionHandler<Integer, ? super A> handler) {
-            throw new UnsupportedOperationException("handoffOnly only reads");
+            throw new UnsupportedOperationException("only reads");
         }
 
         @Override
         public Future<Integer> write(ByteBuffer src, long position) {
-            throw new UnsupportedOperationException("handoffOnly only reads");
+            throw new UnsupportedOperationException("only reads");
         }
     }
 
@@ -182,7 +205,7 @@ public class AsyncFileChannelBenchmark {
      */
     @State(Scope.Thread)
     public static class RandomReads {
-        @Param({"jdk", "jdkPool32", "uring", "uringOnLoop", "uringPool32", "handoffOnly"})
+        @Param({"jdk", "jdkPool32", "uring", "uringOnLoop", "uringPool32", "handoffOnly", "callerPread"})
         public String impl;
         AsynchronousFileChannel channel;
         @Nullable ExecutorService pool;
