@@ -9,7 +9,7 @@
 #     without a request limit, worker_processes auto) serving the same directory: information, what a C
 #     server reaches on this machine;
 #   - the floor of a sendfile server: c/http_sendfile.c (a thread per CPU, epoll, files kept open, a fixed
-#     header and the body by sendfile, nothing else): what any server that sends files by sendfile reaches here,
+#     header and the body by sendfile, nothing else): the most a server that sends files by sendfile reaches here,
 #     since what it leaves is the kernel's work for the body.
 # Files: 4 KiB (wrk 16 connections) and 1 MiB (8 connections), and 64 MiB (2 connections) in full mode.
 # Load: wrk, 1 thread, keep-alive, loopback. The servers run side by side on their own free ports, each
@@ -236,7 +236,7 @@ done
 7|bound: GET 4 KiB, wrk 16 conns (reactive-uring io_uring writer vs nginx, sendfile + open_file_cache)|uring.4k.bin|nginx.4k.bin|req/s|-
 7|bound: GET 1 MiB, wrk 8 conns (reactive-uring io_uring writer vs nginx, sendfile + open_file_cache)|uring.1m.bin|nginx.1m.bin|req/s|-
 7|bound: GET 4 KiB, wrk 16 conns (C sendfile server: a thread per CPU, epoll, files kept open, a fixed header and sendfile, nothing else, vs stock Spring Boot WebFlux)|csend.4k.bin|stock.4k.bin|req/s|-
-7|bound: GET 1 MiB, wrk 8 conns (C sendfile server: a thread per CPU, epoll, files kept open, a fixed header and sendfile, nothing else, vs stock Spring Boot WebFlux): what any sendfile server reaches here|csend.1m.bin|stock.1m.bin|req/s|-
+7|bound: GET 1 MiB, wrk 8 conns (C sendfile server: a thread per CPU, epoll, files kept open, a fixed header and sendfile, nothing else, vs stock Spring Boot WebFlux): the most a sendfile server reaches here|csend.1m.bin|stock.1m.bin|req/s|-
 7|info: GET 1 MiB, wrk 8 conns (reactive-uring io_uring writer, STATX reused 1 s, vs the C sendfile server)|uring.1m.bin|csend.1m.bin|req/s|-
 SPEC
   if [ "$quick" -eq 0 ]; then cat <<'SPEC'

@@ -40,9 +40,9 @@ static __thread struct file files[MAX_FILES];
 static __thread int nfiles;
 static const char *root;
 
-/* the kept-open file named NAME (no '/', no ".."), opened on first use; -1 when there is none */
+/* the kept-open regular file named NAME (no '/': only ROOT's own), opened on first use; -1 when none */
 static int file_of(const char *name, size_t len) {
-    if (len == 0 || len >= sizeof files[0].name || memchr(name, '/', len) || (len == 2 && !memcmp(name, "..", 2)))
+    if (len == 0 || len >= sizeof files[0].name || memchr(name, '/', len))
         return -1;
     for (int i = 0; i < nfiles; i++)
         if (strlen(files[i].name) == len && !memcmp(files[i].name, name, len)) return i;
