@@ -303,6 +303,20 @@ public final class Ring implements AutoCloseable {
     }
 
     /**
+     * Whether a customizer (policy) of the ring may refuse or limit {@code op}: when not, the
+     * framework may do a READ's work by a plain syscall where that is faster, and the ring's rules
+     * are the same. Any thread.
+     */
+    public boolean mayRestrict(Opcode op) {
+        for (RingCustomizer c : customizers) {
+            if (c.mayRestrict(op)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Registers restrictions (IORING_REGISTER_RESTRICTIONS); only on an {@code R_DISABLED} ring,
      * once. After {@link #enable()} the kernel refuses every SQE op, register op and SQE flag the
      * list does not allow (on Linux 6.18 a list with no register op denies them all, and vice versa).

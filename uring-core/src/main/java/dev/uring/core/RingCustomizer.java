@@ -42,6 +42,17 @@ public interface RingCustomizer {
     }
 
     /**
+     * Whether this customizer may refuse or limit {@code op} on its rings (by the kernel's
+     * restrictions or a submission filter). The framework asks it before it does an op's work by a
+     * plain syscall for speed rather than need (a READ of cached pages on the caller's thread), which
+     * it does only when no customizer may; it asks nothing and reports nothing to audit. True by
+     * default: a customizer that does not say is taken to restrict every op.
+     */
+    default boolean mayRestrict(Opcode op) {
+        return true;
+    }
+
+    /**
      * Explains, for audit and messages, a CQE of {@code op} that the kernel's restrictions refused
      * with -EACCES on {@code ring} (see {@link Ring#accessDenied}); null to say nothing.
      */

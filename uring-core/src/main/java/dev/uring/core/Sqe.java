@@ -513,6 +513,23 @@ public final class Sqe {
         return this;
     }
 
+    /**
+     * IORING_OP_FADVISE: posix_fadvise(2)'s {@code advice} (POSIX_FADV_NORMAL 0 to NOREUSE 5) over
+     * {@code [offset, offset+len)}, {@code len} 0 meaning to the end of the file.
+     */
+    public Sqe prepFadvise(int fd, long offset, int len, int advice) {
+        if (offset < 0 || len < 0) {
+            throw new IllegalArgumentException("FADVISE: offset and length must not be negative, got " + offset
+                    + ", " + len);
+        }
+        if (advice < 0 || advice > 5) {
+            throw new IllegalArgumentException("FADVISE: advice must be a POSIX_FADV_* value (0 to 5), got " + advice);
+        }
+        rw(Opcode.FADVISE, checkFd(Opcode.FADVISE, fd), 0L, len, offset);
+        opFlags(advice);
+        return this;
+    }
+
     /** IORING_OP_FTRUNCATE to {@code length} bytes. */
     public Sqe prepFtruncate(int fd, long length) {
         if (length < 0) {

@@ -299,7 +299,7 @@ class SqeEncodingPropertiesTest {
     }
 
     @Property
-    void closeStatxFsyncFallocateFtruncate(@ForAll("fds") int fd, @ForAll @IntRange(min = 0, max = 1 << 24) int slot,
+    void closeStatxFsyncFallocateFtruncateFadvise(@ForAll("fds") int fd, @ForAll @IntRange(min = 0, max = 1 << 24) int slot,
             @ForAll int atFlags, @ForAll int mask, @ForAll boolean datasync, @ForAll int mode,
             @ForAll @LongRange(min = 0) long offset, @ForAll @LongRange(min = 1) long length) {
         Raw c = prep(5, s -> s.prepClose(fd));
@@ -327,6 +327,11 @@ class SqeEncodingPropertiesTest {
         Raw ft = prep(10, s -> s.prepFtruncate(fd, offset));
         assertThat(ft.opcode()).isEqualTo(55);
         assertThat(ft.off()).isEqualTo(offset);
+        Raw fv = prep(11, s -> s.prepFadvise(fd, offset, mode & 0x7FFFFFFF, 4));
+        assertThat(fv.opcode()).isEqualTo(24);
+        assertThat(fv.off()).isEqualTo(offset);
+        assertThat(fv.len()).isEqualTo(mode & 0x7FFFFFFF);
+        assertThat(fv.opFlags()).as("fadvise_advice shares the op flags word").isEqualTo(4);
     }
 
     @Property
@@ -572,6 +577,9 @@ class SqeEncodingPropertiesTest {
         refused("offset", s -> s.prepFallocate(3, 0, offset, 1));
         refused("length", s -> s.prepFallocate(3, 0, 0, negative));
         refused("length", s -> s.prepFtruncate(3, negative));
+        refused("offset", s -> s.prepFadvise(3, offset, 0, 4));
+        refused("length", s -> s.prepFadvise(3, 0, negative, 4));
+        refused("advice", s -> s.prepFadvise(3, 0, 0, how + 3));
         refused("length", s -> s.prepSplice(3, -1, 4, -1, negative, 0));
         refused("length", s -> s.prepReadSelect(3, negative, 0, 0));
         refused("backlog", s -> s.prepListen(3, negative));

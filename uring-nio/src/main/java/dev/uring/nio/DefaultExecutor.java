@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 
@@ -22,7 +23,9 @@ import org.jspecify.annotations.Nullable;
  * another (one that waits for another's result included); a batch of handlers ({@link
  * HandlerBatches.Batch}) that the thread is in loses its handlers not yet started to the pool too,
  * and a batch goes there as one task per handler, so none waits behind another there either. So do
- * tasks that keep waiting while the thread is never idle (more work than one thread keeps up with).
+ * the waiting tasks when one of them was queued before the watchdog's last look (more work than one
+ * thread keeps up with). Between tasks the thread spins a little before it parks, so that a caller
+ * handing over a stream of short tasks rarely has to wake it.
  * All are created on first use, never shut down, and inherit no inheritable thread-local, so none
  * carries the policy of whichever thread happened to make it.
  */
@@ -30,6 +33,11 @@ final class DefaultExecutor extends AbstractExecutorService {
     static final ExecutorService INSTANCE = new DefaultExecutor();
     /** How long one task may hold the handler thread before the others are run elsewhere. */
     static final long STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /**
+     * How long the handler thread polls for the next task before it parks: a wake-up costs the caller a
+     * syscall per task when tasks come a little apart. {@code -During.nio.handlerSpinMicros=N}.
+     */
+    static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(Long.getLong("uring.nio.handlerSpinMicros", 10));
 
     private final ExecutorService overflow = Executors.newCachedThreadPool(Thread.ofPlatform().daemon()
             .name("uring-nio-handler-", 1).inheritInheritableThreadLocals(false).factory());
@@ -43,8 +51,12 @@ final class DefaultExecutor extends AbstractExecutorService {
     private volatile long taskStarted;
     /** The handler thread's current task: written before {@link #taskStarted}, read by the watchdog after it. */
     private @Nullable Runnable running;
-    /** Counts the times the handler thread parked: the watchdog tells a backlog from a thread that keeps up. */
-    private volatile long parks;
+    /** Counts the tasks queued for the handler thread; with {@link #taken}, the watchdog tells a backlog. */
+    private final AtomicLong queued = new AtomicLong();
+    /** Counts the tasks the handler thread took off the queue; the handler thread writes it. */
+    private volatile long taken;
+    /** Counts the tasks the watchdog moved off the queue to the pool; the watchdog's only. */
+    private long moved;
     /** Set by the watchdog while the current task holds the thread past the stall time; new tasks go to the pool. */
     private volatile boolean stalled;
     /** Whether the watchdog is parked without a deadline (the handler thread idle); it is unparked when work comes. */
@@ -70,6 +82,7 @@ final class DefaultExecutor extends AbstractExecutorService {
             toPool(task);
             return;
         }
+        queued.getAndIncrement();
         queue.offer(task);
         if (parked.get() && parked.compareAndSet(true, false)) {
             LockSupport.unpark(lane);
@@ -79,15 +92,18 @@ final class DefaultExecutor extends AbstractExecutorService {
     private void runLane() {
         while (true) {
             Runnable task = queue.poll();
+            if (task == null && SPIN_NANOS > 0) {
+                task = spinPoll();
+            }
             if (task == null) {
                 parked.set(true);
                 if (queue.isEmpty()) {
-                    parks++; // this thread only writes it
                     LockSupport.park(this);
                 }
                 parked.set(false);
                 continue;
             }
+            taken++; // the only writer
             running = task;
             taskStarted = System.nanoTime() | 1; // never 0 while a task runs
             // after taskStarted is written: a watchdog going to sleep sees the task, or is woken here
@@ -115,12 +131,11 @@ final class DefaultExecutor extends AbstractExecutorService {
      */
     private void watch() {
         long lastStarted = -1;
-        long lastParks = -1;
+        long lastQueued = -1;
         int idleLooks = 0;
-        int backlogLooks = 0;
         while (true) {
             long started = taskStarted;
-            long p = parks;
+            long q = queued.get();
             if (stalled && (started == 0 || started != lastStarted)) {
                 stalled = false; // the long task ended just as it was marked
             }
@@ -132,6 +147,7 @@ final class DefaultExecutor extends AbstractExecutorService {
                     }
                     watchdogAsleep.set(false);
                     idleLooks = 0;
+                    lastQueued = -1;
                     continue;
                 }
             } else {
@@ -143,18 +159,30 @@ final class DefaultExecutor extends AbstractExecutorService {
                     takeRestOfBatch();
                     moveWaiting();
                 }
-                // tasks waiting at two looks in a row with the thread never idle between: more work than
-                // one thread keeps up with; what waits runs on the pool, concurrently, as the JDK's would
-                backlogLooks = !queue.isEmpty() && p == lastParks ? backlogLooks + 1 : 0;
-                if (backlogLooks >= 2) {
-                    backlogLooks = 0;
+                // a task queued before the last look still waits: more work than one thread keeps up
+                // with (a busy thread alone is not: short tasks queued behind each other are its use);
+                // what waits runs on the pool, concurrently, as the JDK's would
+                if (lastQueued >= 0 && taken + moved < lastQueued) {
                     moveWaiting();
                 }
             }
             lastStarted = started;
-            lastParks = p;
+            lastQueued = q;
             LockSupport.parkNanos(this, STALL_NANOS / 2);
         }
+    }
+
+    /** Polls the queue for up to {@link #SPIN_NANOS}: the next task, or null. */
+    private @Nullable Runnable spinPoll() {
+        long deadline = System.nanoTime() + SPIN_NANOS;
+        do {
+            Thread.onSpinWait();
+            Runnable task = queue.poll();
+            if (task != null) {
+                return task;
+            }
+        } while (System.nanoTime() - deadline < 0);
+        return null;
     }
 
     private static boolean waiting(Thread.State s) {
@@ -176,6 +204,7 @@ final class DefaultExecutor extends AbstractExecutorService {
     private void moveWaiting() {
         @Nullable Runnable task;
         while ((task = queue.poll()) != null) {
+            moved++;
             toPool(task);
         }
     }

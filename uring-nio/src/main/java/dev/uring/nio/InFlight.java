@@ -1,9 +1,11 @@
 package dev.uring.nio;
 
 import dev.uring.core.Errors;
+import dev.uring.core.FileCalls;
 import dev.uring.core.Sqe;
 import dev.uring.core.loop.EventLoop;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.CancellationException;
@@ -25,6 +27,8 @@ import org.jspecify.annotations.Nullable;
 final class InFlight {
     /** Linux's ECANCELED: the CQE of an op ASYNC_CANCEL stopped. */
     private static final int ECANCELED = 125;
+    /** Linux's EBADF. */
+    private static final int EBADF = 9;
 
     /**
      * Ops handed to one loop before the next op goes to the next loop of the group; 0 (or less):
@@ -288,6 +292,23 @@ final class InFlight {
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Reads what the page cache holds into {@code dst} from {@code position} on the calling thread
+     * (preadv2 RWF_NOWAIT, which never waits for a device), with the fd held: the bytes read (0 at
+     * the end of the file), or a negative errno, after which the read is the ring's to do (a closed
+     * channel answers -EBADF).
+     */
+    long readCached(MemorySegment dst, long position) {
+        if (closing || !fd.acquire()) {
+            return -EBADF;
+        }
+        try {
+            return FileCalls.readCached(fd.fd(), dst, position);
+        } finally {
+            fd.release();
         }
     }
 

@@ -63,6 +63,14 @@ final class LoopCall {
         return join(answer);
     }
 
+    /** Asks the ring of a loop whether its policy may refuse or limit {@code op}; reports nothing to audit. */
+    static boolean mayRestrict(Loops loops, Opcode op) {
+        EventLoop loop = loops.pick();
+        CompletableFuture<Boolean> answer = new CompletableFuture<>();
+        loop.execute(() -> answer.complete(loop.ring().mayRestrict(op)));
+        return join(answer);
+    }
+
     private static <T> T join(CompletableFuture<T> f) {
         boolean interrupted = false;
         try {

@@ -1,6 +1,7 @@
 package dev.uring.nio;
 
 import dev.uring.core.KernelFeature;
+import dev.uring.core.Opcode;
 import dev.uring.core.RingSetupHook;
 import dev.uring.core.loop.EventLoop;
 import dev.uring.core.loop.EventLoopGroup;
@@ -22,9 +23,17 @@ final class Loops {
     private static final Object NO_POLICY = new Object();
     private static final Map<Object, Loops> BY_KEY = new HashMap<>();
 
+    /**
+     * Whether a read into a direct buffer first tries the page cache on the calling thread
+     * ({@code -During.nio.readCachedOnCaller=false} sends every read to the ring).
+     */
+    static final boolean READ_CACHED_ON_CALLER =
+            Boolean.parseBoolean(System.getProperty("uring.nio.readCachedOnCaller", "true"));
     private final EventLoopGroup group;
     private final BounceBuffers[] buffers;
     private final HandlerBatches[] handlers;
+    /** Whether reads may try the page cache on the caller: asked of the rings' policy once, at start. */
+    private boolean readCachedOnCaller;
 
     private Loops(EventLoopGroup group) {
         this.group = group;
@@ -49,6 +58,8 @@ final class Loops {
                 // answered here, off the loops: a probe waits for a scratch ring's completion
                 KernelFeature.FTRUNCATE.isAvailable();
                 l = new Loops(key == null ? startUnscoped() : start());
+                // a policy that refuses or checks READ keeps every read on its rings
+                l.readCachedOnCaller = READ_CACHED_ON_CALLER && !LoopCall.mayRestrict(l, Opcode.READ);
                 BY_KEY.put(key == null ? NO_POLICY : key, l);
             }
             return l;
@@ -102,6 +113,11 @@ final class Loops {
             throw new UncheckedIOException(new IOException("the io_uring loops of uring-nio failed to start"));
         }
         return g;
+    }
+
+    /** Whether a channel of these loops may read cached pages on the calling thread (preadv2 RWF_NOWAIT). */
+    boolean readCachedOnCaller() {
+        return readCachedOnCaller;
     }
 
     /** A loop for a new channel or a lone op: the caller's own loop, else the next one round-robin. */

@@ -6,6 +6,7 @@ import dev.uring.core.FileCalls;
 import dev.uring.core.KernelFeature;
 import dev.uring.core.Opcode;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousFileChannel;
 import java.nio.channels.ClosedChannelException;
@@ -53,6 +54,13 @@ import org.jspecify.annotations.Nullable;
  *   <li>A direct buffer is handed to the kernel as is; a heap buffer goes through a native bounce
  *       buffer of the loop's pool (a copy each way). Either buffer must not be touched until the
  *       op completes.</li>
+ *   <li>A read into a direct buffer (of up to 256 KiB) first takes what the page cache holds on the
+ *       calling thread, by preadv2 with RWF_NOWAIT, which never waits for a device; only the bytes
+ *       not cached go to a loop as a READ. A read of cached pages so costs a syscall on the caller
+ *       and the handler's hand-over to the executor, instead of two hand-overs between threads (the
+ *       JDK's own channel also reads on a thread of its own). A ring policy that refuses or checks
+ *       READ keeps every read on the ring ({@code -During.nio.readCachedOnCaller=false} does so for
+ *       all), as does a file system that cannot read without waiting.</li>
  *   <li>The blocking methods ({@link #size}, {@link #force}, {@link #truncate}, {@link #close} waits
  *       for in-flight ops) wait for the loop's completion on the calling thread; called on one of
  *       the channel's own loop threads (possible only through an executor that runs handlers
@@ -82,9 +90,22 @@ public final class UringAsynchronousFileChannel extends AsynchronousFileChannel 
     private final InFlight ops;
     private final FileLocks locks;
     private final ExecutorService executor;
+    /**
+     * The most bytes a read takes from the page cache on the calling thread: that copy runs as a critical
+     * native call (no safepoint meanwhile), so a larger read goes to the ring.
+     */
+    private static final int MAX_CACHED_READ = 256 * 1024;
+    /** How deep cached reads may nest on one thread through handlers run inline (as the JDK's 16). */
+    private static final int MAX_NESTED = 16;
+    /** Per thread, how many handlers of cached reads are running on it, one inside the other. */
+    private static final ThreadLocal<int[]> NESTED = ThreadLocal.withInitial(() -> new int[1]);
+    /** Linux's EBADF: {@link InFlight#readCached}'s answer on a closed channel. */
+    private static final int EBADF = 9;
     private final boolean reading;
     private final boolean writing;
     private final String name;
+    /** Whether reads into direct buffers try the page cache on the calling thread first; racy on purpose. */
+    private boolean readCached;
 
     private UringAsynchronousFileChannel(String name, InFlight ops, FileLocks locks, @Nullable ExecutorService executor,
             boolean reading, boolean writing) {
@@ -94,6 +115,7 @@ public final class UringAsynchronousFileChannel extends AsynchronousFileChannel 
         this.executor = executor == null ? DefaultExecutor.INSTANCE : executor;
         this.reading = reading;
         this.writing = writing;
+        this.readCached = reading && ops.loops().readCachedOnCaller();
     }
 
     /**
@@ -183,7 +205,43 @@ public final class UringAsynchronousFileChannel extends AsynchronousFileChannel 
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("Read-only buffer");
         }
-        return run(dst, position, dst.hasRemaining() ? ReadOp::new : null, handler);
+        if (!readCached || !dst.isDirect() || !dst.hasRemaining() || dst.remaining() > MAX_CACHED_READ) {
+            return run(dst, position, dst.hasRemaining() ? ReadOp::new : null, handler);
+        }
+        // an executor that runs handlers inline would nest each handler's next cached read in the last
+        int[] nested = handler != null && executor != DefaultExecutor.INSTANCE ? NESTED.get() : null;
+        if (nested != null && nested[0] >= MAX_NESTED) {
+            return run(dst, position, ReadOp::new, handler); // the ring's completion starts a fresh stack
+        }
+        long n = ops.readCached(MemorySegment.ofBuffer(dst), position);
+        if (n < 0) {
+            if (n != FileCalls.NOT_CACHED && n != -EBADF) {
+                readCached = false; // the file system cannot read without waiting (EOPNOTSUPP), or seccomp
+            }
+            return run(dst, position, ReadOp::new, handler);
+        }
+        int read = (int) n;
+        dst.position(dst.position() + read);
+        if (read == 0 || !dst.hasRemaining()) {
+            // every byte from the page cache (or the end of the file): the ring is not needed
+            int value = read == 0 ? -1 : read;
+            if (handler == null) {
+                return PendingFuture.of(value);
+            }
+            if (nested == null) {
+                handler.succeeded(value);
+                return NO_FUTURE;
+            }
+            nested[0]++;
+            try {
+                handler.succeeded(value);
+            } finally {
+                nested[0]--;
+            }
+            return NO_FUTURE;
+        }
+        // a part was cached: the ring reads the rest, and the result counts both
+        return run(dst, position + read, (b, p, o) -> new ReadOp(b, p, o, read), handler);
     }
 
     @Override

@@ -72,6 +72,28 @@ class DefaultExecutorTest {
     }
 
     @Test
+    void moreShortBusyTasksThanOneThreadKeepsUpWithAlsoRunOnThePool() throws Exception {
+        // each task keeps its thread busy 300 us (shorter than the stall time, never waiting): 200 of them
+        // queued at once are 60 ms of work, and those that wait go to the pool
+        int tasks = 200;
+        java.util.Set<String> ranOn = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        CountDownLatch done = new CountDownLatch(tasks);
+        for (int i = 0; i < tasks; i++) {
+            DefaultExecutor.INSTANCE.execute(() -> {
+                long end = System.nanoTime() + TimeUnit.MICROSECONDS.toNanos(300);
+                while (System.nanoTime() < end) {
+                    Thread.onSpinWait();
+                }
+                ranOn.add(Thread.currentThread().getName());
+                done.countDown();
+            });
+        }
+        assertThat(done.await(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(ranOn).contains("uring-nio-handler-0").hasSizeGreaterThan(1)
+                .allMatch(n -> n.startsWith("uring-nio-handler-"));
+    }
+
+    @Test
     void handlersThatWaitForALaterHandlerOfTheSameLoopPassDoNotWaitForGood() throws Exception {
         // the first holds the handler thread; the second, taken from its batch, must not hold the third
         for (String waited : waitForTheLastHandlerOfOnePass(DefaultExecutor.INSTANCE, 2)) {

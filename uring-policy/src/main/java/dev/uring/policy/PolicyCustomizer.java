@@ -240,6 +240,12 @@ public final class PolicyCustomizer implements RingCustomizer {
         return reason;
     }
 
+    /** Whether the policy refuses {@code op} or checks its arguments (then no syscall may stand in for it). */
+    @Override
+    public boolean mayRestrict(Opcode op) {
+        return !policy.permits(op) || javaChecked[op.ordinal()];
+    }
+
     /** Reports the refusal to {@link PolicyViolations}: every denied register op is audited. */
     @Override
     public void registerDenied(Ring ring, RegisterOp op, String reason) {

@@ -225,6 +225,16 @@ public final class Native {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
     private static final MethodHandle FTRUNCATE = downcall("ftruncate",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG), CAPTURE_ERRNO);
+    /**
+     * preadv2(2) as a critical call: it never blocks when given RWF_NOWAIT, and being critical it may
+     * take its iovec and errno in heap arrays, so a call allocates no native memory on any thread.
+     */
+    private static final MethodHandle PREADV2 = downcall("preadv2",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT), CAPTURE_ERRNO,
+            Linker.Option.critical(true));
+
+    /** preadv2(2)'s flag: return EAGAIN rather than wait for data not in the page cache. */
+    public static final int RWF_NOWAIT = 0x8;
 
     /** bind(2) to the sockaddr in {@code addr} (its byteSize is addrlen): 0, or -errno. */
     public static int bind(int fd, MemorySegment addr) {
@@ -254,6 +264,26 @@ public final class Native {
         try {
             int r = (int) FTRUNCATE.invokeExact(state, fd, length);
             return r < 0 ? -errno(state) : r;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * preadv2(2) of {@code len} bytes at native address {@code base} from {@code offset} with
+     * {@code flags}; only with RWF_NOWAIT, which keeps the critical call from blocking: the bytes
+     * read, or -errno.
+     */
+    public static long preadv2(int fd, long base, long len, long offset, int flags) {
+        if ((flags & RWF_NOWAIT) == 0) {
+            throw new IllegalArgumentException("preadv2 is a critical call here: RWF_NOWAIT is required");
+        }
+        long[] iov = {base, len};
+        int[] errno = new int[1];
+        try {
+            long r = (long) PREADV2.invokeExact(MemorySegment.ofArray(errno), fd, MemorySegment.ofArray(iov), 1,
+                    offset, flags);
+            return r < 0 ? -errno[0] : r;
         } catch (Throwable t) {
             throw rethrow(t);
         }
