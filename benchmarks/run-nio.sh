@@ -35,7 +35,7 @@ if [ "$quick" -eq 1 ]; then
 else
   random=(-f 1 -wi 2 -w 1s -i 3 -r 2s); whole=(-f 1 -wi 1 -w 2s -i 3 -r 2s)
 fi
-sides=(jdk uring jdkPool32 uringOnLoop uringPool32 handoffOnly callerPread)
+sides=(jdk uring uringRingOnly jdkPool32 uringInline uringPool32 handoffOnly callerPread)
 
 for r in $(seq 1 "$rounds"); do
   log "round $r of $rounds"
@@ -56,12 +56,14 @@ done
 bench_results <<'SPEC'
 19|4 KiB random hot reads, depth 32, handlers: ours vs JDK channel (default pool)|java.AsyncFileChannelBenchmark.randomRead4k:impl=uring|java.AsyncFileChannelBenchmark.randomRead4k:impl=jdk|ops/s|>= 3.0
 19|4 KiB random hot reads, depth 32, handlers: ours vs JDK channel on a fixed pool of 32 threads|java.AsyncFileChannelBenchmark.randomRead4k:impl=uring|java.AsyncFileChannelBenchmark.randomRead4k:impl=jdkPool32|ops/s|-
-19|info: 4 KiB random hot reads, depth 32, handlers run on the loop by an executor that runs them inline (not the default: a handler that blocks stalls the loop; what the hand-over to the handler thread costs) vs JDK channel (default pool)|java.AsyncFileChannelBenchmark.randomRead4k:impl=uringOnLoop|java.AsyncFileChannelBenchmark.randomRead4k:impl=jdk|ops/s|-
-19|info: 4 KiB random hot reads, depth 32, ours with handlers on the default handler thread vs ours with handlers run on the loop|java.AsyncFileChannelBenchmark.randomRead4k:impl=uring|java.AsyncFileChannelBenchmark.randomRead4k:impl=uringOnLoop|ops/s|-
+19|info: 4 KiB random hot reads, depth 32, ours (cached pages read on the calling thread, the default) vs ours with every read a READ on the ring (-During.nio.readCachedOnCaller=false)|java.AsyncFileChannelBenchmark.randomRead4k:impl=uring|java.AsyncFileChannelBenchmark.randomRead4k:impl=uringRingOnly|ops/s|-
+19|info: 4 KiB random hot reads, depth 32, ours with every read a READ on the ring vs JDK channel (default pool)|java.AsyncFileChannelBenchmark.randomRead4k:impl=uringRingOnly|java.AsyncFileChannelBenchmark.randomRead4k:impl=jdk|ops/s|-
+19|info: 4 KiB random hot reads, depth 32, ours with handlers run inline by the executor, on the thread that completes the read (the caller here: not the default, a handler that blocks stalls that thread; what the hand-over to the handler thread costs) vs JDK channel (default pool)|java.AsyncFileChannelBenchmark.randomRead4k:impl=uringInline|java.AsyncFileChannelBenchmark.randomRead4k:impl=jdk|ops/s|-
+19|info: 4 KiB random hot reads, depth 32, ours with handlers on the default handler thread vs ours with handlers run inline|java.AsyncFileChannelBenchmark.randomRead4k:impl=uring|java.AsyncFileChannelBenchmark.randomRead4k:impl=uringInline|ops/s|-
 19|info: 4 KiB random hot reads, depth 32, both channels' handlers on the same fixed pool of 32 threads: ours vs JDK|java.AsyncFileChannelBenchmark.randomRead4k:impl=uringPool32|java.AsyncFileChannelBenchmark.randomRead4k:impl=jdkPool32|ops/s|-
 19|info: the same shape with no I/O at all, each handler handed at once to one executor thread (what a design with one handler thread, as ours by default, reaches with its reads free) vs JDK channel (default pool)|java.AsyncFileChannelBenchmark.randomRead4k:impl=handoffOnly|java.AsyncFileChannelBenchmark.randomRead4k:impl=jdk|ops/s|-
 19|info: 4 KiB random hot reads, depth 32, handlers: ours vs the same shape with no I/O, one handler thread (handoffOnly)|java.AsyncFileChannelBenchmark.randomRead4k:impl=uring|java.AsyncFileChannelBenchmark.randomRead4k:impl=handoffOnly|ops/s|-
-19|info: 4 KiB random hot reads, depth 32, a channel that preads on the calling thread and hands each handler to one executor thread (callerPread: not ours, the design of a RWF_NOWAIT fast path) vs JDK channel (default pool)|java.AsyncFileChannelBenchmark.randomRead4k:impl=callerPread|java.AsyncFileChannelBenchmark.randomRead4k:impl=jdk|ops/s|-
+19|info: 4 KiB random hot reads, depth 32, a channel that preads on the calling thread and hands each handler to one executor thread (callerPread: not ours, a JDK FileChannel; the design ours follows for cached pages) vs JDK channel (default pool)|java.AsyncFileChannelBenchmark.randomRead4k:impl=callerPread|java.AsyncFileChannelBenchmark.randomRead4k:impl=jdk|ops/s|-
 19|info: 4 KiB random hot reads, depth 32, handlers: ours vs callerPread (a pread on the calling thread, one handler thread)|java.AsyncFileChannelBenchmark.randomRead4k:impl=uring|java.AsyncFileChannelBenchmark.randomRead4k:impl=callerPread|ops/s|-
 19|whole-file read 1 GiB, 64 KiB heap buffers, one in flight: ours vs JDK channel|java.AsyncFileChannelBenchmark.wholeFileRead:impl=uring|java.AsyncFileChannelBenchmark.wholeFileRead:impl=jdk|files/s|-
 SPEC
@@ -77,12 +79,14 @@ elapsed=$(( $(date +%s) - started ))
   echo "Java = uring-nio's UringAsynchronousFileChannel, peer = the JDK's channel; ratio = ours / JDK within a"
   echo "round (higher is better). Random reads: reads per second, 32 in flight, CompletionHandlers on each"
   echo "channel's default executor (the JDK's default pool; ours, uring-nio-handler-N), one row with the JDK's"
-  echo "channel on a fixed pool of 32 threads, ours on the same pool, ours with an executor that runs each handler"
-  echo "inline on the loop, and the same shape with no I/O, each handler handed at once to one executor thread"
+  echo "channel on a fixed pool of 32 threads, ours on the same pool, ours with every read on the ring"
+  echo "(\`impl=uringRingOnly\`), ours with an executor that runs each handler inline on the thread that completes"
+  echo "the read, and the same shape with no I/O, each handler handed at once to one executor thread"
   echo "(\`impl=handoffOnly\`: a design with one handler thread, as ours by default, with its reads free), and the"
-  echo "same with a pread on the calling thread (\`impl=callerPread\`: what a preadv2 RWF_NOWAIT fast path would do)."
+  echo "same with a pread on the calling thread (\`impl=callerPread\`, a JDK FileChannel)."
   echo "The reads are issued by the JMH thread, which waits for a free buffer between them (a blocking queue"
-  echo "the handlers fill): each read goes from that thread to a loop, and each result back."
+  echo "the handlers fill). Ours reads cached pages on that thread (preadv2 RWF_NOWAIT) and hands each handler"
+  echo "to its handler thread; with every read on the ring, each read goes from that thread to a loop and back."
   echo "Whole file: 1 GiB files per second. Issue 19's target (>= 3x) is for the random reads against"
   echo "the JDK's channel as users run it (its default pool)."
   [ -z "$note" ] || { echo; echo "Note: $note"; }

@@ -47,7 +47,8 @@ public final class FileCalls {
      */
     public static long readCached(int fd, MemorySegment dst, long position) {
         if (!dst.isNative()) {
-            throw new IllegalArgumentException("readCached: dst must be native memory (the kernel writes it), got " + dst);
+            throw new IllegalArgumentException("readCached: dst must be native memory (the kernel writes it), got "
+                    + dst);
         }
         if (position < 0) {
             throw new IllegalArgumentException("readCached: position must not be negative, got " + position);

@@ -51,7 +51,7 @@ class ReadCachedTest {
         arena.close();
     }
 
-    /** The kernel's answer for a one-page read of a file just written (its pages cached), skipping where RWF_NOWAIT is refused. */
+    /** Skips the test where the kernel refuses RWF_NOWAIT reads of the file just written (its pages cached). */
     private void assumeNowaitReads() {
         long r = FileCalls.readCached(fd, arena.allocate(4096), 0);
         assumeTrue(r != -Errno.EOPNOTSUPP, "this file system has no RWF_NOWAIT buffered reads (FMODE_NOWAIT)");

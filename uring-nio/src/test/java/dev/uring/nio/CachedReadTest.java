@@ -113,7 +113,8 @@ class CachedReadTest {
 
     /** Opens {@code file} on a ring of the test's own, runs {@code body} on the fd, closes it. */
     private static long onFd(Path file, OnFd body) throws IOException {
-        try (Ring ring = Ring.open(RingOptions.defaults().entries(4).setupHooks(false)); Arena arena = Arena.ofConfined()) {
+        try (Ring ring = Ring.open(RingOptions.defaults().entries(4).setupHooks(false));
+                Arena arena = Arena.ofConfined()) {
             int fd = one(ring, s -> s.prepOpenat(AtFlags.FDCWD, arena.allocateFrom(file.toString()), 0, 0));
             assertThat(fd).as("OPENAT").isGreaterThanOrEqualTo(0);
             try {
@@ -135,7 +136,7 @@ class CachedReadTest {
         return res[0];
     }
 
-    /** The kernel's answer to a cached read of {@code length} bytes at {@code position} of {@code file}, on a fd of its own. */
+    /** The kernel's answer to a cached read of {@code length} bytes at {@code position}, on a fd of its own. */
     private static long probe(Path file, long position, int length) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment dst = arena.allocate(length);
@@ -285,7 +286,8 @@ class CachedReadTest {
         // procfs has no RWF_NOWAIT reads on any kernel: the caller's try is refused and the ring reads
         Path version = Path.of("/proc/version");
         long r = probe(version, 0, 4096);
-        assumeTrue(r < 0 && r != FileCalls.NOT_CACHED, "/proc/version was read with RWF_NOWAIT: nothing to fall back from");
+        assumeTrue(r < 0 && r != FileCalls.NOT_CACHED,
+                "/proc/version was read with RWF_NOWAIT: nothing to fall back from");
         byte[] expected = Files.readAllBytes(version);
         Recording executor = new Recording();
         try (AsynchronousFileChannel ch = UringAsynchronousFileChannel.open(version, Set.of(READ), executor)) {

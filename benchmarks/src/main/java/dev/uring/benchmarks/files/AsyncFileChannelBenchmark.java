@@ -36,13 +36,15 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * {@link AsynchronousFileChannel} as existing code uses it, the JDK's ({@code impl=jdk}: blocking
- * preads on its default thread pool) against uring-nio's ({@code impl=uring}: io_uring READs on the
- * per-core loops, the channel that {@code -Djava.nio.file.spi.DefaultFileSystemProvider=
- * dev.uring.nio.UringFileSystemProvider} hands out), through the same calls: 4 KiB random reads of the
- * hot 1 GiB {@link BenchFile} with 32 in flight (handlers on each channel's default executor; also the
- * JDK's channel and ours on a fixed pool of 32 threads, {@code impl=jdkPool32} and {@code uringPool32}, and
- * the shape with one handler thread and no I/O, {@code impl=handoffOnly}, or a pread on the calling
- * thread, {@code impl=callerPread}), and a
+ * preads on its default thread pool) against uring-nio's ({@code impl=uring}: cached pages read on the
+ * calling thread by preadv2 RWF_NOWAIT, the rest io_uring READs on the per-core loops, the channel that
+ * {@code -Djava.nio.file.spi.DefaultFileSystemProvider=dev.uring.nio.UringFileSystemProvider} hands
+ * out), through the same calls: 4 KiB random reads of the hot 1 GiB {@link BenchFile} with 32 in flight
+ * (handlers on each channel's default executor; also ours with every read on the ring,
+ * {@code impl=uringRingOnly}, ours with handlers run inline, {@code uringInline}, the JDK's channel and
+ * ours on a fixed pool of 32 threads, {@code impl=jdkPool32} and {@code uringPool32}, and the shape with
+ * one handler thread and no I/O, {@code impl=handoffOnly}, or a pread on the calling thread,
+ * {@code impl=callerPread}), and a
  * whole-file read in 64 KiB heap buffers one after another, as Spring's {@code DataBufferUtils.read} does.
  */
 @Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
@@ -53,11 +55,11 @@ public class AsyncFileChannelBenchmark {
     private static final int CHUNK = 64 * 1024;
 
     /**
-     * {@code uringOnLoop}'s executor: runs each handler at once on the thread that completes it, the
-     * loop. Not how the channel should be run (a handler that blocks stalls the loop); it measures what
-     * the hand-over to the default handler thread costs.
+     * {@code uringInline}'s executor: runs each handler at once on the thread that completes its read
+     * (the caller for a cached read, else the loop). Not how the channel should be run (a handler that
+     * blocks stalls that thread); it measures what the hand-over to the default handler thread costs.
      */
-    private static final ExecutorService ON_LOOP = new AbstractExecutorService() {
+    private static final ExecutorService INLINE = new AbstractExecutorService() {
         @Override
         public void execute(Runnable task) {
             task.run();
@@ -93,12 +95,18 @@ public class AsyncFileChannelBenchmark {
             case "jdk" -> AsynchronousFileChannel.open(file, StandardOpenOption.READ);
             case "jdkPool32" -> AsynchronousFileChannel.open(file, Set.of(StandardOpenOption.READ), pool);
             case "uring" -> UringAsynchronousFileChannel.open(file, StandardOpenOption.READ);
-            case "uringOnLoop" -> UringAsynchronousFileChannel.open(file, Set.of(StandardOpenOption.READ), ON_LOOP);
+            case "uringRingOnly" -> {
+                // read by uring-nio's Loops when its first channel opens: in this fork, that is this one
+                System.setProperty("uring.nio.readCachedOnCaller", "false");
+                yield UringAsynchronousFileChannel.open(file, StandardOpenOption.READ);
+            }
+            case "uringInline" -> UringAsynchronousFileChannel.open(file, Set.of(StandardOpenOption.READ), INLINE);
             case "uringPool32" -> UringAsynchronousFileChannel.open(file, Set.of(StandardOpenOption.READ), pool);
             case "handoffOnly" -> new OneHandlerThreadChannel(null);
             case "callerPread" -> new OneHandlerThreadChannel(FileChannel.open(file, StandardOpenOption.READ));
             default -> throw new IllegalArgumentException(
-                    "impl is jdk, jdkPool32, uring, uringOnLoop, uringPool32, handoffOnly or callerPread, not " + impl);
+                    "impl is jdk, jdkPool32, uring, uringRingOnly, uringInline, uringPool32, handoffOnly or "
+                    + "callerPread, not " + impl);
         };
     }
 
@@ -205,7 +213,8 @@ public class AsyncFileChannelBenchmark {
      */
     @State(Scope.Thread)
     public static class RandomReads {
-        @Param({"jdk", "jdkPool32", "uring", "uringOnLoop", "uringPool32", "handoffOnly", "callerPread"})
+        @Param({"jdk", "jdkPool32", "uring", "uringRingOnly", "uringInline", "uringPool32", "handoffOnly",
+            "callerPread"})
         public String impl;
         AsynchronousFileChannel channel;
         @Nullable ExecutorService pool;
