@@ -24,8 +24,9 @@ import org.jspecify.annotations.Nullable;
  * HandlerBatches.Batch}) that the thread is in loses its handlers not yet started to the pool too,
  * and a batch goes there as one task per handler, so none waits behind another there either. So do
  * the waiting tasks when one of them was queued before the watchdog's last look (more work than one
- * thread keeps up with). Between tasks the thread spins a little before it parks, so that a caller
- * handing over a stream of short tasks rarely has to wake it.
+ * thread keeps up with). Between tasks the thread polls a little before it parks, so that a caller
+ * handing over a stream of short tasks rarely has to wake it; after polls that found nothing it parks
+ * at once for a while (more times after each), so a thread whose tasks come far apart does not spin.
  * All are created on first use, never shut down, and inherit no inheritable thread-local, so none
  * carries the policy of whichever thread happened to make it.
  */
@@ -37,6 +38,8 @@ final class DefaultExecutor extends AbstractExecutorService {
      * How long the handler thread polls for the next task before it parks: a wake-up costs the caller a
      * syscall per task when tasks come a little apart. {@code -During.nio.handlerSpinMicros=N}.
      */
+    /** The most idle times the handler thread parks at once after its polls came up empty. */
+    private static final int MAX_SPIN_BACKOFF = 1024;
     static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(Long.getLong("uring.nio.handlerSpinMicros", 10));
 
     private final ExecutorService overflow = Executors.newCachedThreadPool(Thread.ofPlatform().daemon()
@@ -61,6 +64,9 @@ final class DefaultExecutor extends AbstractExecutorService {
     private volatile boolean stalled;
     /** Whether the watchdog is parked without a deadline (the handler thread idle); it is unparked when work comes. */
     private final AtomicBoolean watchdogAsleep = new AtomicBoolean();
+    /** The handler thread's: idle times left to park at once, and how many the next empty poll sets. */
+    private int spinSkips;
+    private int spinBackoff = 1;
     private final Thread lane;
     private final Thread watchdog;
 
@@ -93,7 +99,18 @@ final class DefaultExecutor extends AbstractExecutorService {
         while (true) {
             Runnable task = queue.poll();
             if (task == null && SPIN_NANOS > 0) {
-                task = spinPoll();
+                // spin only while spinning pays: a poll that came up empty doubles the idle times to skip
+                if (spinSkips > 0) {
+                    spinSkips--;
+                } else {
+                    task = spinPoll();
+                    if (task != null) {
+                        spinBackoff = 1;
+                    } else {
+                        spinSkips = spinBackoff;
+                        spinBackoff = Math.min(spinBackoff * 2, MAX_SPIN_BACKOFF);
+                    }
+                }
             }
             if (task == null) {
                 parked.set(true);
