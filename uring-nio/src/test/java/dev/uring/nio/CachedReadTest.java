@@ -31,6 +31,9 @@ import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -67,11 +70,22 @@ class CachedReadTest {
         Files.write(file, content);
     }
 
-    /** An executor that notes the thread each handler is handed over on, and runs it on a thread of its own. */
+    /**
+     * An executor that notes the thread each handler is handed over on, and runs it on a thread of its
+     * own (or with {@code Runnable::run}, inline on the thread that hands it over).
+     */
     static final class Recording extends AbstractExecutorService {
         final List<Thread> handedOverOn = new CopyOnWriteArrayList<>();
-        private final java.util.concurrent.ExecutorService runner =
-                java.util.concurrent.Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().factory());
+        private final Executor runner;
+        private volatile boolean shut;
+
+        Recording() {
+            this(Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().factory()));
+        }
+
+        Recording(Executor runner) {
+            this.runner = runner;
+        }
 
         @Override
         public void execute(Runnable task) {
@@ -81,27 +95,31 @@ class CachedReadTest {
 
         @Override
         public void shutdown() {
-            runner.shutdown();
+            shut = true;
+            if (runner instanceof ExecutorService s) {
+                s.shutdown();
+            }
         }
 
         @Override
         public List<Runnable> shutdownNow() {
-            return runner.shutdownNow();
+            shutdown();
+            return List.of();
         }
 
         @Override
         public boolean isShutdown() {
-            return runner.isShutdown();
+            return shut;
         }
 
         @Override
         public boolean isTerminated() {
-            return runner.isTerminated();
+            return shut && (!(runner instanceof ExecutorService s) || s.isTerminated());
         }
 
         @Override
         public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-            return runner.awaitTermination(timeout, unit);
+            return !(runner instanceof ExecutorService s) || s.awaitTermination(timeout, unit);
         }
     }
 
@@ -311,7 +329,7 @@ class CachedReadTest {
         int reads = 20_000;
         AtomicInteger done = new AtomicInteger();
         CompletableFuture<Throwable> end = new CompletableFuture<>();
-        try (AsynchronousFileChannel ch = UringAsynchronousFileChannel.open(file, Set.of(READ), new InlineExecutor())) {
+        try (AsynchronousFileChannel ch = UringAsynchronousFileChannel.open(file, Set.of(READ), new Recording(Runnable::run))) {
             ByteBuffer dst = ByteBuffer.allocateDirect(64);
             CompletionHandler<Integer, Void> next = new CompletionHandler<>() {
                 @Override
@@ -331,38 +349,6 @@ class CachedReadTest {
             ch.read(dst, 0, null, next);
             assertThat(end.get(30, TimeUnit.SECONDS)).isNull();
             assertThat(done.get()).isEqualTo(reads);
-        }
-    }
-
-    /** Runs each task on the calling thread. */
-    static final class InlineExecutor extends AbstractExecutorService {
-        @Override
-        public void execute(Runnable task) {
-            task.run();
-        }
-
-        @Override
-        public void shutdown() {
-        }
-
-        @Override
-        public List<Runnable> shutdownNow() {
-            return List.of();
-        }
-
-        @Override
-        public boolean isShutdown() {
-            return false;
-        }
-
-        @Override
-        public boolean isTerminated() {
-            return false;
-        }
-
-        @Override
-        public boolean awaitTermination(long timeout, TimeUnit unit) {
-            return false;
         }
     }
 
