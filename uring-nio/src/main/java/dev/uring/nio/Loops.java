@@ -24,7 +24,7 @@ final class Loops {
     private static final Map<Object, Loops> BY_KEY = new HashMap<>();
 
     /**
-     * Whether a read into a direct buffer first tries the page cache on the calling thread
+     * Whether a read (of up to 256 KiB) first tries the page cache on the calling thread
      * ({@code -During.nio.readCachedOnCaller=false} sends every read to the ring).
      */
     static final boolean READ_CACHED_ON_CALLER =

@@ -6,6 +6,7 @@ import dev.uring.core.FileCalls;
 import dev.uring.core.KernelFeature;
 import dev.uring.core.Opcode;
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousFileChannel;
@@ -54,13 +55,13 @@ import org.jspecify.annotations.Nullable;
  *   <li>A direct buffer is handed to the kernel as is; a heap buffer goes through a native bounce
  *       buffer of the loop's pool (a copy each way). Either buffer must not be touched until the
  *       op completes.</li>
- *   <li>A read into a direct buffer (of up to 256 KiB) first takes what the page cache holds on the
- *       calling thread, by preadv2 with RWF_NOWAIT, which never waits for a device; only the bytes
- *       not cached go to a loop as a READ. A read of cached pages so costs a syscall on the caller
- *       and the handler's hand-over to the executor, instead of two hand-overs between threads (the
- *       JDK's own channel also reads on a thread of its own). A ring policy that refuses or checks
- *       READ keeps every read on the ring ({@code -During.nio.readCachedOnCaller=false} does so for
- *       all), as does a file system that cannot read without waiting.</li>
+ *   <li>A read of up to 256 KiB first takes what the page cache holds on the calling thread, by
+ *       preadv2 with RWF_NOWAIT, which never waits for a device (into a direct buffer as is, into a
+ *       heap buffer through native memory of the call's own); only the bytes not cached go to a loop
+ *       as a READ. A read of cached pages so costs a syscall on the caller and the handler's
+ *       hand-over to the executor, instead of two hand-overs between threads. A ring policy that
+ *       refuses or checks READ keeps every read on the ring ({@code -During.nio.readCachedOnCaller=false}
+ *       does so for all), as does a file system that cannot read without waiting.</li>
  *   <li>The blocking methods ({@link #size}, {@link #force}, {@link #truncate}, {@link #close} waits
  *       for in-flight ops) wait for the loop's completion on the calling thread; called on one of
  *       the channel's own loop threads (possible only through an executor that runs handlers
@@ -205,7 +206,7 @@ public final class UringAsynchronousFileChannel extends AsynchronousFileChannel 
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("Read-only buffer");
         }
-        if (!readCached || !dst.isDirect() || !dst.hasRemaining() || dst.remaining() > MAX_CACHED_READ) {
+        if (!readCached || !dst.hasRemaining() || dst.remaining() > MAX_CACHED_READ) {
             return run(dst, position, dst.hasRemaining() ? ReadOp::new : null, handler);
         }
         // an executor that runs handlers inline would nest each handler's next cached read in the last
@@ -213,7 +214,8 @@ public final class UringAsynchronousFileChannel extends AsynchronousFileChannel 
         if (nested != null && nested[0] >= MAX_NESTED) {
             return run(dst, position, ReadOp::new, handler); // the ring's completion starts a fresh stack
         }
-        long n = ops.readCached(MemorySegment.ofBuffer(dst), position);
+        long n = dst.isDirect() ? ops.readCached(MemorySegment.ofBuffer(dst), position)
+                : readCachedIntoHeap(dst, position);
         if (n < 0) {
             if (n != FileCalls.NOT_CACHED && n != -EBADF) {
                 readCached = false; // the file system cannot read without waiting (EOPNOTSUPP), or seccomp
@@ -298,6 +300,21 @@ public final class UringAsynchronousFileChannel extends AsynchronousFileChannel 
         });
         ops.submit(fileOp);
         return future;
+    }
+
+    /**
+     * {@link InFlight#readCached} for a heap buffer, whose array has no address to give the kernel: into
+     * native memory of this call's own, then copied into the buffer.
+     */
+    private long readCachedIntoHeap(ByteBuffer dst, long position) {
+        try (Arena scratch = Arena.ofConfined()) {
+            MemorySegment scratchBytes = scratch.allocate(dst.remaining());
+            long n = ops.readCached(scratchBytes, position);
+            if (n > 0) {
+                MemorySegment.copy(scratchBytes, 0, MemorySegment.ofBuffer(dst), 0, n);
+            }
+            return n;
+        }
     }
 
     /** Makes a read or write op (a constructor reference: no capture, so no allocation per call). */

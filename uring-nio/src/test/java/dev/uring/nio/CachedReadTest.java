@@ -284,16 +284,33 @@ class CachedReadTest {
     }
 
     @Test
-    void heapBuffersAndReadsOverTheCapGoToTheRing() throws Exception {
+    void aHeapBufferIsReadOnTheCallerThroughNativeMemoryOfItsOwn() throws Exception {
         assumeNowaitReads();
         Recording executor = new Recording();
         try (AsynchronousFileChannel ch = UringAsynchronousFileChannel.open(file, Set.of(READ), executor)) {
-            ByteBuffer heap = ByteBuffer.allocate(4096);
-            assertThat(read(ch, heap, 0).value()).isEqualTo(4096);
+            // a slice of a wrapped array that starts 3 bytes in, read from its position 5
+            ByteBuffer heap = ByteBuffer.wrap(new byte[70_000], 3, 69_000).slice().position(5);
+            assertThat(read(ch, heap, 1000).value()).isEqualTo(69_000 - 5);
+            assertThat(heap.position()).isEqualTo(69_000);
+            assertThat(Arrays.copyOfRange(heap.array(), 3 + 5, 3 + 69_000))
+                    .isEqualTo(Arrays.copyOfRange(content, 1000, 1000 + 69_000 - 5));
+            assertThat(executor.handedOverOn).containsExactly(Thread.currentThread());
+        } finally {
+            executor.shutdown();
+        }
+    }
+
+    @Test
+    void readsOverTheCapGoToTheRing() throws Exception {
+        assumeNowaitReads();
+        Recording executor = new Recording();
+        try (AsynchronousFileChannel ch = UringAsynchronousFileChannel.open(file, Set.of(READ), executor)) {
             ByteBuffer big = ByteBuffer.allocateDirect(512 * 1024);
             assertThat(read(ch, big, 0).value()).isEqualTo(512 * 1024);
+            ByteBuffer bigHeap = ByteBuffer.allocate(256 * 1024 + 1);
+            assertThat(read(ch, bigHeap, 0).value()).isEqualTo(256 * 1024 + 1);
             assertThat(executor.handedOverOn).hasSize(2).allMatch(CachedReadTest::isLoop, "loop threads");
-            assertThat(heap.array()).isEqualTo(Arrays.copyOf(content, 4096));
+            assertThat(bigHeap.array()).isEqualTo(Arrays.copyOf(content, 256 * 1024 + 1));
         } finally {
             executor.shutdown();
         }
