@@ -299,7 +299,8 @@ class SqeEncodingPropertiesTest {
     }
 
     @Property
-    void closeStatxFsyncFallocateFtruncateFadvise(@ForAll("fds") int fd, @ForAll @IntRange(min = 0, max = 1 << 24) int slot,
+    void closeStatxFsyncFallocateFtruncateFadvise(@ForAll("fds") int fd,
+            @ForAll @IntRange(min = 0, max = 1 << 24) int slot,
             @ForAll int atFlags, @ForAll int mask, @ForAll boolean datasync, @ForAll int mode,
             @ForAll @LongRange(min = 0) long offset, @ForAll @LongRange(min = 1) long length) {
         Raw c = prep(5, s -> s.prepClose(fd));

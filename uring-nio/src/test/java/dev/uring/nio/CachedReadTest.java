@@ -346,7 +346,8 @@ class CachedReadTest {
         int reads = 20_000;
         AtomicInteger done = new AtomicInteger();
         CompletableFuture<Throwable> end = new CompletableFuture<>();
-        try (AsynchronousFileChannel ch = UringAsynchronousFileChannel.open(file, Set.of(READ), new Recording(Runnable::run))) {
+        try (AsynchronousFileChannel ch = UringAsynchronousFileChannel.open(file, Set.of(READ),
+                new Recording(Runnable::run))) {
             ByteBuffer dst = ByteBuffer.allocateDirect(64);
             CompletionHandler<Integer, Void> next = new CompletionHandler<>() {
                 @Override
@@ -401,7 +402,8 @@ class CachedReadTest {
                 allow-register-ops ALL
                 allow-sqe-flags ALL
                 """, "test");
-        try (AsynchronousFileChannel ch = PolicyScope.call(small, () -> UringAsynchronousFileChannel.open(file, READ))) {
+        try (AsynchronousFileChannel ch = PolicyScope.call(small,
+                () -> UringAsynchronousFileChannel.open(file, READ))) {
             assertThat(ch.read(ByteBuffer.allocateDirect(4096), 0).get()).isEqualTo(4096);
             // cached, but longer than the policy allows: refused, not read on the caller's thread
             ByteBuffer big = ByteBuffer.allocateDirect(8192);
@@ -409,7 +411,8 @@ class CachedReadTest {
                     .hasCauseInstanceOf(AccessDeniedException.class);
             assertThat(big.position()).isZero();
         }
-        try (AsynchronousFileChannel ch = PolicyScope.call(noReads, () -> UringAsynchronousFileChannel.open(file, READ))) {
+        try (AsynchronousFileChannel ch = PolicyScope.call(noReads,
+                () -> UringAsynchronousFileChannel.open(file, READ))) {
             ByteBuffer dst = ByteBuffer.allocateDirect(4096);
             assertThatThrownBy(() -> ch.read(dst, 0).get()).isInstanceOf(ExecutionException.class)
                     .hasCauseInstanceOf(AccessDeniedException.class);
