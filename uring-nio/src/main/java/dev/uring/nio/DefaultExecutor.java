@@ -34,12 +34,12 @@ final class DefaultExecutor extends AbstractExecutorService {
     static final ExecutorService INSTANCE = new DefaultExecutor();
     /** How long one task may hold the handler thread before the others are run elsewhere. */
     static final long STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** The most idle times the handler thread parks at once after its polls came up empty. */
+    private static final int MAX_SPIN_BACKOFF = 1024;
     /**
      * How long the handler thread polls for the next task before it parks: a wake-up costs the caller a
      * syscall per task when tasks come a little apart. {@code -During.nio.handlerSpinMicros=N}.
      */
-    /** The most idle times the handler thread parks at once after its polls came up empty. */
-    private static final int MAX_SPIN_BACKOFF = 1024;
     static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(Long.getLong("uring.nio.handlerSpinMicros", 10));
 
     private final ExecutorService overflow = Executors.newCachedThreadPool(Thread.ofPlatform().daemon()
@@ -98,19 +98,8 @@ final class DefaultExecutor extends AbstractExecutorService {
     private void runLane() {
         while (true) {
             Runnable task = queue.poll();
-            if (task == null && SPIN_NANOS > 0) {
-                // spin only while spinning pays: a poll that came up empty doubles the idle times to skip
-                if (spinSkips > 0) {
-                    spinSkips--;
-                } else {
-                    task = spinPoll();
-                    if (task != null) {
-                        spinBackoff = 1;
-                    } else {
-                        spinSkips = spinBackoff;
-                        spinBackoff = Math.min(spinBackoff * 2, MAX_SPIN_BACKOFF);
-                    }
-                }
+            if (task == null) {
+                task = spinPoll();
             }
             if (task == null) {
                 parked.set(true);
@@ -189,16 +178,29 @@ final class DefaultExecutor extends AbstractExecutorService {
         }
     }
 
-    /** Polls the queue for up to {@link #SPIN_NANOS}: the next task, or null. */
+    /**
+     * Polls the queue for up to {@link #SPIN_NANOS}, only while polling pays: a poll that came up empty
+     * doubles the idle times that then park at once, one that found a task ends that. The next task, or null.
+     */
     private @Nullable Runnable spinPoll() {
+        if (SPIN_NANOS <= 0) {
+            return null;
+        }
+        if (spinSkips > 0) {
+            spinSkips--;
+            return null;
+        }
         long deadline = System.nanoTime() + SPIN_NANOS;
         do {
             Thread.onSpinWait();
             Runnable task = queue.poll();
             if (task != null) {
+                spinBackoff = 1;
                 return task;
             }
         } while (System.nanoTime() - deadline < 0);
+        spinSkips = spinBackoff;
+        spinBackoff = Math.min(spinBackoff * 2, MAX_SPIN_BACKOFF);
         return null;
     }
 

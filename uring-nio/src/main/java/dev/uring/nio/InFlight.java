@@ -27,8 +27,8 @@ import org.jspecify.annotations.Nullable;
 final class InFlight {
     /** Linux's ECANCELED: the CQE of an op ASYNC_CANCEL stopped. */
     private static final int ECANCELED = 125;
-    /** Linux's EBADF. */
-    private static final int EBADF = 9;
+    /** {@link #readCached}'s answer on a closed channel: Linux's -EBADF. */
+    static final int CLOSED = -9;
 
     /**
      * Ops handed to one loop before the next op goes to the next loop of the group; 0 (or less):
@@ -299,11 +299,11 @@ final class InFlight {
      * Reads what the page cache holds into {@code dst} from {@code position} on the calling thread
      * (preadv2 RWF_NOWAIT, which never waits for a device), with the fd held: the bytes read (0 at
      * the end of the file), or a negative errno, after which the read is the ring's to do (a closed
-     * channel answers -EBADF).
+     * channel answers {@link #CLOSED}).
      */
     long readCached(MemorySegment dst, long position) {
         if (closing || !fd.acquire()) {
-            return -EBADF;
+            return CLOSED;
         }
         try {
             return FileCalls.readCached(fd.fd(), dst, position);

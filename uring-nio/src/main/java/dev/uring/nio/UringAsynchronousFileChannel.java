@@ -100,12 +100,10 @@ public final class UringAsynchronousFileChannel extends AsynchronousFileChannel 
     private static final int MAX_NESTED = 16;
     /** Per thread, how many handlers of cached reads are running on it, one inside the other. */
     private static final ThreadLocal<int[]> NESTED = ThreadLocal.withInitial(() -> new int[1]);
-    /** Linux's EBADF: {@link InFlight#readCached}'s answer on a closed channel. */
-    private static final int EBADF = 9;
     private final boolean reading;
     private final boolean writing;
     private final String name;
-    /** Whether reads into direct buffers try the page cache on the calling thread first; racy on purpose. */
+    /** Whether reads try the page cache on the calling thread first; racy on purpose. */
     private boolean readCached;
 
     private UringAsynchronousFileChannel(String name, InFlight ops, FileLocks locks, @Nullable ExecutorService executor,
@@ -217,7 +215,7 @@ public final class UringAsynchronousFileChannel extends AsynchronousFileChannel 
         long n = dst.isDirect() ? ops.readCached(MemorySegment.ofBuffer(dst), position)
                 : readCachedIntoHeap(dst, position);
         if (n < 0) {
-            if (n != FileCalls.NOT_CACHED && n != -EBADF) {
+            if (n != FileCalls.NOT_CACHED && n != InFlight.CLOSED) {
                 readCached = false; // the file system cannot read without waiting (EOPNOTSUPP), or seccomp
             }
             return run(dst, position, ReadOp::new, handler);
@@ -230,15 +228,15 @@ public final class UringAsynchronousFileChannel extends AsynchronousFileChannel 
             if (handler == null) {
                 return PendingFuture.of(value);
             }
-            if (nested == null) {
-                handler.succeeded(value);
-                return NO_FUTURE;
+            if (nested != null) {
+                nested[0]++;
             }
-            nested[0]++;
             try {
                 handler.succeeded(value);
             } finally {
-                nested[0]--;
+                if (nested != null) {
+                    nested[0]--;
+                }
             }
             return NO_FUTURE;
         }
